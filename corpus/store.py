@@ -1,0 +1,98 @@
+"""Read a corpus folder: every supported file with its metadata sidecar becomes a `Document`."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from corpus.document import build_document
+from corpus.errors import CorpusNotFound, UnreadableDocument
+from corpus.loaders import SUPPORTED_SUFFIXES, load_raw
+from corpus.model import Document, DocumentMeta
+
+log = logging.getLogger(__name__)
+
+BUILTIN_CORPUS = Path(__file__).parent / "data"
+SIDECAR_SUFFIX = ".meta.json"
+# Bump when cleaning or structure changes, so that indexes built from the old parse are rebuilt.
+PARSER_VERSION = "1"
+
+
+@dataclass
+class LoadedCorpus:
+    documents: list[Document]
+    warnings: list[str] = field(default_factory=list)
+
+
+def slugify(name: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    return slug or "document"
+
+
+def corpus_files(folder: Path) -> list[Path]:
+    """Supported source files in `folder` (not recursive), sorted by name; raises if the folder is missing."""
+    if not folder.is_dir():
+        raise CorpusNotFound(f"corpus folder not found: {folder}")
+    return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES)
+
+
+def corpus_hash(folder: Path) -> str:
+    """Content hash of the corpus (sources, sidecars and parser version): changes when anything is edited."""
+    h = hashlib.sha256(PARSER_VERSION.encode())
+    for path in corpus_files(folder):
+        h.update(path.name.encode() + b"\0" + path.read_bytes())
+        sidecar = path.with_name(path.stem + SIDECAR_SUFFIX)
+        if sidecar.exists():
+            h.update(sidecar.read_bytes())
+    return h.hexdigest()
+
+
+def read_meta(path: Path, fallback_title: str | None, fallback_authors: list[str]) -> DocumentMeta:
+    sidecar = path.with_name(path.stem + SIDECAR_SUFFIX)
+    if sidecar.exists():
+        try:
+            return DocumentMeta.model_validate(json.loads(sidecar.read_text(encoding="utf-8")))
+        except (json.JSONDecodeError, ValidationError) as exc:
+            raise UnreadableDocument(f"{sidecar.name}: invalid metadata ({exc})") from exc
+    return DocumentMeta(title=fallback_title or path.stem.replace("_", " ").replace("-", " "),
+                        authors=fallback_authors, source=path.name)
+
+
+def load_document(path: Path, doc_id: str | None = None) -> Document:
+    """Load one file into a `Document`; raises `UnreadableDocument` when it cannot be parsed."""
+    raw = load_raw(path)
+    meta = read_meta(path, raw.title, raw.authors)
+    if meta.source is None:
+        meta.source = path.name
+    doc = build_document(doc_id or slugify(path.stem), raw, meta)
+    if not doc.text.strip():
+        raise UnreadableDocument(f"{path.name}: no text found")
+    return doc
+
+
+def load_corpus(folder: Path) -> LoadedCorpus:
+    """Load every document of `folder`; unreadable files are skipped with a warning, the rest are kept."""
+    files = corpus_files(folder)
+    if not files:
+        raise CorpusNotFound(f"no {', '.join(SUPPORTED_SUFFIXES)} files in {folder}")
+    loaded = LoadedCorpus([])
+    seen: set[str] = set()
+    for path in files:
+        doc_id = slugify(path.stem)
+        if doc_id in seen:
+            doc_id = f"{doc_id}-{hashlib.sha1(path.name.encode()).hexdigest()[:6]}"
+        try:
+            loaded.documents.append(load_document(path, doc_id))
+            seen.add(doc_id)
+        except UnreadableDocument as exc:
+            log.warning("skipped %s", exc)
+            loaded.warnings.append(f"skipped {exc}")
+    if not loaded.documents:
+        raise CorpusNotFound(f"no readable documents in {folder}: " + "; ".join(loaded.warnings))
+    return loaded
