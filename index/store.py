@@ -1,0 +1,164 @@
+"""Build, persist and load the index: plain files plus `manifest.json`, written atomically.
+
+Layout of an index folder: `manifest.json`, `documents.json`, `chunks.json`, `embeddings.npy`,
+`vectors.faiss` and `bm25/` (bm25s' own plain files). A build writes a sibling temp folder, fsyncs it and
+swaps it in by rename, so a failed build never touches the index being served.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+from pydantic import TypeAdapter, ValidationError
+
+from corpus.model import Document
+from corpus.store import corpus_hash, load_corpus
+from index.chunking import chunk_document
+from index.embedder import Embedder, model_name
+from index.errors import IndexIncompatible, IndexNotFound
+from index.lexical import LexicalIndex
+from index.model import FORMAT_VERSION, Chunk, ChunkingConfig, Manifest
+from index.search import SearchIndex
+from index.vectors import build_vectors, load_vectors, save_vectors
+
+_DOCS = TypeAdapter(list[Document])
+_CHUNKS = TypeAdapter(list[Chunk])
+
+
+def merged_glossary(documents: list[Document]) -> dict[str, str]:
+    glossary: dict[str, str] = {}
+    for doc in documents:
+        for short, long_form in doc.glossary.items():
+            glossary.setdefault(short, long_form)
+    return glossary
+
+
+def _fsync_tree(folder: Path) -> None:
+    for path in folder.rglob("*"):
+        if path.is_file():
+            with open(path, "rb") as fh:
+                os.fsync(fh.fileno())
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def write_index(
+    folder: Path, documents: list[Document], embedder: Embedder, chunking: ChunkingConfig, corpus_digest: str,
+    hnsw_threshold: int = 20_000, progress: bool = False, started: float | None = None,
+    before_swap: Callable[[Path], None] | None = None,
+) -> Manifest:
+    """Chunk, embed and index `documents` into `folder`, atomically replacing what was there."""
+    started = time.perf_counter() if started is None else started
+    chunks = [c for doc in documents for c in chunk_document(doc, chunking)]
+    vectors = embedder.encode([c.embed_text for c in chunks], progress=progress)
+    glossary = merged_glossary(documents)
+    lexical = LexicalIndex.build([c.embed_text for c in chunks], glossary)
+    faiss_index, kind = build_vectors(vectors, hnsw_threshold)
+
+    folder = folder.resolve()
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    tmp = folder.with_name(f".{folder.name}.tmp-{os.getpid()}-{time.monotonic_ns()}")
+    tmp.mkdir()
+    try:
+        (tmp / "documents.json").write_bytes(_DOCS.dump_json(documents))
+        (tmp / "chunks.json").write_bytes(_CHUNKS.dump_json(chunks))
+        np.save(tmp / "embeddings.npy", vectors, allow_pickle=False)
+        save_vectors(faiss_index, tmp / "vectors.faiss")
+        lexical.save(tmp / "bm25")
+        manifest = Manifest(
+            model=embedder.name, dimension=embedder.dimension, chunking=chunking, corpus_hash=corpus_digest,
+            documents=len(documents), chunks=len(chunks), vector_index=kind,  # type: ignore[arg-type]
+            built_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            build_seconds=round(time.perf_counter() - started, 3),
+        )
+        (tmp / "manifest.json").write_text(manifest.model_dump_json(indent=2), encoding="utf-8")
+        _fsync_tree(tmp)
+        if before_swap:
+            before_swap(tmp)
+        old = folder.with_name(f".{folder.name}.old-{os.getpid()}-{time.monotonic_ns()}")
+        if folder.exists():
+            folder.rename(old)
+        tmp.rename(folder)
+        shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return manifest
+
+
+def build_index(
+    corpus_dir: Path, folder: Path, embedder: Embedder, chunking: ChunkingConfig,
+    hnsw_threshold: int = 20_000, progress: bool = False,
+) -> tuple[Manifest, list[str]]:
+    """Load the corpus folder and write its index; returns the manifest and the loader's warnings."""
+    started = time.perf_counter()
+    digest = corpus_hash(corpus_dir)
+    loaded = load_corpus(corpus_dir)
+    manifest = write_index(folder, loaded.documents, embedder, chunking, digest, hnsw_threshold, progress, started)
+    return manifest, loaded.warnings
+
+
+def read_manifest(folder: Path) -> Manifest:
+    path = folder / "manifest.json"
+    if not path.exists():
+        raise IndexNotFound(f"no index in {folder}: build it with `qa index` (or `make run`)")
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise IndexIncompatible(f"{path} is not valid JSON: rebuild with `qa index --rebuild`") from exc
+    if raw.get("format_version") != FORMAT_VERSION:
+        raise IndexIncompatible(
+            f"index in {folder} has format {raw.get('format_version')}, this version reads {FORMAT_VERSION}: "
+            "rebuild with `qa index --rebuild`"
+        )
+    try:
+        return Manifest.model_validate(raw)
+    except ValidationError as exc:
+        raise IndexIncompatible(f"{path} is invalid ({exc.error_count()} errors): rebuild with `qa index --rebuild`")
+
+
+def is_stale(folder: Path, corpus_dir: Path, model: str, chunking: ChunkingConfig) -> str | None:
+    """Why the index must be rebuilt (missing, other corpus/model/chunking/format), or None when fresh."""
+    try:
+        manifest = read_manifest(folder)
+    except (IndexNotFound, IndexIncompatible) as exc:
+        return str(exc)
+    if manifest.corpus_hash != corpus_hash(corpus_dir):
+        return "the corpus changed since the index was built"
+    if manifest.model != model_name(model):
+        return f"the index was built with {manifest.model}, settings ask for {model_name(model)}"
+    if manifest.chunking != chunking:
+        return "the chunking settings changed"
+    return None
+
+
+def load_index(folder: Path, embedder: Embedder) -> SearchIndex:
+    """Load an index for searching; raises a clear error if it was built with another model or dimension."""
+    manifest = read_manifest(folder)
+    if manifest.model != embedder.name:
+        raise IndexIncompatible(
+            f"index in {folder} was built with model {manifest.model!r} but the loaded model is {embedder.name!r}: "
+            f"set QA_MODEL={manifest.model} or rebuild with `qa index --rebuild`"
+        )
+    if manifest.dimension != embedder.dimension:
+        raise IndexIncompatible(
+            f"index dimension {manifest.dimension} != model dimension {embedder.dimension}: "
+            "rebuild with `qa index --rebuild`"
+        )
+    documents = _DOCS.validate_json((folder / "documents.json").read_bytes())
+    chunks = _CHUNKS.validate_json((folder / "chunks.json").read_bytes())
+    vectors = load_vectors(folder / "vectors.faiss")
+    if vectors.ntotal != len(chunks) or vectors.d != manifest.dimension:
+        raise IndexIncompatible(f"index files in {folder} disagree with the manifest: rebuild with `qa index --rebuild`")
+    lexical = LexicalIndex.load(folder / "bm25", merged_glossary(documents))
+    return SearchIndex(manifest, documents, chunks, vectors, lexical, embedder)

@@ -1,0 +1,136 @@
+"""The `qa` command line: build the index, search it, ask questions, serve the API, run the eval."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from corpus.errors import CorpusError
+from index.errors import SearchIndexError
+from qa.errors import QAError
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def _settings(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from qa.settings import Settings
+
+    overrides = {}
+    if getattr(args, "corpus", None):
+        overrides["corpus_dir"] = Path(args.corpus)
+    if getattr(args, "index_dir", None):
+        overrides["index_dir"] = Path(args.index_dir)
+    return Settings(**overrides)
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    from index.embedder import Embedder
+    from qa.loading import ensure_index
+
+    from corpus.store import corpus_files
+
+    settings = _settings(args)
+    corpus_files(settings.corpus_dir)  # fail on a missing folder before loading the model
+    started = time.perf_counter()
+    reason = ensure_index(settings, Embedder(settings.model), rebuild=args.rebuild, progress=True)
+    from index.store import read_manifest
+
+    manifest = read_manifest(settings.index_dir)
+    state = "built" if reason else "up to date"
+    print(f"index {state}: {manifest.documents} documents, {manifest.chunks} chunks, "
+          f"{time.perf_counter() - started:.1f} s, in {settings.index_dir}")
+    return 0
+
+
+def _query(text: str, settings) -> str:  # type: ignore[no-untyped-def]
+    text = text.strip()
+    if not text:
+        raise QAError("the query is empty: give a question or some words to search for")
+    if len(text) > settings.max_question_chars:
+        raise QAError(f"the query is {len(text)} characters long; the limit is {settings.max_question_chars}")
+    return text
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    from qa.loading import open_index
+    from qa.passages import passages_for_hits
+
+    settings = _settings(args)
+    query = _query(args.query, settings)
+    if not 1 <= args.k <= 100:
+        raise QAError("-k must be between 1 and 100")
+    index = open_index(settings, build_if_needed=False)
+    passages = passages_for_hits(index, index.search(query, args.k, args.mode))
+    if args.json:
+        print(json.dumps([p.model_dump() for p in passages], ensure_ascii=False, indent=2))
+        return 0
+    if not passages:
+        print("no passage matches this query")
+    for n, p in enumerate(passages, 1):
+        print(f"{n}. {p.title} › {p.section}  [{p.kind}, {p.start}–{p.end}, score {p.score:.4f}"
+              f"{'' if p.dense_rank is None else f', dense #{p.dense_rank}'}"
+              f"{'' if p.bm25_rank is None else f', bm25 #{p.bm25_rank}'}]")
+        print("   " + p.text.replace("\n", "\n   "))
+        for ref in p.references:
+            print(f"   ↳ {ref}")
+        print()
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="qa",
+        description="Grounded answers with exact citations from clinical review papers, offline.",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log more")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("index", help="build (or refresh) the index of a corpus folder")
+    p.add_argument("--corpus", help="folder of .txt/.md/.html/.pdf files (default: built-in corpus or QA_CORPUS_DIR)")
+    p.add_argument("--index-dir", help="where to write the index (default: .index or QA_INDEX_DIR)")
+    p.add_argument("--rebuild", action="store_true", help="rebuild even if the index is up to date")
+    p.set_defaults(handler=cmd_index)
+
+    p = sub.add_parser("search", help="ranked passages for a query, with offsets and cited references")
+    p.add_argument("query")
+    p.add_argument("-k", type=int, default=5, help="number of passages (default 5)")
+    p.add_argument("--mode", choices=["hybrid", "dense", "bm25"], default="hybrid")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--index-dir")
+    p.set_defaults(handler=cmd_search)
+
+    from qa import cli_more
+
+    cli_more.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(message)s")
+    try:
+        return int(args.handler(args))
+    except ValidationError as exc:
+        print(f"qa: error: invalid configuration: {exc.errors()[0]['loc']}: {exc.errors()[0]['msg']}", file=sys.stderr)
+        return 2
+    except (CorpusError, SearchIndexError, QAError) as exc:
+        print(f"qa: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("qa: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,43 @@
+"""Open the index named by the settings, building or rebuilding it when asked."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+
+from index.embedder import Embedder
+from index.search import SearchIndex
+from index.store import build_index, is_stale, load_index
+from qa.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+def ensure_index(settings: Settings, embedder: Embedder, rebuild: bool = False, progress: bool = False) -> str | None:
+    """Build the index when missing, stale or `rebuild` is set; returns why it was built, or None."""
+    reason = "rebuild requested" if rebuild else is_stale(
+        settings.index_dir, settings.corpus_dir, settings.model, settings.chunking
+    )
+    if reason is None:
+        return None
+    if progress:
+        print(f"building index in {settings.index_dir} ({reason})", file=sys.stderr)
+    started = time.perf_counter()
+    manifest, warnings = build_index(
+        settings.corpus_dir, settings.index_dir, embedder, settings.chunking, settings.hnsw_threshold, progress
+    )
+    for warning in warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    if progress:
+        print(f"indexed {manifest.documents} documents, {manifest.chunks} chunks "
+              f"in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    return reason
+
+
+def open_index(settings: Settings, build_if_needed: bool = False) -> SearchIndex:
+    """Load the model and the index once; raises `IndexNotFound`/`IndexIncompatible` with the fix in the message."""
+    embedder = Embedder(settings.model)
+    if build_if_needed:
+        ensure_index(settings, embedder, progress=True)
+    return load_index(settings.index_dir, embedder)

@@ -1,0 +1,54 @@
+"""One `Settings` object for the whole product, read from the environment (prefix `QA_`) and `.env`."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from corpus.store import BUILTIN_CORPUS
+from index.embedder import DEFAULT_MODEL
+from index.model import ChunkingConfig
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="QA_", env_file=".env", extra="ignore")
+
+    corpus_dir: Path = Field(BUILTIN_CORPUS, description="Folder of source documents.")
+    index_dir: Path = Field(Path(".index"), description="Folder of the built index.")
+    model: str = Field(DEFAULT_MODEL, description="Packaged model name or a local sentence-transformers folder.")
+    chunk_chars: int = Field(700, ge=100, le=10_000)
+    overlap_sentences: int = Field(1, ge=0, le=10)
+    hnsw_threshold: int = Field(20_000, ge=1, description="Above this many chunks, FAISS uses HNSW.")
+    max_question_chars: int = Field(2000, ge=1)
+    host: str = "127.0.0.1"
+    port: int = Field(8000, ge=1, le=65535)
+    cors_origins: list[str] = Field(default_factory=list, description="Allowed browser origins (none by default).")
+    api_key: str | None = Field(None, description="Key for uploads; without one the server is read-only.")
+    max_upload_bytes: int = Field(20 * 1024 * 1024, ge=1)
+    max_body_bytes: int = Field(1024 * 1024, ge=1, description="Limit for JSON request bodies.")
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        if isinstance(value, str) and not value.strip().startswith("["):
+            return [v.strip() for v in value.split(",") if v.strip()]
+        return value
+
+    @field_validator("api_key")
+    @classmethod
+    def _no_placeholder_key(cls, value: str | None) -> str | None:
+        if value is not None and (not value.strip() or value.strip().lower() in {"changeme", "secret", "none"}):
+            raise ValueError("QA_API_KEY must be a real secret (empty or placeholder values are refused)")
+        return value
+
+    @property
+    def chunking(self) -> ChunkingConfig:
+        return ChunkingConfig(chunk_chars=self.chunk_chars, overlap_sentences=self.overlap_sentences)
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,98 @@
+"""Loaders for every supported format, and failures that skip a file without losing the rest."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import matplotlib
+import pytest
+
+from corpus.errors import CorpusNotFound, UnreadableDocument
+from corpus.store import BUILTIN_CORPUS, load_corpus, load_document
+
+matplotlib.use("Agg")
+
+
+def write_pdf(path: Path, pages: list[list[str]], header: str = "Journal of Tests 2024; 1: 1-9") -> None:
+    """A real text PDF (matplotlib's PDF backend embeds the text), with a running header on every page."""
+    import matplotlib.pyplot as plt
+    from matplotlib.backends.backend_pdf import PdfPages
+
+    matplotlib.rcParams["pdf.fonttype"] = 42
+    with PdfPages(path) as pdf:
+        for lines in pages:
+            fig = plt.figure(figsize=(8.27, 11.69))
+            fig.text(0.1, 0.95, header, fontsize=9)
+            y = 0.88
+            for line in lines:
+                fig.text(0.1, y, line, fontsize=11)
+                y -= 0.03
+            pdf.savefig(fig)
+            plt.close(fig)
+
+
+def test_markdown(tmp_path: Path) -> None:
+    src = tmp_path / "notes.md"
+    src.write_text("# Stem Cell Notes\n\n## Routes\n\nCells were given **intratracheally** (1).\n\n"
+                   "| Study | Route |\n|---|---|\n| Doe (1) | intranasal |\n\n## References\n\n"
+                   "1. Doe J. Nasal cells. *J Nose* 2020; 1: 2-3.\n", encoding="utf-8")
+    doc = load_document(src)
+    assert [s.title for s in doc.sections][:2] == ["Stem Cell Notes", "Routes"]
+    assert "Cells were given intratracheally (1)." in doc.text
+    assert doc.tables[0].rows[0].cell("Route") == "intranasal"
+    assert doc.references[0].journal == "J Nose"
+    assert doc.mentions[0].numbers == [1]
+
+
+def test_html(tmp_path: Path) -> None:
+    src = tmp_path / "page.html"
+    src.write_text(
+        "<html><head><title>A Web Review</title><script>var x=1;</script></head><body><nav>Home | About</nav>"
+        "<h1>A Web Review</h1><p>Hypoxic-ischemic encephalopathy (HIE) is treated with cooling.</p>"
+        "<ul><li>First point</li><li>Second point</li></ul>"
+        "<table><tr><th>Study</th><th>Route</th></tr><tr><td>Roe</td><td>intravenous</td></tr></table>"
+        "<p>Download PDF</p><footer>Cookie policy</footer></body></html>", encoding="utf-8")
+    doc = load_document(src)
+    assert doc.meta.title == "A Web Review"
+    assert "var x" not in doc.text and "Home | About" not in doc.text and "Download PDF" not in doc.text
+    assert doc.glossary["HIE"] == "Hypoxic-ischemic encephalopathy"
+    assert [doc.text[b.start : b.end] for b in doc.blocks if b.kind == "list_item"] == ["First point", "Second point"]
+    assert doc.tables[0].rows[0].cell("Route") == "intravenous"
+
+
+def test_pdf_with_running_header_and_page_break(tmp_path: Path) -> None:
+    src = tmp_path / "paper.pdf"
+    write_pdf(src, [
+        ["Stem Cells in the Lung", "", "Intratracheal stem cells were given to preterm infants in a",
+         "phase I trial conducted"],
+        ["by Doe et al. and the lungs recovered well.", "Necrotizing enterocolitis was not studied."],
+        ["Hypoxic injury was reduced in rats after nasal cells."],
+    ])
+    doc = load_document(src)
+    assert "Journal of Tests" not in doc.text  # running header removed
+    assert "in a phase I trial conducted by Doe et al. and the lungs recovered well." in doc.text
+
+
+def test_corrupt_pdf_is_skipped_with_a_warning(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    shutil.copytree(BUILTIN_CORPUS, corpus)
+    (corpus / "broken.pdf").write_bytes(b"%PDF-1.4\nthis is not really a pdf\n%%EOF")
+    with pytest.raises(UnreadableDocument):
+        load_document(corpus / "broken.pdf")
+    loaded = load_corpus(corpus)
+    assert len(loaded.documents) == 2
+    assert any("broken.pdf" in w for w in loaded.warnings)
+
+
+def test_missing_or_empty_corpus(tmp_path: Path) -> None:
+    with pytest.raises(CorpusNotFound):
+        load_corpus(tmp_path / "nope")
+    with pytest.raises(CorpusNotFound):
+        load_corpus(tmp_path)
+
+
+def test_doc_ids_are_stable(tmp_path: Path) -> None:
+    ids_first = [d.doc_id for d in load_corpus(BUILTIN_CORPUS).documents]
+    ids_again = [d.doc_id for d in load_corpus(BUILTIN_CORPUS).documents]
+    assert ids_first == ids_again == ["kersin-2021-breast-milk-stem-cells", "msc-secretome-preterm-infants-summary"]

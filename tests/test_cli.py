@@ -1,0 +1,48 @@
+"""The `qa` command line as a user runs it: real processes, exit codes and messages, no tracebacks."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from corpus.store import BUILTIN_CORPUS
+
+
+def run_qa(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "HF_HUB_OFFLINE": "1"}
+    return subprocess.run([sys.executable, "-m", "qa.cli", *args], capture_output=True, text=True, env=env,
+                          cwd=cwd, timeout=600)
+
+
+def test_index_then_search(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    shutil.copytree(BUILTIN_CORPUS, corpus)
+    (corpus / "broken.pdf").write_bytes(b"not a pdf at all")
+    out = run_qa("index", "--corpus", str(corpus), "--index-dir", str(tmp_path / "idx"))
+    assert out.returncode == 0, out.stderr
+    assert "2 documents" in out.stdout and "chunks" in out.stdout
+    assert "warning: skipped broken.pdf" in out.stderr
+    again = run_qa("index", "--corpus", str(corpus), "--index-dir", str(tmp_path / "idx"))
+    assert "up to date" in again.stdout
+
+    found = run_qa("search", "intratracheal", "-k", "3", "--json", "--index-dir", str(tmp_path / "idx"))
+    assert found.returncode == 0, found.stderr
+    passages = json.loads(found.stdout)
+    assert len(passages) == 3
+    assert {"doc_id", "section", "kind", "start", "end", "references", "dense_rank", "bm25_rank"} <= set(passages[0])
+    human = run_qa("search", "intratracheal", "--mode", "bm25", "--index-dir", str(tmp_path / "idx"))
+    assert "Chang YS" in human.stdout and "table_row" in human.stdout
+
+
+def test_bad_input_is_a_clear_error(tmp_path: Path) -> None:
+    missing = run_qa("index", "--corpus", str(tmp_path / "nope"), "--index-dir", str(tmp_path / "idx"))
+    assert missing.returncode == 2 and "corpus folder not found" in missing.stderr
+    assert "Traceback" not in missing.stderr
+    empty = run_qa("search", "   ", "--index-dir", str(tmp_path / "idx"))
+    assert empty.returncode == 2 and "empty" in empty.stderr
+    no_index = run_qa("search", "stem cells", "--index-dir", str(tmp_path / "idx"))
+    assert no_index.returncode == 2 and "qa index" in no_index.stderr and "Traceback" not in no_index.stderr
