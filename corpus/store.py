@@ -6,6 +6,7 @@ import hashlib
 import json
 import logging
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,17 +37,23 @@ def slugify(name: str) -> str:
     return slug or "document"
 
 
-def corpus_files(folder: Path) -> list[Path]:
-    """Supported source files in `folder` (not recursive), sorted by name; raises if the folder is missing."""
+def corpus_files(folder: Path, extra: Sequence[Path] = ()) -> list[Path]:
+    """Supported files in `folder` and then in each existing `extra` folder (e.g. uploads), sorted by name.
+
+    The main folder must exist; extra folders that do not exist yet are skipped.
+    """
     if not folder.is_dir():
         raise CorpusNotFound(f"corpus folder not found: {folder}")
-    return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES)
+    files = []
+    for f in (folder, *[e for e in extra if e.is_dir()]):
+        files += sorted(p for p in f.iterdir() if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES)
+    return files
 
 
-def corpus_hash(folder: Path) -> str:
+def corpus_hash(folder: Path, extra: Sequence[Path] = ()) -> str:
     """Content hash of the corpus (sources, sidecars and parser version): changes when anything is edited."""
     h = hashlib.sha256(PARSER_VERSION.encode())
-    for path in corpus_files(folder):
+    for path in corpus_files(folder, extra):
         h.update(path.name.encode() + b"\0" + path.read_bytes())
         sidecar = path.with_name(path.stem + SIDECAR_SUFFIX)
         if sidecar.exists():
@@ -80,9 +87,9 @@ def load_document(path: Path, doc_id: str | None = None) -> Document:
     return doc
 
 
-def load_corpus(folder: Path) -> LoadedCorpus:
-    """Load every document of `folder`; unreadable files are skipped with a warning, the rest are kept."""
-    files = corpus_files(folder)
+def load_corpus(folder: Path, extra: Sequence[Path] = ()) -> LoadedCorpus:
+    """Load every document of `folder` (and `extra` folders); unreadable files are skipped with a warning."""
+    files = corpus_files(folder, extra)
     if not files:
         raise CorpusNotFound(f"no {', '.join(SUPPORTED_SUFFIXES)} files in {folder}")
     loaded = LoadedCorpus([])

@@ -11,7 +11,7 @@ import json
 import os
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -98,12 +98,12 @@ def write_index(
 
 def build_index(
     corpus_dir: Path, folder: Path, embedder: Embedder, chunking: ChunkingConfig,
-    hnsw_threshold: int = 20_000, progress: bool = False,
+    hnsw_threshold: int = 20_000, progress: bool = False, extra_dirs: Sequence[Path] = (),
 ) -> tuple[Manifest, list[str]]:
-    """Load the corpus folder and write its index; returns the manifest and the loader's warnings."""
+    """Load the corpus folder(s) and write their index; returns the manifest and the loader's warnings."""
     started = time.perf_counter()
-    digest = corpus_hash(corpus_dir)
-    loaded = load_corpus(corpus_dir)
+    digest = corpus_hash(corpus_dir, extra_dirs)
+    loaded = load_corpus(corpus_dir, extra_dirs)
     manifest = write_index(folder, loaded.documents, embedder, chunking, digest, hnsw_threshold, progress, started)
     return manifest, loaded.warnings
 
@@ -127,13 +127,14 @@ def read_manifest(folder: Path) -> Manifest:
         raise IndexIncompatible(f"{path} is invalid ({exc.error_count()} errors): rebuild with `qa index --rebuild`")
 
 
-def is_stale(folder: Path, corpus_dir: Path, model: str, chunking: ChunkingConfig) -> str | None:
+def is_stale(folder: Path, corpus_dir: Path, model: str, chunking: ChunkingConfig,
+             extra_dirs: Sequence[Path] = ()) -> str | None:
     """Why the index must be rebuilt (missing, other corpus/model/chunking/format), or None when fresh."""
     try:
         manifest = read_manifest(folder)
     except (IndexNotFound, IndexIncompatible) as exc:
         return str(exc)
-    if manifest.corpus_hash != corpus_hash(corpus_dir):
+    if manifest.corpus_hash != corpus_hash(corpus_dir, extra_dirs):
         return "the corpus changed since the index was built"
     if manifest.model != model_name(model):
         return f"the index was built with {manifest.model}, settings ask for {model_name(model)}"

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import importlib
+import importlib.util
 import json
 import logging
 import os
@@ -16,6 +18,8 @@ from pydantic import ValidationError
 from corpus.errors import CorpusError
 from index.errors import SearchIndexError
 from qa.errors import QAError
+
+_COMMAND_MODULES = ("qa.cli_ask", "api.cli", "eval.cli")
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -107,9 +111,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--index-dir")
     p.set_defaults(handler=cmd_search)
 
-    from qa import cli_more
-
-    cli_more.register(sub)
+    # Sub-commands of later layers (ask, serve, eval) register themselves; imported here, at the entry point,
+    # so that the library layers keep importing one way (api -> qa -> index -> corpus).
+    for module in _COMMAND_MODULES:
+        if importlib.util.find_spec(module) is not None:
+            importlib.import_module(module).register(sub)
     return parser
 
 

@@ -17,7 +17,7 @@ log = logging.getLogger(__name__)
 def ensure_index(settings: Settings, embedder: Embedder, rebuild: bool = False, progress: bool = False) -> str | None:
     """Build the index when missing, stale or `rebuild` is set; returns why it was built, or None."""
     reason = "rebuild requested" if rebuild else is_stale(
-        settings.index_dir, settings.corpus_dir, settings.model, settings.chunking
+        settings.index_dir, settings.corpus_dir, settings.model, settings.chunking, [settings.upload_dir]
     )
     if reason is None:
         return None
@@ -25,7 +25,8 @@ def ensure_index(settings: Settings, embedder: Embedder, rebuild: bool = False, 
         print(f"building index in {settings.index_dir} ({reason})", file=sys.stderr)
     started = time.perf_counter()
     manifest, warnings = build_index(
-        settings.corpus_dir, settings.index_dir, embedder, settings.chunking, settings.hnsw_threshold, progress
+        settings.corpus_dir, settings.index_dir, embedder, settings.chunking, settings.hnsw_threshold, progress,
+        [settings.upload_dir],
     )
     for warning in warnings:
         print(f"warning: {warning}", file=sys.stderr)

@@ -18,6 +18,7 @@ class Settings(BaseSettings):
 
     corpus_dir: Path = Field(BUILTIN_CORPUS, description="Folder of source documents.")
     index_dir: Path = Field(Path(".index"), description="Folder of the built index.")
+    upload_dir: Path = Field(Path(".uploads"), description="Where uploaded documents are kept (part of the corpus).")
     model: str = Field(DEFAULT_MODEL, description="Packaged model name or a local sentence-transformers folder.")
     chunk_chars: int = Field(700, ge=100, le=10_000)
     overlap_sentences: int = Field(1, ge=0, le=10)
