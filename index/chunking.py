@@ -7,7 +7,7 @@ from corpus.model import Document, Sentence, Table, TableRow
 from index.model import Chunk, ChunkingConfig
 
 
-def _abbreviation_note(text: str, glossary: dict[str, str]) -> str:
+def abbreviation_note(text: str, glossary: dict[str, str]) -> str:
     used = [f"{short} = {long}" for short, long in glossary.items() if short in text]
     return (" Abbreviations: " + "; ".join(used) + ".") if used else ""
 
@@ -16,7 +16,7 @@ def _context(doc: Document, section: str) -> str:
     return doc.meta.title if section == doc.meta.title else f"{doc.meta.title} — {section}"
 
 
-def _row_embed_text(doc: Document, table: Table, row: TableRow) -> str:
+def row_embed_text(doc: Document, table: Table, row: TableRow) -> str:
     cells = ". ".join(f"{c.column}: {c.text}" for c in row.cells if c.text)
     return f"{_context(doc, table.section)}. Table of studies. {cells}."
 
@@ -44,7 +44,7 @@ def chunk_document(doc: Document, config: ChunkingConfig) -> list[Chunk]:
         embed = embed_text or f"{_context(doc, section)}. {text}"
         chunks.append(Chunk(
             chunk_id=f"{doc.doc_id}:{len(chunks)}", doc_id=doc.doc_id, section=section, kind=kind,  # type: ignore[arg-type]
-            start=start, end=end, text=text, embed_text=embed + _abbreviation_note(text, doc.glossary),
+            start=start, end=end, text=text, embed_text=embed + abbreviation_note(text, doc.glossary),
             references=doc.cited_numbers(start, end),
         ))
 
@@ -77,7 +77,7 @@ def chunk_document(doc: Document, config: ChunkingConfig) -> list[Chunk]:
 
     for table in doc.tables:
         for row in table.rows:
-            add("table_row", row.start, row.end, table.section, _row_embed_text(doc, table, row))
+            add("table_row", row.start, row.end, table.section, row_embed_text(doc, table, row))
 
     for ref in doc.references:
         add("reference", ref.start, ref.end, "References", f"Reference {ref.number}: {ref.text}")

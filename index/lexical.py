@@ -14,7 +14,13 @@ from bm25s.stopwords import STOPWORDS_EN
 
 logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every build at DEBUG on its own handler
 
-_STOP = set(STOPWORDS_EN)
+# bm25s' English list is short; question words and auxiliaries carry no topic either.
+_STOP = set(STOPWORDS_EN) | {
+    "which", "what", "who", "whom", "whose", "when", "where", "why", "how", "were", "was", "have", "has", "had",
+    "been", "being", "be", "is", "are", "do", "does", "did", "many", "much", "et", "al", "s", "can", "could",
+    "would", "should", "may", "might", "also", "any", "some", "there", "their", "its", "it", "they", "them",
+    "about", "from", "than", "then", "so", "very", "tell", "me", "please", "according", "review", "reviews",
+}
 _TOKEN = re.compile(r"[a-z0-9αβγδκ]+")
 _stemmer = Stemmer.Stemmer("english")
 

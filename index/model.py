@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 ChunkKind = Literal["text", "table_row", "list", "reference"]
 SearchMode = Literal["hybrid", "dense", "bm25"]
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 
 class Chunk(BaseModel):
@@ -24,6 +24,21 @@ class Chunk(BaseModel):
     text: str
     embed_text: str = Field(description="What is embedded and indexed: the text with its context.")
     references: list[int] = Field(default_factory=list, description="Reference numbers the span cites.")
+
+
+UnitKind = Literal["sentence", "list_item", "table_row", "reference"]
+
+
+class Unit(BaseModel):
+    """The smallest citable span: a sentence, list item, table row or reference entry."""
+
+    doc_id: str
+    kind: UnitKind
+    section: str
+    start: int
+    end: int
+    block: int = Field(description="Index of the block in `Document.blocks`.")
+    embed_text: str
 
 
 class SearchHit(BaseModel):
@@ -48,6 +63,7 @@ class Manifest(BaseModel):
     corpus_hash: str
     documents: int
     chunks: int
+    units: int
     vector_index: Literal["flat", "hnsw"]
     built_at: str
     build_seconds: float

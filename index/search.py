@@ -8,7 +8,7 @@ import numpy as np
 from corpus.model import Document
 from index.embedder import Embedder
 from index.lexical import LexicalIndex, tokenize
-from index.model import Chunk, Manifest, SearchHit, SearchMode
+from index.model import Chunk, Manifest, SearchHit, SearchMode, Unit
 from index.vectors import search_vectors
 
 RRF_K = 60
@@ -25,13 +25,16 @@ class SearchIndex:
     """A loaded index: documents, chunks, vectors and BM25, searchable by query."""
 
     def __init__(self, manifest: Manifest, documents: list[Document], chunks: list[Chunk],
-                 vectors: faiss.Index, lexical: LexicalIndex, embedder: Embedder) -> None:
+                 vectors: faiss.Index, lexical: LexicalIndex, embedder: Embedder,
+                 units: list[Unit] | None = None, unit_vectors: np.ndarray | None = None) -> None:
         self.manifest = manifest
         self.documents = {d.doc_id: d for d in documents}
         self.chunks = chunks
         self.vectors = vectors
         self.lexical = lexical
         self.embedder = embedder
+        self.units = units or []
+        self.unit_vectors = unit_vectors if unit_vectors is not None else np.zeros((0, manifest.dimension), np.float32)
 
     @property
     def glossary(self) -> dict[str, str]:

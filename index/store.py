@@ -24,12 +24,14 @@ from index.chunking import chunk_document
 from index.embedder import Embedder, model_name
 from index.errors import IndexIncompatible, IndexNotFound
 from index.lexical import LexicalIndex
-from index.model import FORMAT_VERSION, Chunk, ChunkingConfig, Manifest
+from index.model import FORMAT_VERSION, Chunk, ChunkingConfig, Manifest, Unit
 from index.search import SearchIndex
+from index.units import document_units
 from index.vectors import build_vectors, load_vectors, save_vectors
 
 _DOCS = TypeAdapter(list[Document])
 _CHUNKS = TypeAdapter(list[Chunk])
+_UNITS = TypeAdapter(list[Unit])
 
 
 def merged_glossary(documents: list[Document]) -> dict[str, str]:
@@ -60,7 +62,9 @@ def write_index(
     """Chunk, embed and index `documents` into `folder`, atomically replacing what was there."""
     started = time.perf_counter() if started is None else started
     chunks = [c for doc in documents for c in chunk_document(doc, chunking)]
-    vectors = embedder.encode([c.embed_text for c in chunks], progress=progress)
+    units = [u for doc in documents for u in document_units(doc)]
+    both = embedder.encode([c.embed_text for c in chunks] + [u.embed_text for u in units], progress=progress)
+    vectors, unit_vectors = both[: len(chunks)], both[len(chunks) :]
     glossary = merged_glossary(documents)
     lexical = LexicalIndex.build([c.embed_text for c in chunks], glossary)
     faiss_index, kind = build_vectors(vectors, hnsw_threshold)
@@ -73,11 +77,13 @@ def write_index(
         (tmp / "documents.json").write_bytes(_DOCS.dump_json(documents))
         (tmp / "chunks.json").write_bytes(_CHUNKS.dump_json(chunks))
         np.save(tmp / "embeddings.npy", vectors, allow_pickle=False)
+        (tmp / "units.json").write_bytes(_UNITS.dump_json(units))
+        np.save(tmp / "unit_embeddings.npy", unit_vectors, allow_pickle=False)
         save_vectors(faiss_index, tmp / "vectors.faiss")
         lexical.save(tmp / "bm25")
         manifest = Manifest(
             model=embedder.name, dimension=embedder.dimension, chunking=chunking, corpus_hash=corpus_digest,
-            documents=len(documents), chunks=len(chunks), vector_index=kind,  # type: ignore[arg-type]
+            documents=len(documents), chunks=len(chunks), units=len(units), vector_index=kind,  # type: ignore[arg-type]
             built_at=datetime.now(UTC).isoformat(timespec="seconds"),
             build_seconds=round(time.perf_counter() - started, 3),
         )
@@ -161,5 +167,9 @@ def load_index(folder: Path, embedder: Embedder) -> SearchIndex:
     vectors = load_vectors(folder / "vectors.faiss")
     if vectors.ntotal != len(chunks) or vectors.d != manifest.dimension:
         raise IndexIncompatible(f"index files in {folder} disagree with the manifest: rebuild with `qa index --rebuild`")
+    units = _UNITS.validate_json((folder / "units.json").read_bytes())
+    unit_vectors = np.load(folder / "unit_embeddings.npy", allow_pickle=False)
+    if unit_vectors.shape != (len(units), manifest.dimension):
+        raise IndexIncompatible(f"unit files in {folder} disagree with the manifest: rebuild with `qa index --rebuild`")
     lexical = LexicalIndex.load(folder / "bm25", merged_glossary(documents))
-    return SearchIndex(manifest, documents, chunks, vectors, lexical, embedder)
+    return SearchIndex(manifest, documents, chunks, vectors, lexical, embedder, units, unit_vectors)

@@ -1,0 +1,136 @@
+"""List answers grouped by the attribute the question asks for, from table rows and prose together.
+
+A table column (or one part of a compound header such as "Phase / Route") is the attribute when all its
+words occur in the question. Rows are kept when they match the question's constraints (glossary entities,
+author names, and words that occur in other columns' cells); their values come from the column. Prose
+sentences that satisfy the same constraints and name one of the column's values add studies the table lacks.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from corpus.model import Document, Table, TableRow
+from index.lexical import expand_abbreviations, tokenize
+from index.model import Unit
+from qa.query import Query
+from qa.rank import ScoredUnit
+
+
+@dataclass
+class Attribute:
+    table: Table
+    column: int
+    part: int  # index inside a compound header "A / B", or -1 for the whole column
+    name: str
+
+
+@dataclass
+class Entry:
+    value: str
+    unit: Unit
+    refs: list[int]
+    score: float
+    row: TableRow | None = None
+
+
+@dataclass
+class Aggregation:
+    attribute: Attribute
+    groups: dict[str, list[Entry]] = field(default_factory=dict)
+
+
+def _parts(header: str) -> list[str]:
+    return [p.strip() for p in re.split(r"\s*/\s*", header) if p.strip()]
+
+
+def find_attribute(doc: Document, query: Query) -> Attribute | None:
+    """The table column (or header part) whose words all occur in the question.
+
+    The one named first wins ("Which routes ... in the table of studies?" asks for routes), then the longest.
+    """
+    order = tokenize(query.resolved)
+    best: tuple[tuple[int, int], Attribute] | None = None
+    for table in doc.tables:
+        for c, header in enumerate(table.columns):
+            parts = _parts(header)
+            options = [(-1, header)] + ([(i, p) for i, p in enumerate(parts)] if len(parts) > 1 else [])
+            for part, name in options:
+                toks = set(tokenize(name))
+                if not toks or not toks <= set(order):
+                    continue
+                rank = (min(order.index(t) for t in toks), -len(toks))
+                if best is None or rank < best[0]:
+                    best = (rank, Attribute(table, c, part, name))
+    return best[1] if best else None
+
+
+def cell_values(row: TableRow, attr: Attribute) -> list[str]:
+    """Values of the attribute in one row: the cell, or its part under a compound header, split on commas."""
+    if attr.column >= len(row.cells):
+        return []
+    text = row.cells[attr.column].text
+    if attr.part >= 0:
+        pieces = [p.strip() for p in text.split("/")]
+        header_parts = _parts(attr.table.columns[attr.column])
+        if len(pieces) != len(header_parts):
+            return []  # the cell does not fill every part of a compound header: ambiguous, skip
+        text = pieces[attr.part]
+    return [v.strip() for v in re.split(r",\s*|\s+and\s+", text) if v.strip()]
+
+
+def _constraint_terms(query: Query, attr: Attribute, glossary: dict[str, str]) -> set[str]:
+    """Question words that occur in other columns' cells: they restrict which rows count."""
+    other: set[str] = set()
+    for row in attr.table.rows:
+        for i, cell in enumerate(row.cells):
+            if i != attr.column or attr.part >= 0:
+                other |= set(tokenize(expand_abbreviations(cell.text, glossary)))
+    asked = set(tokenize(attr.name))
+    return {t for t in query.terms if t in other and t not in asked}
+
+
+def aggregate(doc: Document, query: Query, scored: list[ScoredUnit], glossary: dict[str, str],
+              author_refs: set[int], min_score: float) -> Aggregation | None:
+    """Group table rows and prose sentences by the value of the asked attribute; None if nothing asked."""
+    attr = find_attribute(doc, query)
+    if attr is None:
+        return None
+    need = _constraint_terms(query, attr, glossary)
+    agg = Aggregation(attr)
+    vocabulary: set[str] = set()
+    by_start = {s.unit.start: s for s in scored if s.unit.doc_id == doc.doc_id}
+    for row in attr.table.rows:
+        values = cell_values(row, attr)
+        vocabulary |= {v.lower() for v in values}
+        row_tokens = set(tokenize(expand_abbreviations(doc.text[row.start : row.end], glossary)))
+        refs = doc.cited_numbers(row.start, row.end)
+        if not need <= row_tokens or (author_refs and not author_refs & set(refs)):
+            continue
+        hit = by_start.get(row.start)
+        unit = hit.unit if hit else Unit(doc_id=doc.doc_id, kind="table_row", section=attr.table.section,
+                                         start=row.start, end=row.end, block=-1, embed_text="")
+        for value in values:
+            agg.groups.setdefault(value.lower(), []).append(
+                Entry(value, unit, refs, hit.score if hit else min_score, row))
+    if not agg.groups:
+        return None
+    for s in scored:
+        if s.unit.kind not in ("sentence", "list_item") or s.score < min_score or s.unit.doc_id != doc.doc_id:
+            continue
+        text = doc.text[s.unit.start : s.unit.end]
+        tokens = set(tokenize(expand_abbreviations(text, glossary)))
+        if not need <= tokens:
+            continue
+        refs = doc.cited_numbers(s.unit.start, s.unit.end)
+        if author_refs and not author_refs & set(refs):
+            continue
+        for value in sorted(vocabulary):
+            if re.search(rf"\b{re.escape(value)}", text, re.I):
+                group = agg.groups.setdefault(value, [])
+                known = {r for e in group for r in e.refs}
+                if (refs and set(refs) <= known) or (not refs and group):
+                    continue  # the same study is already listed under this value
+                group.append(Entry(value, s.unit, refs, s.score))
+    return agg

@@ -1,0 +1,128 @@
+"""Query understanding: follow-up resolution, glossary entities, the answer type and the table column asked.
+
+All rules are general English question patterns and corpus-derived vocabularies (glossary, table columns);
+nothing here knows a particular question.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from index.lexical import expand_abbreviations, tokenize
+from qa.model import Turn
+
+# Answer types, tried in order; the first pattern that matches the question wins.
+_TYPES: list[tuple[str, re.Pattern[str]]] = [
+    ("bibliographic", re.compile(
+        r"\b(which|what) (journal|periodical)\b|\bjournal\b.*\bpublish|\bwho (are|were|was) the authors?\b|"
+        r"\bauthors? of\b|\bfirst author\b|\breference (number )?\d+\b|\bref\.? ?\d+\b|"
+        r"\b(what|which) (is|was) the title\b|\bpublished (in|by)\b|\bwhen was .* published\b|"
+        r"\bin what year was .* published\b|\bwhat year was .* published\b", re.I)),
+    ("bibliographic", re.compile(
+        r"\b(which|what) (source|paper|study|reference|article|work|publication)s? (is|are|was|were) cited\b|"
+        r"\bcited (for|as|in support)\b|\bwhich reference\b|\bwhat reference\b", re.I)),
+    ("existence", re.compile(
+        r"^(have|has|had|were|was|is|are|did|does|do)\b.*\b(been|ever|any|tried|tested|studied|used|done|"
+        r"conducted|performed|given|reported|investigated|shown)\b|\bis there (any )?(evidence|study|trial)\b|"
+        r"\bare there (any )?(studies|trials|data)\b", re.I)),
+    ("definition", re.compile(
+        r"^(what|who) (is|are) (a |an |the )?[\w\s-]{1,60}\??$|^define\b|\bwhat does .* (mean|stand for)\b|"
+        r"\bdefinition of\b|\bwhat is meant by\b", re.I)),
+    ("year", re.compile(r"\b(what|which) year\b|\bwhen (was|were|did)\b|\bin what year\b", re.I)),
+    ("number", re.compile(
+        r"\bhow (many|much|long|old|often)\b|\bnumber of\b|\bwhat (percentage|proportion|share|fraction)\b|"
+        r"\bwhat percent\b|\bat what age\b|\bhow large\b|\bwhat (\w+ )?(dose|dosage|amount)\b|\bwhich age\b", re.I)),
+]
+_LIST_CUES = re.compile(
+    r"\b(which|what) (\w+ ){0,3}(routes?|markers?|types?|cells?|studies|trials|diseases?|conditions?|"
+    r"components?|characteristics|classifications?|sources?|effects?|proteins?|pathways?|factors?|"
+    r"lineages?|organs?|methods?|groups?)\b|\blist\b|\bname (the|all)\b|\bwhich .* (were|are) (used|given)\b",
+    re.I,
+)
+_ELLIPTICAL = re.compile(r"^(and|what about|how about|same for|also|and what about|and for|what of)\b", re.I)
+_PRONOUN = re.compile(r"\b(it|its|they|them|their|those|these|this|that study|that trial|the same)\b", re.I)
+
+
+_CROSS_DOCUMENT = re.compile(
+    r"\b(both|either|each|two|all|the) (of the )?(reviews|papers|articles|sources|documents)\b|"
+    r"\bacross (the )?(two |both )?(reviews|papers)\b", re.I)
+_ABBREVIATION = re.compile(r"\bstand(s)? for\b|\babbreviation\b|\bacronym\b|\bshort for\b", re.I)
+
+
+@dataclass
+class Query:
+    """What the engine needs to know about a question."""
+
+    question: str
+    resolved: str
+    expanded: str
+    terms: list[str]
+    answer_type: str
+    is_list: bool
+    entities: list[str] = field(default_factory=list)  # glossary short forms named by the question
+    authors: list[str] = field(default_factory=list)  # capitalised surnames before "et al" or in possessive
+    reference_number: int | None = None
+    cross_document: bool = False
+    asks_abbreviation: bool = False
+
+
+def glossary_entities(text: str, glossary: dict[str, str]) -> list[str]:
+    """Short forms whose short or long form occurs in `text`, in order of appearance."""
+    found: list[tuple[int, str]] = []
+    lower = text.lower()
+    for short, long_form in glossary.items():
+        m = re.search(rf"(?<![\w-]){re.escape(short)}s?(?![\w-])", text)
+        pos = m.start() if m else lower.find(long_form.lower())
+        if pos >= 0:
+            found.append((pos, short))
+    return [s for _, s in sorted(found)]
+
+
+def resolve_follow_up(question: str, history: list[Turn], glossary: dict[str, str]) -> str:
+    """Rewrite an elliptical follow-up ("And for IVH?") into a full question using the last user turn."""
+    previous = next((t.content for t in reversed(history) if t.role == "user" and t.content.strip()), None)
+    if previous is None:
+        return question
+    content = tokenize(question)
+    elliptical = bool(_ELLIPTICAL.match(question.strip())) or len(content) <= 2
+    new = glossary_entities(question, glossary)
+    old = glossary_entities(previous, glossary)
+    names_own_topic = bool(new) or bool(re.search(r"\b[A-Z][a-z]+ et al\b", question))
+    if not elliptical and names_own_topic:
+        return question
+    if elliptical and new and old:
+        resolved = previous
+        for short in old:
+            long_form = glossary[short]
+            resolved = re.sub(rf"(?<![\w-]){re.escape(short)}(?![\w-])", new[0], resolved)
+            resolved = re.sub(re.escape(long_form), glossary[new[0]], resolved, flags=re.I)
+        return resolved
+    if elliptical:
+        rest = _ELLIPTICAL.sub("", question.strip()).strip(" ?,.")
+        return f"{previous.rstrip(' ?')} — {rest}?" if rest else previous
+    # The question leans on the previous one (a pronoun, or no topic of its own): carry that topic along.
+    return f"{question.rstrip(' ?')} ({previous.strip().rstrip('?')})?"
+
+
+def analyse(question: str, history: list[Turn] | None, glossary: dict[str, str],
+            surnames: set[str]) -> Query:
+    """Resolve, expand and classify a question."""
+    resolved = resolve_follow_up(question, history or [], glossary) if history else question
+    answer_type = next((name for name, pattern in _TYPES if pattern.search(resolved)), "generic")
+    expanded = expand_abbreviations(resolved, glossary)
+    authors = [w for w in re.findall(r"\b([A-Z][\w-]+)", resolved) if w.lower() in surnames]
+    ref = re.search(r"\breference (?:number )?(\d+)\b|\bref\.? ?(\d+)\b", resolved, re.I)
+    return Query(
+        question=question,
+        resolved=resolved,
+        expanded=expanded,
+        terms=list(dict.fromkeys(tokenize(expanded))),
+        answer_type=answer_type,
+        is_list=bool(_LIST_CUES.search(resolved)) and answer_type not in ("number", "year", "bibliographic"),
+        entities=glossary_entities(resolved, glossary),
+        authors=authors,
+        reference_number=int(next(g for g in ref.groups() if g)) if ref else None,
+        cross_document=bool(_CROSS_DOCUMENT.search(resolved)),
+        asks_abbreviation=bool(_ABBREVIATION.search(resolved)),
+    )
