@@ -130,7 +130,9 @@ def read_manifest(folder: Path) -> Manifest:
     try:
         return Manifest.model_validate(raw)
     except ValidationError as exc:
-        raise IndexIncompatible(f"{path} is invalid ({exc.error_count()} errors): rebuild with `qa index --rebuild`")
+        raise IndexIncompatible(
+            f"{path} is invalid ({exc.error_count()} errors): rebuild with `qa index --rebuild`"
+        ) from exc
 
 
 def is_stale(folder: Path, corpus_dir: Path, model: str, chunking: ChunkingConfig,
@@ -166,7 +168,9 @@ def load_index(folder: Path, embedder: Embedder) -> SearchIndex:
     chunks = _CHUNKS.validate_json((folder / "chunks.json").read_bytes())
     vectors = load_vectors(folder / "vectors.faiss")
     if vectors.ntotal != len(chunks) or vectors.d != manifest.dimension:
-        raise IndexIncompatible(f"index files in {folder} disagree with the manifest: rebuild with `qa index --rebuild`")
+        raise IndexIncompatible(
+            f"index files in {folder} disagree with the manifest: rebuild with `qa index --rebuild`"
+        )
     units = _UNITS.validate_json((folder / "units.json").read_bytes())
     unit_vectors = np.load(folder / "unit_embeddings.npy", allow_pickle=False)
     if unit_vectors.shape != (len(units), manifest.dimension):

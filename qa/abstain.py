@@ -1,20 +1,65 @@
-"""When to say "the reviews do not say": a confidence from the best units and a threshold tuned on dev."""
+"""When to say "the reviews do not say": a logistic model over a few transparent features of the best units.
+
+Features (all in [0, 1]):
+- dense: similarity of the question to the best unit;
+- lexical: IDF-weighted share of the question's terms found in the best unit;
+- out_of_corpus: IDF-weighted share of the question's terms that occur nowhere in the corpus;
+- number_mismatch: the question names a number the best unit does not contain ("at 5 years");
+- study_match: the question names a study's author and the best unit is about that study;
+- type_match: the best unit holds the kind of answer asked (a number, a year, a negative finding, ...).
+
+The weights and the threshold are fitted on the gold set's dev split by `eval/calibrate.py` and stored in
+`qa/abstention.json`; the test split is never used to fit them.
+"""
 
 from __future__ import annotations
 
+import json
+import math
+import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from qa.query import Query
 from qa.rank import ScoredUnit, UnitScorer
 
+PARAMS_FILE = Path(__file__).with_name("abstention.json")
+FEATURES = ("dense", "lexical", "out_of_corpus", "number_mismatch", "study_match", "type_match")
+# Words that name the documents' structure rather than a topic: absent from the text without being a gap.
+META_TERMS = {"tabl", "list", "paper", "articl", "mention", "cite", "describ", "report", "tell", "say", "give",
+              "record", "discuss", "refer", "both", "either", "abbrevi", "stand", "defin", "mean"}
+
+
+def features(query: Query, scored: list[ScoredUnit], scorer: UnitScorer, author_refs: set[int]) -> list[float]:
+    if not scored:
+        return [0.0, 0.0, 1.0, 0.0, 0.0, 0.0]
+    top = scored[0]
+    terms = [t for t in query.terms if t not in META_TERMS]
+    total = sum(scorer.idf.get(t, scorer.default_idf) for t in terms) or 1.0
+    outside = sum(scorer.default_idf for t in terms if t not in scorer.idf) / total
+    text = scorer.texts[top.index]
+    numbers = re.findall(r"\b\d+\b", query.resolved)
+    mismatch = float(any(n not in text for n in numbers))
+    study = float(bool(author_refs) and bool(top.refs & author_refs))
+    return [max(0.0, top.dense), top.lexical, outside, mismatch, study, top.type_match]
+
 
 @dataclass
 class Abstainer:
+    weights: list[float]
+    bias: float
     threshold: float
 
     @classmethod
     def default(cls) -> Abstainer:
-        return cls(threshold=0.45)
+        """The calibrated model shipped with the package (see `eval/calibrate.py`)."""
+        data = json.loads(PARAMS_FILE.read_text(encoding="utf-8"))
+        return cls(weights=[data["weights"][f] for f in FEATURES], bias=data["bias"], threshold=data["threshold"])
 
-    def confidence(self, query: Query, scored: list[ScoredUnit], scorer: UnitScorer) -> float:
-        return scored[0].score if scored else 0.0
+    def probability(self, values: list[float]) -> float:
+        z = self.bias + sum(w * v for w, v in zip(self.weights, values, strict=True))
+        return 1.0 / (1.0 + math.exp(-z))
+
+    def confidence(self, query: Query, scored: list[ScoredUnit], scorer: UnitScorer, author_refs: set[int]) -> float:
+        """Estimated probability that the best units answer the question."""
+        return self.probability(features(query, scored, scorer, author_refs))

@@ -92,12 +92,18 @@ def _constraint_terms(query: Query, attr: Attribute, glossary: dict[str, str]) -
 
 
 def aggregate(doc: Document, query: Query, scored: list[ScoredUnit], glossary: dict[str, str],
-              author_refs: set[int], min_score: float) -> Aggregation | None:
-    """Group table rows and prose sentences by the value of the asked attribute; None if nothing asked."""
+              author_refs: set[int], min_score: float, table_in_focus: bool) -> Aggregation | None:
+    """Group table rows and prose sentences by the value of the asked attribute; None if nothing asked.
+
+    Without a constraint (a disease, an author, a cell value) the whole column would be listed: that is
+    done only when a table row already ranks among the best units (`table_in_focus`).
+    """
     attr = find_attribute(doc, query)
     if attr is None:
         return None
     need = _constraint_terms(query, attr, glossary)
+    if not need and not author_refs and not table_in_focus:
+        return None
     agg = Aggregation(attr)
     vocabulary: set[str] = set()
     by_start = {s.unit.start: s for s in scored if s.unit.doc_id == doc.doc_id}
@@ -123,11 +129,16 @@ def aggregate(doc: Document, query: Query, scored: list[ScoredUnit], glossary: d
         tokens = set(tokenize(expand_abbreviations(text, glossary)))
         if not need <= tokens:
             continue
+        # A value inside a defined term is not that value ("intraventricular hemorrhage" is no route).
+        searchable = text
+        for short, long_form in glossary.items():
+            if long_form.lower() not in vocabulary:
+                searchable = re.sub(re.escape(long_form), " ", searchable, flags=re.I)
         refs = doc.cited_numbers(s.unit.start, s.unit.end)
         if author_refs and not author_refs & set(refs):
             continue
         for value in sorted(vocabulary):
-            if re.search(rf"\b{re.escape(value)}", text, re.I):
+            if re.search(rf"\b{re.escape(value)}", searchable, re.I):
                 group = agg.groups.setdefault(value, [])
                 known = {r for e in group for r in e.refs}
                 if (refs and set(refs) <= known) or (not refs and group):

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 from corpus.model import Document
 from index.search import SearchIndex
 from qa.model import Citation
 from qa.passages import make_passage
+
+_PLACEHOLDER = re.compile(r"⟦(\d+)⟧")
+_SOURCE_BRACKETS = re.compile(r"\[(\d+(?:[,–-]\s*\d+)*)\]")
 
 
 class CitationRegistry:
@@ -27,8 +32,19 @@ class CitationRegistry:
 
     @staticmethod
     def markers(numbers: list[int]) -> str:
-        return "".join(f"[{n}]" for n in dict.fromkeys(numbers))
+        """Placeholders for markers while the answer is composed; `finalize` turns them into `[n]`."""
+        return "".join(f"⟦{n}⟧" for n in dict.fromkeys(numbers))
 
-    def used_only(self, answer: str) -> list[Citation]:
-        """The citations whose marker appears in `answer` (all of them, by construction)."""
-        return [c for c in self.citations if f"[{c.marker}]" in answer]
+    def finalize(self, draft: str) -> tuple[str, list[Citation]]:
+        """Number the markers 1..n in reading order and keep only the citations the text uses.
+
+        Bracketed numbers quoted from a source ("[12]" in its own citation style) become "(12)", so that
+        every `[n]` in an answer is one of ours and points at a citation.
+        """
+        text = _SOURCE_BRACKETS.sub(r"(\1)", draft)
+        order: dict[int, int] = {}
+        for m in _PLACEHOLDER.finditer(text):
+            order.setdefault(int(m.group(1)), len(order) + 1)
+        text = _PLACEHOLDER.sub(lambda m: f"[{order[int(m.group(1))]}]", text)
+        citations = [c.model_copy(update={"marker": order[c.marker]}) for c in self.citations if c.marker in order]
+        return text, sorted(citations, key=lambda c: c.marker)

@@ -36,10 +36,9 @@ def _settings(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 
 
 def cmd_index(args: argparse.Namespace) -> int:
+    from corpus.store import corpus_files
     from index.embedder import Embedder
     from qa.loading import ensure_index
-
-    from corpus.store import corpus_files
 
     settings = _settings(args)
     corpus_files(settings.corpus_dir)  # fail on a missing folder before loading the model

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from corpus.model import Document
 from index.model import Unit
 from index.search import SearchIndex
@@ -11,8 +13,9 @@ from qa.query import Query
 from qa.rank import ScoredUnit
 from qa.render import render_row, render_unit, with_marker
 
-SECOND_UNIT_RATIO = 0.9  # a further quote is added only when it scores this close to the best one
+SECOND_UNIT_RATIO = 0.92  # a further quote is added only when it scores this close to the best one
 MAX_QUOTES = 3
+CROSS_DOCUMENT_RATIO = 0.6  # the other review's best unit joins a cross-document answer above this share
 
 
 def _cite_unit(index: SearchIndex, unit: Unit, score: float, registry: CitationRegistry) -> int:
@@ -53,58 +56,84 @@ def _novel(tokens_seen: set[str], unit_tokens: set[str]) -> bool:
     return len(unit_tokens - tokens_seen) >= max(2, 0.3 * len(unit_tokens))
 
 
-def compose_extractive(index: SearchIndex, query: Query, scored: list[ScoredUnit],
-                       registry: CitationRegistry, tokens: list[set[str]] | None = None,
-                       author_refs: set[int] | None = None) -> str:
-    """Quote the best unit, and up to two more when they score close to it and add new content."""
+def _render_list(doc: Document, span: tuple[int, int, list[int]], marker: str) -> str:
+    start, _end, items = span
+    lines = []
+    if start < doc.blocks[items[0]].start:
+        lines.append(with_marker(doc.text[start : doc.blocks[items[0]].start].strip(), marker))
+    lines += [f"- {with_marker(doc.text[doc.blocks[b].start : doc.blocks[b].end], marker)}" for b in items]
+    return "\n".join(lines)
+
+
+def _overlaps(a: Unit, b: Unit) -> bool:
+    return a.doc_id == b.doc_id and a.start < b.end and b.start < a.end
+
+
+def choose_units(query: Query, scored: list[ScoredUnit], tokens: list[set[str]] | None,
+                 author_refs: set[int] | None) -> list[ScoredUnit]:
+    """The best unit, and up to two more that score close to it, add new words and (for a question about
+    one study) speak of that study. A cross-document question gets the best unit of each document."""
     top = scored[0]
-    doc = index.documents[top.unit.doc_id]
-    span = _list_span(doc, top.unit)
-    if span is not None and (query.is_list or top.unit.kind == "list_item"):
-        start, end, items = span
-        marker = registry.markers([registry.cite(doc, start, end, "list", top.unit.section, top.score)])
-        lines = []
-        if start < doc.blocks[items[0]].start:
-            lines.append(with_marker(doc.text[start : doc.blocks[items[0]].start].strip(), marker))
-        lines += [f"- {with_marker(doc.text[doc.blocks[b].start : doc.blocks[b].end], marker)}" for b in items]
-        return "\n".join(lines)
     chosen = [top]
-    docs_seen = {top.unit.doc_id}
-    study_refs = author_refs & scorer_refs(top) if author_refs else set()
+    study_refs = (author_refs or set()) & top.refs
     for s in scored[1:]:
-        if study_refs and not study_refs & scorer_refs(s):
-            continue  # the question is about one study: stay with passages that cite it
         if len(chosen) >= MAX_QUOTES or s.score < SECOND_UNIT_RATIO * top.score:
             break
-        if any(c.unit.start <= s.unit.start < c.unit.end or s.unit.start <= c.unit.start < s.unit.end
-               for c in chosen if c.unit.doc_id == s.unit.doc_id):
+        if any(_overlaps(c.unit, s.unit) for c in chosen) or (study_refs and not study_refs & s.refs):
             continue
         if tokens is not None and not _novel(set().union(*(tokens[c.index] for c in chosen)), tokens[s.index]):
             continue
-        if s.unit.kind == "reference" and top.unit.kind != "reference":
-            continue
         chosen.append(s)
-        docs_seen.add(s.unit.doc_id)
-    # Text order within a document reads better than score order.
-    chosen.sort(key=lambda s: (s.unit.doc_id != top.unit.doc_id, s.unit.doc_id, s.unit.start))
+    if query.cross_document:
+        docs = {c.unit.doc_id for c in chosen}
+        for s in scored:
+            if s.unit.doc_id not in docs and s.score >= CROSS_DOCUMENT_RATIO * top.score:
+                chosen.append(s)
+                docs.add(s.unit.doc_id)
+    return chosen
+
+
+def compose_extractive(index: SearchIndex, query: Query, scored: list[ScoredUnit],
+                       registry: CitationRegistry, tokens: list[set[str]] | None = None,
+                       author_refs: set[int] | None = None) -> str:
+    """Quote the chosen units in reading order; a unit that introduces a list brings the whole list."""
+    chosen = choose_units(query, scored, tokens, author_refs)
+    first_doc = chosen[0].unit.doc_id
+    chosen.sort(key=lambda s: (s.unit.doc_id != first_doc, s.unit.doc_id, s.unit.start))
     parts = []
     for s in chosen:
-        d = index.documents[s.unit.doc_id]
+        doc = index.documents[s.unit.doc_id]
+        span = _list_span(doc, s.unit)
+        if span is not None and (query.is_list or s.unit.kind == "list_item" or len(chosen) > 1):
+            marker = registry.markers([registry.cite(doc, span[0], span[1], "list", s.unit.section, s.score)])
+            parts.append(_render_list(doc, span, marker))
+            continue
         marker = registry.markers([_cite_unit(index, s.unit, s.score, registry)])
-        parts.append(with_marker(render_unit(d, s.unit), marker))
-    return " ".join(parts)
+        parts.append(with_marker(render_unit(doc, s.unit), marker))
+    # Drop list items already quoted inside a whole list.
+    text = []
+    for part in parts:
+        if not any(part in other for other in parts if other is not part):
+            text.append(part)
+    return "\n".join(text) if any("\n- " in p for p in text) else " ".join(text)
 
 
 def compose_aggregation(doc: Document, query: Query, agg: Aggregation, registry: CitationRegistry) -> str:
     """A lead naming each value with its markers, then one bullet per value listing its studies."""
     lead_parts, bullets = [], []
+    shown: set[tuple[int, int]] = set()
     for _key, entries in agg.groups.items():
         markers, items = [], []
         value = entries[0].value
         for e in entries:
             m = registry.cite(doc, e.unit.start, e.unit.end, e.unit.kind, e.unit.section, e.score)
             markers.append(m)
-            text = render_row(e.row) if e.row is not None else doc.text[e.unit.start : e.unit.end].rstrip()
+            if e.row is not None:
+                # A row shown under an earlier value is named by its first cell only.
+                text = e.row.cells[0].text if (e.unit.start, e.unit.end) in shown else render_row(e.row)
+            else:
+                text = doc.text[e.unit.start : e.unit.end].rstrip()
+            shown.add((e.unit.start, e.unit.end))
             items.append(with_marker(text, registry.markers([m])))
         lead_parts.append(f"{value} {registry.markers(markers)}")
         first_cells = {e.row.cells[0].text for e in entries if e.row is not None and e.row.cells}
@@ -113,7 +142,7 @@ def compose_aggregation(doc: Document, query: Query, agg: Aggregation, registry:
     if len(units) == 1:  # one row answers it all: quote the row once
         e = next(iter(agg.groups.values()))[0]
         text = render_row(e.row) if e.row is not None else doc.text[e.unit.start : e.unit.end]
-        return with_marker(text, registry.markers([registry.citations[0].marker]))
+        return with_marker(text, registry.markers([registry.citations[-1].marker]))
     # The lead names only the subject and the values: every word of it stands in the spans it cites.
     subject = ", ".join(query.entities + query.authors)
     lead = (f"{subject}: " if subject else "") + "; ".join(lead_parts) + "."
@@ -144,3 +173,33 @@ def compose_bibliographic(index: SearchIndex, query: Query, scored: list[ScoredU
             parts.append(with_marker(r.text, registry.markers([m])))
         return " ".join(parts)
     return ""
+
+
+def compose_abbreviation(index: SearchIndex, query: Query, registry: CitationRegistry) -> str:
+    """What an abbreviation stands for, quoted from the legend entry or the in-text definition."""
+    parts = []
+    for short in query.entities:
+        for doc in index.documents.values():
+            span = _definition_span(doc, short)
+            if span is not None:
+                marker = registry.markers([registry.cite(doc, span[0], span[1], "definition",
+                                                         doc.section_at(span[0]), 1.0)])
+                parts.append(with_marker(doc.text[span[0] : span[1]], marker))
+                break
+    return " ".join(parts)
+
+
+def _definition_span(doc: Document, short: str) -> tuple[int, int] | None:
+    """`BMSC: breast milk-derived stem cell` in a legend, or `hypoxic-ischemic encephalopathy (HIE)` in text."""
+    long_form = doc.glossary.get(short)
+    if long_form is None:
+        return None
+    for block in doc.blocks:
+        if block.kind != "legend":
+            continue
+        text = doc.text[block.start : block.end]
+        m = re.search(rf"(?<![\w-]){re.escape(short)}\s*[:,]\s*[^;]+", text)
+        if m:
+            return block.start + m.start(), block.start + m.end()
+    m = re.search(rf"{re.escape(long_form)}\s*\({re.escape(short)}\)", doc.text, re.I)
+    return (m.start(), m.end()) if m else None

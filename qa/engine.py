@@ -12,7 +12,7 @@ from index.search import SearchIndex
 from qa.abstain import Abstainer
 from qa.aggregate import aggregate
 from qa.citations import CitationRegistry
-from qa.compose import compose_aggregation, compose_bibliographic, compose_extractive
+from qa.compose import compose_abbreviation, compose_aggregation, compose_bibliographic, compose_extractive
 from qa.errors import QAError
 from qa.model import Answer, Turn
 from qa.passages import passages_for_hits
@@ -23,6 +23,12 @@ MAX_QUESTION_CHARS = 2000
 NOT_IN_REVIEWS = "The reviews do not say: no passage in them answers this question."
 RETRIEVAL_DEPTH = 15
 AGGREGATE_IF_ROW_IN_TOP = 8
+
+
+def surname(author: str) -> str:
+    """The family name's last word, lower case: "van Velthoven CT" -> "velthoven", "Chang YS" -> "chang"."""
+    words = [w for w in author.split() if not (w.isupper() and len(w) <= 3)]
+    return (words[-1] if words else author.split()[0]).lower()
 
 
 def validate_question(question: str, limit: int = MAX_QUESTION_CHARS) -> str:
@@ -43,15 +49,16 @@ class AnswerEngine:
         self.max_question_chars = max_question_chars
         self.scorer = UnitScorer(index)
         self.abstainer = abstainer or Abstainer.default()
-        self.surnames = {
-            a.split()[0].lower(): None for d in index.documents.values() for r in d.references for a in r.authors[:1]
+        self.first_authors = {
+            (d.doc_id, r.number): surname(r.authors[0]) for d in index.documents.values() for r in d.references
+            if r.authors
         }
+        self.surnames = {s: None for s in self.first_authors.values()}
 
     def author_refs(self, query: Query) -> set[int]:
         """Reference numbers whose first author is named in the question ("Chang et al.")."""
         names = {a.lower() for a in query.authors}
-        return {r.number for d in self.index.documents.values() for r in d.references
-                if r.authors and r.authors[0].split()[0].lower() in names}
+        return {n for (_, n), s in self.first_authors.items() if s in names}
 
     def analyse(self, question: str, history: list[Turn] | None) -> Query:
         return analyse(question, history, self.index.glossary, set(self.surnames))
@@ -76,12 +83,18 @@ class AnswerEngine:
         scored = self.rank(query)
         hits = self.index.search(query.expanded, k)
         t1 = time.perf_counter()
-        confidence = self.abstainer.confidence(query, scored, self.scorer)
+        # Whether the reviews answer is judged on the passages that say something, not on bibliography entries.
+        evidence = [s for s in scored if s.unit.kind != "reference"] or scored
+        confidence = self.abstainer.confidence(query, evidence, self.scorer, self.author_refs(query))
+        if query.asks_abbreviation and query.entities:
+            confidence = max(confidence, 1.0)  # a glossary lookup: the abbreviation is defined in the reviews
+        if query.answer_type == "bibliographic" and self._named_references(query):
+            confidence = 1.0  # a lookup in the bibliography by number or author: nothing to guess
         registry = CitationRegistry(self.index)
         answer_text = ""
         if scored and confidence >= self.abstainer.threshold:
             answer_text = self._compose(query, scored, registry)
-        citations = registry.used_only(answer_text)
+        answer_text, citations = registry.finalize(answer_text)
         answered = bool(citations)
         cited = {(c.doc_id, c.start, c.end) for c in citations}
         related = [p for p in passages_for_hits(self.index, hits) if (p.doc_id, p.start, p.end) not in cited]
@@ -93,8 +106,17 @@ class AnswerEngine:
             timings_ms={"retrieve": round((t1 - t0) * 1000, 2), "compose": round((time.perf_counter() - t1) * 1000, 2)},
         )
 
+    def _named_references(self, query: Query) -> bool:
+        if query.reference_number is not None:
+            return any(d.reference(query.reference_number) for d in self.index.documents.values())
+        return bool(self.author_refs(query))
+
     def _compose(self, query: Query, scored: list[ScoredUnit], registry: CitationRegistry) -> str:
         top = scored[0]
+        if query.asks_abbreviation and query.entities:
+            text = compose_abbreviation(self.index, query, registry)
+            if text:
+                return text
         if query.answer_type == "bibliographic":
             text = compose_bibliographic(self.index, query, scored, registry, self.author_refs(query))
             if text:
@@ -102,9 +124,10 @@ class AnswerEngine:
         for doc in self.index.documents.values():
             if not doc.tables:
                 continue
-            if not any(s.unit.kind == "table_row" and s.unit.doc_id == doc.doc_id for s in scored[:AGGREGATE_IF_ROW_IN_TOP]):
-                continue  # the table is not what the question is about
-            agg = aggregate(doc, query, scored, self.index.glossary, self.author_refs(query), 0.6 * top.score)
+            top_units = scored[:AGGREGATE_IF_ROW_IN_TOP]
+            in_focus = any(s.unit.kind == "table_row" and s.unit.doc_id == doc.doc_id for s in top_units)
+            agg = aggregate(doc, query, scored, self.index.glossary, self.author_refs(query), 0.6 * top.score,
+                            in_focus)
             if agg is not None:
                 return compose_aggregation(doc, query, agg, registry)
         return compose_extractive(self.index, query, scored, registry, self.scorer.tokens, self.author_refs(query))

@@ -18,7 +18,8 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
         r"\b(which|what) (journal|periodical)\b|\bjournal\b.*\bpublish|\bwho (are|were|was) the authors?\b|"
         r"\bauthors? of\b|\bfirst author\b|\breference (number )?\d+\b|\bref\.? ?\d+\b|"
         r"\b(what|which) (is|was) the title\b|\bpublished (in|by)\b|\bwhen was .* published\b|"
-        r"\bin what year was .* published\b|\bwhat year was .* published\b", re.I)),
+        r"\bin what year was .* published\b|\bwhat year was .* published\b|\bwhere was .* published\b|"
+        r"\bwho wrote\b|\bwho (is|was) the (first |lead )?author\b", re.I)),
     ("bibliographic", re.compile(
         r"\b(which|what) (source|paper|study|reference|article|work|publication)s? (is|are|was|were) cited\b|"
         r"\bcited (for|as|in support)\b|\bwhich reference\b|\bwhat reference\b", re.I)),
@@ -45,8 +46,9 @@ _PRONOUN = re.compile(r"\b(it|its|they|them|their|those|these|this|that study|th
 
 
 _CROSS_DOCUMENT = re.compile(
-    r"\b(both|either|each|two|all|the) (of the )?(reviews|papers|articles|sources|documents)\b|"
+    r"\b(both|either|each|two|all|the) (of the )?(reviews?|papers?|articles?|sources?|documents?)\b|"
     r"\bacross (the )?(two |both )?(reviews|papers)\b", re.I)
+_SINGLE_DOCUMENT = re.compile(r"\bthe (review|paper|article|document)\b", re.I)
 _ABBREVIATION = re.compile(r"\bstand(s)? for\b|\babbreviation\b|\bacronym\b|\bshort for\b", re.I)
 
 
@@ -58,6 +60,7 @@ class Query:
     resolved: str
     expanded: str
     terms: list[str]
+    focus_terms: list[str]  # terms of the question itself, without what follow-up resolution carried over
     answer_type: str
     is_list: bool
     entities: list[str] = field(default_factory=list)  # glossary short forms named by the question
@@ -89,8 +92,10 @@ def resolve_follow_up(question: str, history: list[Turn], glossary: dict[str, st
     new = glossary_entities(question, glossary)
     old = glossary_entities(previous, glossary)
     names_own_topic = bool(new) or bool(re.search(r"\b[A-Z][a-z]+ et al\b", question))
-    if not elliptical and names_own_topic:
-        return question
+    earlier = set(tokenize(expand_abbreviations(" ".join(t.content for t in history), glossary)))
+    continues = bool(_PRONOUN.search(question)) or bool(set(tokenize(question)) & earlier)
+    if not elliptical and (names_own_topic or not continues):
+        return question  # a question of its own, not a follow-up
     if elliptical and new and old:
         resolved = previous
         for short in old:
@@ -118,11 +123,12 @@ def analyse(question: str, history: list[Turn] | None, glossary: dict[str, str],
         resolved=resolved,
         expanded=expanded,
         terms=list(dict.fromkeys(tokenize(expanded))),
+        focus_terms=list(dict.fromkeys(tokenize(expand_abbreviations(question, glossary)))),
         answer_type=answer_type,
         is_list=bool(_LIST_CUES.search(resolved)) and answer_type not in ("number", "year", "bibliographic"),
         entities=glossary_entities(resolved, glossary),
         authors=authors,
         reference_number=int(next(g for g in ref.groups() if g)) if ref else None,
-        cross_document=bool(_CROSS_DOCUMENT.search(resolved)),
+        cross_document=bool(_CROSS_DOCUMENT.search(resolved)) and not _SINGLE_DOCUMENT.search(resolved),
         asks_abbreviation=bool(_ABBREVIATION.search(resolved)),
     )

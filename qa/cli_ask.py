@@ -1,0 +1,55 @@
+"""`qa ask`: a grounded answer on the command line, as text or as the JSON contract."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import textwrap
+
+from qa.model import Answer, Turn
+
+
+def print_answer(answer: Answer) -> None:
+    """The answer, then its numbered sources (title, section, quoted span, primary references)."""
+    if answer.resolved_question:
+        print(f"(read as: {answer.resolved_question})\n")
+    print(answer.answer)
+    if not answer.answered:
+        if answer.related:
+            print("\nNearest passages (they do not answer the question):")
+            for p in answer.related[:3]:
+                print(f"  - {p.title} › {p.section}: {textwrap.shorten(p.text, 160)}")
+        return
+    print("\nSources:")
+    for c in answer.citations:
+        print(f"[{c.marker}] {c.title} › {c.section} ({c.kind}, characters {c.start}–{c.end})")
+        print(textwrap.indent(textwrap.fill(f"“{c.text}”", 100), "    "))
+        for ref in c.references:
+            print(textwrap.indent(textwrap.fill(f"↳ {ref}", 100), "    "))
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from qa.engine import AnswerEngine
+    from qa.loading import open_index
+    from qa.settings import Settings
+
+    settings = Settings(**({"index_dir": args.index_dir} if args.index_dir else {}))
+    history = [Turn(role="user", content=h) for h in args.history or []]
+    engine = AnswerEngine(open_index(settings), settings.max_question_chars)
+    answer = engine.ask(args.question, history, args.k)
+    if args.json:
+        print(json.dumps(answer.model_dump(), ensure_ascii=False, indent=2))
+    else:
+        print_answer(answer)
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("ask", help="a short answer with exact citations, or 'the reviews do not say'")
+    p.add_argument("question")
+    p.add_argument("--history", action="append", metavar="EARLIER_QUESTION",
+                   help="an earlier question of the conversation (repeat for several, oldest first)")
+    p.add_argument("--json", action="store_true", help="print the answer contract as JSON")
+    p.add_argument("-k", type=int, default=5, help="number of related passages (1-20, default 5)")
+    p.add_argument("--index-dir")
+    p.set_defaults(handler=cmd_ask)
