@@ -22,7 +22,8 @@ def test_manifest_describes_the_index(index_dir: Path) -> None:
     assert m.model == "all-MiniLM-L6-v2" and m.dimension == 384
     assert m.documents == 2 and m.chunks > 50 and m.vector_index == "flat"
     assert sorted(p.name for p in index_dir.iterdir()) == [
-        "bm25", "chunks.json", "documents.json", "embeddings.npy", "manifest.json", "vectors.faiss"]
+        "bm25", "chunks.json", "documents.json", "embeddings.npy", "manifest.json", "unit_embeddings.npy", "units.json",
+        "vectors.faiss"]
     assert not list(index_dir.rglob("*.pkl"))
 
 

@@ -1,0 +1,209 @@
+"""ALCE-style grounding of an answer, per sentence, with a transparent token-coverage rule instead of NLI.
+
+A sentence is *supported* by a set of spans when at least `SUPPORT_RATIO` of its distinct content tokens
+(`index.lexical.tokenize` stems, glossary-expanded, markers removed) occur among the spans' tokens (also
+glossary-expanded). See eval/README.md for the rule, its adaptation of ALCE and its limits.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from pydantic import BaseModel
+
+from corpus.model import Document
+from index.lexical import expand_abbreviations, tokenize
+from qa.model import Citation
+
+SUPPORT_RATIO = 0.8  # share of a sentence's content tokens the cited spans must contain
+LITTLE_RATIO = 0.5  # a citation that alone covers less than this share "covers little" of its sentence
+
+_MARKER_RE = r"\[\d+(?:\s*[,;–-]\s*\d+)*\]"
+_MARKER = re.compile(_MARKER_RE)
+_BULLET = re.compile(r"^\s*(?:[-*•·]|\d{1,2}[.)])\s+")
+# A sentence ends at . ! or ? (with closing quotes/brackets and the markers right after it), or at a marker
+# group alone (maybe with : ; or ,), when whitespace and a capital letter follow: "… decreased [1]. The …",
+# "… row [1] Wu et al. …", "… as follows (8) [1]: Weissman IL. …".
+_END = re.compile(rf"(?:(?P<punct>[.!?])[\"'”’)]*)?(?P<markers>(?:\s*{_MARKER_RE})*)[:;,]?\s+(?=[\"“]?[A-Z])")
+_ABBREVIATIONS = {"al", "e.g", "i.e", "vs", "fig", "figs", "no", "nos", "approx", "ref", "cf", "dr", "etc"}
+_INITIALS = re.compile(r"\b[A-Z][a-z'’-]+ [A-Z]{1,3}\.$")  # "Park WS." in an author list
+# A bibliographic entry ("Ahn SY, Chang YS, …", "van Haafden T, …", "Weissman IL. …") runs to its marker.
+_AUTHORS = re.compile(r"(?:(?:van|von|de|der|den|da|di|du|le|la|el)\s+)*"
+                      r"[^\W\d_][\w'’-]*(?:\s+[^\W\d_][\w'’-]*)?\s+[A-Z]{1,3}(?:,|\.|\s+et al\.)")
+
+
+class Sentence(BaseModel):
+    """One answer sentence (or bullet) with the markers it carries."""
+
+    text: str
+    markers: list[int]
+
+
+class SentenceCheck(BaseModel):
+    """How one answer sentence is grounded by the citations its markers point to."""
+
+    text: str
+    markers: list[int]
+    coverage: float
+    supported: bool
+    precise: list[int]
+
+
+class Grounding(BaseModel):
+    """Grounding of one answer: sentence checks, citation recall and precision, citation integrity counts."""
+
+    sentences: list[SentenceCheck]
+    citation_recall: float | None
+    citation_precision: float | None
+    citations: int
+    intact_citations: int
+    dangling_markers: list[int]
+    unused_citations: list[int]
+
+
+def markers_in(text: str) -> list[int]:
+    """Marker numbers in `text` in order of appearance, unique; `[2-4]` stands for 2, 3 and 4."""
+    found: dict[int, None] = {}
+    for match in _MARKER.finditer(text):
+        for part in re.split(r"\s*[,;]\s*", match.group(0)[1:-1]):
+            bounds = [int(n) for n in re.split(r"\s*[–-]\s*", part)]
+            is_range = len(bounds) == 2 and bounds[0] <= bounds[1]
+            numbers = range(bounds[0], bounds[1] + 1) if is_range else bounds
+            for n in numbers:
+                found.setdefault(n, None)
+    return list(found)
+
+
+def strip_markers(text: str) -> str:
+    """`text` without its `[n]` markers, whitespace collapsed."""
+    text = re.sub(rf"\s*{_MARKER_RE}(?=\w)", " ", text)  # "a [1]b" -> "a b"
+    return " ".join(re.sub(rf"\s*{_MARKER_RE}", "", text).split())  # "cells [1]." -> "cells."
+
+
+def _ends_with_abbreviation(text: str) -> bool:
+    if _INITIALS.search(text):
+        return True
+    word = re.search(r"([\w.]+)\.$", text)
+    if word is None:
+        return False
+    token = word.group(1)
+    return (len(token) == 1 and token.isalpha()) or token.lower() in _ABBREVIATIONS
+
+
+def split_sentences(answer: str) -> list[Sentence]:
+    """Split an answer into sentences and bullets; markers right after a sentence end belong to it."""
+    units: list[str] = []
+    for line in answer.splitlines():
+        line = _BULLET.sub("", line).strip()
+        start = 0
+        for match in _END.finditer(line):
+            punct, markers = match.group("punct"), match.group("markers").strip()
+            if not punct and not markers:
+                continue
+            head = line[start : match.start("punct") + 1] if punct else ""
+            if not markers and (_ends_with_abbreviation(head)
+                                or (_AUTHORS.match(line, start) and not _MARKER.search(head))):
+                continue
+            units.append(line[start : match.end()].strip())
+            start = match.end()
+        units.append(line[start:].strip())
+    sentences: list[Sentence] = []
+    for unit in filter(None, units):
+        if not re.search(r"\w", _MARKER.sub("", unit)) and sentences:  # a stray "[1]" line: attach it back
+            last = sentences[-1]
+            sentences[-1] = Sentence(text=f"{last.text} {unit}", markers=markers_in(f"{last.text} {unit}"))
+            continue
+        sentences.append(Sentence(text=unit, markers=markers_in(unit)))
+    return sentences
+
+
+def content_tokens(text: str, glossary: dict[str, str]) -> set[str]:
+    """Distinct content stems of `text` without markers, with abbreviations expanded both ways."""
+    return set(tokenize(expand_abbreviations(strip_markers(text), glossary)))
+
+
+def coverage(claim: set[str], evidence: set[str]) -> float:
+    """Share of the claim's tokens found in the evidence tokens (1.0 for an empty claim)."""
+    return len(claim & evidence) / len(claim) if claim else 1.0
+
+
+def supports(claim: set[str], evidence: set[str], ratio: float = SUPPORT_RATIO) -> bool:
+    """The support rule: the evidence holds at least `ratio` of the claim's content tokens."""
+    return coverage(claim, evidence) >= ratio
+
+
+def citation_intact(citation: Citation, documents: dict[str, Document]) -> bool:
+    """The citation points inside a known document and its text is exactly `document.text[start:end]`."""
+    doc = documents.get(citation.doc_id)
+    return (doc is not None and 0 <= citation.start < citation.end <= len(doc.text)
+            and doc.text[citation.start : citation.end] == citation.text)
+
+
+def _span_tokens(citation: Citation, documents: dict[str, Document], glossary: dict[str, str]) -> set[str]:
+    # What the citation points at is the source of truth, whatever its `text` claims.
+    doc = documents.get(citation.doc_id)
+    if doc is None or not 0 <= citation.start < citation.end <= len(doc.text):
+        return set()
+    return content_tokens(doc.text[citation.start : citation.end], glossary)
+
+
+def _union(token_sets: Iterable[set[str]]) -> set[str]:
+    out: set[str] = set()
+    for tokens in token_sets:
+        out |= tokens
+    return out
+
+
+def check_sentence(claim: set[str], spans: dict[int, set[str]],
+                   markers: list[int]) -> tuple[float, bool, list[int]]:
+    """Coverage and support of one sentence by its cited spans, and which of its markers are precise (ALCE).
+
+    Markers missing from `spans` (dangling) never support and are never precise. When the sentence is not
+    supported by all its citations together, none is precise; otherwise a citation is imprecise only if the
+    others still support the sentence without it AND it alone covers less than `LITTLE_RATIO` of it.
+    """
+    cited = [m for m in markers if m in spans]
+    joint = _union(spans[m] for m in cited)
+    cov = coverage(claim, joint)
+    supported = bool(cited) and cov >= SUPPORT_RATIO
+    if not supported:
+        return cov, False, []
+    if len(cited) == 1:
+        return cov, True, cited
+    precise = []
+    for m in cited:
+        others = _union(spans[o] for o in cited if o != m)
+        if not (supports(claim, others) and coverage(claim, spans[m]) < LITTLE_RATIO):
+            precise.append(m)
+    return cov, True, precise
+
+
+def ground(answer: str, citations: list[Citation], documents: dict[str, Document],
+           glossary: dict[str, str]) -> Grounding:
+    """Check each sentence of `answer` against its cited spans.
+
+    Sentences without content tokens (e.g. "Yes.") are skipped.
+    """
+    spans = {c.marker: _span_tokens(c, documents, glossary) for c in citations}
+    checks: list[SentenceCheck] = []
+    used: set[int] = set()
+    cited_total = precise_total = 0
+    for sentence in split_sentences(answer):
+        used.update(sentence.markers)
+        claim = content_tokens(sentence.text, glossary)
+        if not claim:
+            continue
+        cov, supported, precise = check_sentence(claim, spans, sentence.markers)
+        cited_total += len(sentence.markers)
+        precise_total += len(precise)
+        checks.append(SentenceCheck(text=sentence.text, markers=sentence.markers, coverage=round(cov, 4),
+                                    supported=supported, precise=precise))
+    recall = sum(c.supported for c in checks) / len(checks) if checks else None
+    # ALCE: an answer with sentences but no citation has precision 0, not "undefined".
+    precision = precise_total / cited_total if cited_total else (0.0 if checks else None)
+    return Grounding(
+        sentences=checks, citation_recall=recall, citation_precision=precision, citations=len(citations),
+        intact_citations=sum(citation_intact(c, documents) for c in citations),
+        dangling_markers=sorted(used - set(spans)), unused_citations=sorted(set(spans) - used),
+    )

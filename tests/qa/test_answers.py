@@ -1,0 +1,150 @@
+"""The answer engine on the real index: the contract's invariants and its behaviours."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from index.search import SearchIndex
+from qa.engine import AnswerEngine
+from qa.errors import QAError
+from qa.model import Answer, Turn
+
+GOLD = Path(__file__).resolve().parents[2] / "eval" / "gold.jsonl"
+
+
+@pytest.fixture(scope="module")
+def engine(search_index: SearchIndex) -> AnswerEngine:
+    return AnswerEngine(search_index)
+
+
+def check_contract(answer: Answer, index: SearchIndex) -> None:
+    """Every cited span is the document's text; markers and citations match one to one, numbered 1..n."""
+    markers = [int(m) for m in re.findall(r"\[(\d+)\]", answer.answer)]
+    numbers = [c.marker for c in answer.citations]
+    assert numbers == list(range(1, len(numbers) + 1))
+    assert set(markers) == set(numbers)
+    for c in answer.citations:
+        doc = index.documents[c.doc_id]
+        assert c.text == doc.text[c.start : c.end] and c.text.strip()
+        assert c.title == doc.meta.title
+        for n, ref in zip(c.reference_numbers, c.references, strict=True):
+            entry = doc.reference(n)
+            assert entry is not None and ref == f"[{n}] {entry.text}"
+    if answer.answered:
+        assert answer.citations
+    else:
+        assert not answer.citations and not markers
+    for p in answer.related:
+        assert p.text == index.documents[p.doc_id].text[p.start : p.end]
+
+
+def gold_questions() -> list[tuple[str, list[Turn]]]:
+    items = [json.loads(line) for line in GOLD.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [(g["question"], [Turn(**t) for t in g["history"]]) for g in items]
+
+
+def test_contract_holds_on_every_gold_question(engine: AnswerEngine, search_index: SearchIndex) -> None:
+    questions = gold_questions()
+    assert len(questions) >= 80
+    for question, history in questions:
+        check_contract(engine.ask(question, history), search_index)
+
+
+WORDS = ["BPD", "NEC", "IVH", "HIE", "stem cells", "breast milk", "route", "intratracheal", "trial", "rats",
+         "exosomes", "Chang et al.", "reference 12", "which", "how many", "what is", "[3]", "(39)", "<b>x</b>"]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.sampled_from(WORDS), min_size=1, max_size=7), st.sampled_from(["?", "", "."]))
+def test_contract_holds_on_generated_questions(engine: AnswerEngine, search_index: SearchIndex,
+                                                words: list[str], end: str) -> None:
+    check_contract(engine.ask(" ".join(words) + end), search_index)
+
+
+def test_routes_for_bpd_are_aggregated_from_table_and_prose(engine: AnswerEngine) -> None:
+    answer = engine.ask("Which routes were used for BPD?")
+    assert answer.answered
+    lines = answer.answer.splitlines()
+    for route in ("intratracheal", "intravenous", "intranasal"):
+        bullet = next(line for line in lines if line.startswith(f"- {route}"))
+        assert re.search(r"\[\d+\]", bullet)
+    cited = " ".join(c.text for c in answer.citations)
+    for study in ("Chang et al. (39)", "van Haften et al. (40)", "Moreira et al. (47)", "intravenous administration"):
+        assert study in cited
+    assert all("BPD" in c.text for c in answer.citations)
+    assert "intraventricular" not in answer.answer.lower()  # IVH rows and disease names are not BPD routes
+    assert any(c.kind == "table_row" for c in answer.citations) and any(c.kind == "sentence" for c in answer.citations)
+
+
+def test_aggregation_works_for_other_diseases_and_columns(engine: AnswerEngine) -> None:
+    ivh = engine.ask("Which routes were used for IVH?")
+    assert "intraventricular" in ivh.answer and "intranasal" in ivh.answer
+    assert "intratracheal" not in ivh.answer
+    nec = engine.ask("Which stem cell types were used for NEC?")
+    assert "exosomes" in nec.answer and "BMSC extracellular vesicles" in nec.answer
+    assert all("NEC" in c.text for c in nec.citations)
+
+
+def test_negative_finding_is_an_answer(engine: AnswerEngine) -> None:
+    answer = engine.ask("Have breast milk stem cells been tried in infants with NEC?")
+    assert answer.answered
+    assert any(c.text.startswith("No human studies have been conducted") for c in answer.citations)
+
+
+@pytest.mark.parametrize("question", [
+    "Which surfactant preparation works best for RDS?",
+    "Who won the 2018 World Cup?",
+    "What is the capital of Australia?",
+])
+def test_off_topic_questions_abstain(engine: AnswerEngine, question: str) -> None:
+    answer = engine.ask(question)
+    assert not answer.answered and not answer.citations
+    assert "do not say" in answer.answer
+
+
+def test_follow_up_is_resolved_with_history(engine: AnswerEngine) -> None:
+    history = [Turn(role="user", content="Which routes were used for BPD?")]
+    answer = engine.ask("And for IVH?", history)
+    assert answer.resolved_question is not None and "IVH" in answer.resolved_question
+    assert "route" in answer.resolved_question.lower()
+    assert "intraventricular" in answer.answer
+    unrelated = engine.ask("Which surfactant preparation works best for RDS?", history)
+    assert unrelated.resolved_question is None  # a question of its own is not glued to the last one
+
+
+def test_references_resolve_to_the_primary_study(engine: AnswerEngine) -> None:
+    answer = engine.ask("Which journal published the phase I BPD trial by Chang et al.?")
+    assert answer.answered and "J Pediatr" in answer.answer
+    routes = engine.ask("Which routes were used for BPD?")
+    chang = next(c for c in routes.citations if c.text.startswith("Chang et al. (39)"))
+    assert chang.reference_numbers == [39]
+    assert "Chang YS" in chang.references[0] and "J Pediatr 2014" in chang.references[0]
+    numbered = engine.ask("Who are the authors of reference 45?")
+    assert "Pisano C" in numbered.answer
+
+
+def test_abbreviation_lookup_cites_the_legend(engine: AnswerEngine) -> None:
+    answer = engine.ask("What does BMSC stand for?")
+    assert "breast milk-derived stem cell" in answer.answer
+    assert answer.citations[0].text.startswith("BMSC: breast milk-derived stem cell")
+
+
+def test_answers_are_short_and_without_duplicates(engine: AnswerEngine) -> None:
+    for question, history in gold_questions():
+        answer = engine.ask(question, history)
+        spans = [(c.doc_id, c.start, c.end) for c in answer.citations]
+        assert len(spans) == len(set(spans))
+        assert len(answer.answer.split()) < 400
+
+
+@pytest.mark.parametrize(("question", "k"), [("", 5), ("   ", 5), ("x" * 2001, 5), ("stem cells", 0),
+                                             ("stem cells", 21)])
+def test_bad_input_raises_a_named_error(engine: AnswerEngine, question: str, k: int) -> None:
+    with pytest.raises(QAError):
+        engine.ask(question, k=k)
