@@ -120,8 +120,8 @@ def aggregate(doc: Document, query: Query, scored: list[ScoredUnit], glossary: d
         for value in values:
             agg.groups.setdefault(value.lower(), []).append(
                 Entry(value, unit, refs, hit.score if hit else min_score, row))
-    if not agg.groups:
-        return None
+    if not agg.groups or all(set(tokenize(expand_abbreviations(v, glossary))) <= set(query.terms) for v in agg.groups):
+        return None  # the question already names the value ("What kind of disease is BPD?"): nothing to list
     for s in scored:
         if s.unit.kind not in ("sentence", "list_item") or s.score < min_score or s.unit.doc_id != doc.doc_id:
             continue

@@ -10,11 +10,14 @@ from index.search import SearchIndex
 from qa.aggregate import Aggregation
 from qa.citations import CitationRegistry
 from qa.query import Query
-from qa.rank import ScoredUnit
+from qa.rank import ScoredUnit, UnitScorer
 from qa.render import render_row, render_unit, with_marker
 
 SECOND_UNIT_RATIO = 0.92  # a further quote is added only when it scores this close to the best one
 MAX_QUOTES = 3
+COVERAGE_POOL = 10  # units considered for covering the question words the best ones lack
+MIN_COVERAGE_GAIN = 0.15  # IDF-weighted share of the question a completing unit must add
+NON_NEIGHBOUR_DISCOUNT = 0.6
 CROSS_DOCUMENT_RATIO = 0.6  # the other review's best unit joins a cross-document answer above this share
 
 
@@ -69,10 +72,13 @@ def _overlaps(a: Unit, b: Unit) -> bool:
     return a.doc_id == b.doc_id and a.start < b.end and b.start < a.end
 
 
-def choose_units(query: Query, scored: list[ScoredUnit], tokens: list[set[str]] | None,
+def choose_units(query: Query, scored: list[ScoredUnit], scorer: UnitScorer,
                  author_refs: set[int] | None) -> list[ScoredUnit]:
-    """The best unit, and up to two more that score close to it, add new words and (for a question about
-    one study) speak of that study. A cross-document question gets the best unit of each document."""
+    """The best unit; up to two more that score close to it, add new words and (for a question about one
+    study) speak of that study; then units that cover question words still uncovered, preferring the
+    sentences next to a chosen one ("... conducted by Pisano et al. (45) ..." + "The results showed ...").
+    A cross-document question gets the best unit of each document."""
+    tokens = scorer.tokens
     top = scored[0]
     chosen = [top]
     study_refs = (author_refs or set()) & top.refs
@@ -81,9 +87,10 @@ def choose_units(query: Query, scored: list[ScoredUnit], tokens: list[set[str]] 
             break
         if any(_overlaps(c.unit, s.unit) for c in chosen) or (study_refs and not study_refs & s.refs):
             continue
-        if tokens is not None and not _novel(set().union(*(tokens[c.index] for c in chosen)), tokens[s.index]):
+        if not _novel(set().union(*(tokens[c.index] for c in chosen)), tokens[s.index]):
             continue
         chosen.append(s)
+    _complete_coverage(query, scored, scorer, chosen, study_refs)
     if query.cross_document:
         docs = {c.unit.doc_id for c in chosen}
         for s in scored:
@@ -93,11 +100,39 @@ def choose_units(query: Query, scored: list[ScoredUnit], tokens: list[set[str]] 
     return chosen
 
 
+def _complete_coverage(query: Query, scored: list[ScoredUnit], scorer: UnitScorer, chosen: list[ScoredUnit],
+                       study_refs: set[int]) -> None:
+    """Add units that bring question words the chosen ones lack, while that adds enough (IDF-weighted)."""
+    units = scorer.index.units
+    terms = [t for t in query.focus_terms if t in scorer.idf]
+    total = sum(scorer.idf[t] for t in terms) or 1.0
+    while len(chosen) < MAX_QUOTES + 1:
+        covered = set().union(*(scorer.tokens[c.index] for c in chosen))
+        missing = [t for t in terms if t not in covered]
+        if not missing:
+            return
+        neighbours = {j for c in chosen for j in (c.index - 1, c.index + 1)
+                      if 0 <= j < len(units) and units[j].doc_id == c.unit.doc_id and units[j].block == c.unit.block}
+        pool = {s.index: s for s in scored[:COVERAGE_POOL] if not study_refs or study_refs & s.refs}
+        for j in neighbours - set(pool):
+            pool[j] = scorer.score(query, {j: 0.0})[0]
+        best, gain = None, 0.0
+        for i, s in pool.items():
+            if any(c.index == i or _overlaps(c.unit, s.unit) for c in chosen) or s.unit.kind == "reference":
+                continue
+            g = sum(scorer.idf[t] for t in missing if t in scorer.tokens[i]) / total
+            g *= 1.0 if i in neighbours else NON_NEIGHBOUR_DISCOUNT
+            if g > gain:
+                best, gain = s, g
+        if best is None or gain < MIN_COVERAGE_GAIN:
+            return
+        chosen.append(best)
+
+
 def compose_extractive(index: SearchIndex, query: Query, scored: list[ScoredUnit],
-                       registry: CitationRegistry, tokens: list[set[str]] | None = None,
-                       author_refs: set[int] | None = None) -> str:
+                       registry: CitationRegistry, scorer: UnitScorer, author_refs: set[int] | None = None) -> str:
     """Quote the chosen units in reading order; a unit that introduces a list brings the whole list."""
-    chosen = choose_units(query, scored, tokens, author_refs)
+    chosen = choose_units(query, scored, scorer, author_refs)
     first_doc = chosen[0].unit.doc_id
     chosen.sort(key=lambda s: (s.unit.doc_id != first_doc, s.unit.doc_id, s.unit.start))
     parts = []

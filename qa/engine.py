@@ -13,6 +13,7 @@ from qa.abstain import Abstainer
 from qa.aggregate import aggregate
 from qa.citations import CitationRegistry
 from qa.compose import compose_abbreviation, compose_aggregation, compose_bibliographic, compose_extractive
+from index.lexical import tokenize
 from qa.errors import QAError
 from qa.model import Answer, Turn
 from qa.passages import passages_for_hits
@@ -23,6 +24,8 @@ MAX_QUESTION_CHARS = 2000
 NOT_IN_REVIEWS = "The reviews do not say: no passage in them answers this question."
 RETRIEVAL_DEPTH = 15
 AGGREGATE_IF_ROW_IN_TOP = 8
+ALREADY_SAID_SHARE = 0.7  # a unit whose words are mostly in earlier assistant turns ...
+ALREADY_SAID_PENALTY = 0.7  # ... is scored down by this factor
 
 
 def surname(author: str) -> str:
@@ -63,10 +66,18 @@ class AnswerEngine:
     def analyse(self, question: str, history: list[Turn] | None) -> Query:
         return analyse(question, history, self.index.glossary, set(self.surnames))
 
-    def rank(self, query: Query) -> list[ScoredUnit]:
-        """Candidate units scored best first; when the question names a study, the units about it lead."""
+    def rank(self, query: Query, history: list[Turn] | None = None) -> list[ScoredUnit]:
+        """Candidate units scored best first; when the question names a study, the units about it lead; what
+        the conversation already answered steps back, so a follow-up gets something new."""
         refs = self.author_refs(query)
         scored = self.scorer.score(query, candidate_units(self.scorer, query, RETRIEVAL_DEPTH, refs), refs)
+        said = set(tokenize(" ".join(t.content for t in history or [] if t.role == "assistant")))
+        if said:
+            for s in scored:
+                toks = self.scorer.tokens[s.index]
+                if toks and len(toks & said) >= ALREADY_SAID_SHARE * len(toks):
+                    s.score *= ALREADY_SAID_PENALTY
+            scored.sort(key=lambda x: (-x.score, x.unit.doc_id, x.unit.start))
         if refs and scored:
             floor = 0.5 * scored[0].score
             about = [s for s in scored if s.refs & refs and s.score >= floor]
@@ -80,7 +91,7 @@ class AnswerEngine:
             raise QAError("k must be between 1 and 20")
         t0 = time.perf_counter()
         query = self.analyse(text, history)
-        scored = self.rank(query)
+        scored = self.rank(query, history)
         hits = self.index.search(query.expanded, k)
         t1 = time.perf_counter()
         # Whether the reviews answer is judged on the passages that say something, not on bibliography entries.
@@ -122,7 +133,7 @@ class AnswerEngine:
             if text:
                 return text
         for doc in self.index.documents.values():
-            if not doc.tables:
+            if not doc.tables or query.answer_type == "definition":
                 continue
             top_units = scored[:AGGREGATE_IF_ROW_IN_TOP]
             in_focus = any(s.unit.kind == "table_row" and s.unit.doc_id == doc.doc_id for s in top_units)
@@ -130,4 +141,4 @@ class AnswerEngine:
                             in_focus)
             if agg is not None:
                 return compose_aggregation(doc, query, agg, registry)
-        return compose_extractive(self.index, query, scored, registry, self.scorer.tokens, self.author_refs(query))
+        return compose_extractive(self.index, query, scored, registry, self.scorer, self.author_refs(query))
