@@ -131,7 +131,7 @@ def aggregate(doc: Document, query: Query, scored: list[ScoredUnit], glossary: d
             continue
         # A value inside a defined term is not that value ("intraventricular hemorrhage" is no route).
         searchable = text
-        for short, long_form in glossary.items():
+        for long_form in glossary.values():
             if long_form.lower() not in vocabulary:
                 searchable = re.sub(re.escape(long_form), " ", searchable, flags=re.I)
         refs = doc.cited_numbers(s.unit.start, s.unit.end)

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import time
 
+from index.lexical import tokenize
 from index.search import SearchIndex
 from qa.abstain import Abstainer
 from qa.aggregate import aggregate
 from qa.citations import CitationRegistry
 from qa.compose import compose_abbreviation, compose_aggregation, compose_bibliographic, compose_extractive
-from index.lexical import tokenize
 from qa.errors import QAError
 from qa.model import Answer, Turn
 from qa.passages import passages_for_hits
