@@ -103,7 +103,7 @@ def build_document(doc_id: str, raw: RawDocument, meta: DocumentMeta) -> Documen
             continue
         kind = tb.kind
         span = w.write(strip_emphasis(tb.text), kind)
-        blocks.append(Block(kind=kind, section=section_title, level=tb.level, start=span.start, end=span.end))  # type: ignore[arg-type]
+        blocks.append(Block(kind=kind, section=section_title, level=tb.level, start=span.start, end=span.end))
         if kind == "legend" and pending_table is not None:
             pending_table.legend = span
         pending_table = None

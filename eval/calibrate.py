@@ -30,7 +30,7 @@ def _rates(p: np.ndarray, y: np.ndarray, threshold: float) -> tuple[float, float
     return float(precision), float(recall), float(false_abstention)
 
 
-def collect(engine: AnswerEngine, gold: list[dict]) -> tuple[np.ndarray, np.ndarray]:  # type: ignore[type-arg]
+def collect(engine: AnswerEngine, gold: list[dict]) -> tuple[np.ndarray, np.ndarray]:
     rows, labels = [], []
     for item in gold:
         query = engine.analyse(item["question"], [Turn(**t) for t in item.get("history", [])])

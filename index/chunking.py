@@ -43,7 +43,7 @@ def chunk_document(doc: Document, config: ChunkingConfig) -> list[Chunk]:
         text = doc.text[start:end]
         embed = embed_text or f"{_context(doc, section)}. {text}"
         chunks.append(Chunk(
-            chunk_id=f"{doc.doc_id}:{len(chunks)}", doc_id=doc.doc_id, section=section, kind=kind,  # type: ignore[arg-type]
+            chunk_id=f"{doc.doc_id}:{len(chunks)}", doc_id=doc.doc_id, section=section, kind=kind,
             start=start, end=end, text=text, embed_text=embed + abbreviation_note(text, doc.glossary),
             references=doc.cited_numbers(start, end),
         ))

@@ -83,7 +83,7 @@ def write_index(
         lexical.save(tmp / "bm25")
         manifest = Manifest(
             model=embedder.name, dimension=embedder.dimension, chunking=chunking, corpus_hash=corpus_digest,
-            documents=len(documents), chunks=len(chunks), units=len(units), vector_index=kind,  # type: ignore[arg-type]
+            documents=len(documents), chunks=len(chunks), units=len(units), vector_index=kind,
             built_at=datetime.now(UTC).isoformat(timespec="seconds"),
             build_seconds=round(time.perf_counter() - started, 3),
         )

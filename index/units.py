@@ -21,12 +21,12 @@ def document_units(doc: Document) -> list[Unit]:
                           block=s.block, embed_text=text + abbreviation_note(text, doc.glossary)))
     for table in doc.tables:
         for row in table.rows:
-            block = next(i for i, b in enumerate(doc.blocks) if b.start == row.start)
+            row_block = next(i for i, b in enumerate(doc.blocks) if b.start == row.start)
             units.append(Unit(doc_id=doc.doc_id, kind="table_row", section=table.section, start=row.start,
-                              end=row.end, block=block, embed_text=row_embed_text(doc, table, row)))
+                              end=row.end, block=row_block, embed_text=row_embed_text(doc, table, row)))
     for ref in doc.references:
-        block = next(i for i, b in enumerate(doc.blocks) if b.start == ref.start)
+        ref_block = next(i for i, b in enumerate(doc.blocks) if b.start == ref.start)
         units.append(Unit(doc_id=doc.doc_id, kind="reference", section="References", start=ref.start, end=ref.end,
-                          block=block, embed_text=f"Reference {ref.number}: {ref.text}"))
+                          block=ref_block, embed_text=f"Reference {ref.number}: {ref.text}"))
     units.sort(key=lambda u: u.start)
     return units

@@ -13,6 +13,7 @@ HNSW_NEIGHBOURS = 32
 def build_vectors(vectors: np.ndarray, hnsw_threshold: int) -> tuple[faiss.Index, str]:
     """An `IndexFlatIP`, or an `IndexHNSWFlat` (inner product) when there are more than `hnsw_threshold` rows."""
     dim = vectors.shape[1]
+    index: faiss.Index
     if len(vectors) > hnsw_threshold:
         index = faiss.IndexHNSWFlat(dim, HNSW_NEIGHBOURS, faiss.METRIC_INNER_PRODUCT)
         index.hnsw.efConstruction = 80

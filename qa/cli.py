@@ -18,21 +18,20 @@ from pydantic import ValidationError
 from corpus.errors import CorpusError
 from index.errors import SearchIndexError
 from qa.errors import QAError
+from qa.settings import Settings
 
 _COMMAND_MODULES = ("qa.cli_ask", "api.cli", "eval.cli")
 
 Handler = Callable[[argparse.Namespace], int]
 
 
-def _settings(args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    from qa.settings import Settings
-
-    overrides = {}
+def _settings(args: argparse.Namespace) -> Settings:
+    overrides: dict[str, Path] = {}
     if getattr(args, "corpus", None):
         overrides["corpus_dir"] = Path(args.corpus)
     if getattr(args, "index_dir", None):
         overrides["index_dir"] = Path(args.index_dir)
-    return Settings(**overrides)
+    return Settings().model_copy(update=overrides)
 
 
 def cmd_index(args: argparse.Namespace) -> int:
@@ -53,7 +52,7 @@ def cmd_index(args: argparse.Namespace) -> int:
     return 0
 
 
-def _query(text: str, settings) -> str:  # type: ignore[no-untyped-def]
+def _query(text: str, settings: Settings) -> str:
     text = text.strip()
     if not text:
         raise QAError("the query is empty: give a question or some words to search for")

@@ -44,7 +44,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("ask", help="a short answer with exact citations, or 'the reviews do not say'")
     p.add_argument("question")
     p.add_argument("--history", action="append", metavar="EARLIER_QUESTION",
