@@ -46,3 +46,18 @@ def test_bad_input_is_a_clear_error(tmp_path: Path) -> None:
     assert empty.returncode == 2 and "empty" in empty.stderr
     no_index = run_qa("search", "stem cells", "--index-dir", str(tmp_path / "idx"))
     assert no_index.returncode == 2 and "qa index" in no_index.stderr and "Traceback" not in no_index.stderr
+
+
+def test_ask_prints_answer_and_sources_or_json(index_dir: Path) -> None:
+    human = run_qa("ask", "Which routes were used for BPD?", "--index-dir", str(index_dir))
+    assert human.returncode == 0, human.stderr
+    assert "intratracheal" in human.stdout and "Sources:" in human.stdout and "J Pediatr 2014" in human.stdout
+    follow = run_qa("ask", "And for IVH?", "--history", "Which routes were used for BPD?", "--json",
+                    "--index-dir", str(index_dir))
+    answer = json.loads(follow.stdout)
+    assert {"question", "answer", "answered", "citations", "related", "timings_ms"} <= set(answer)
+    assert answer["answered"] and "intraventricular" in answer["answer"]
+    too_long = run_qa("ask", "x" * 2001, "--index-dir", str(index_dir))
+    assert too_long.returncode == 2 and "2000" in too_long.stderr and "Traceback" not in too_long.stderr
+    missing = run_qa("ask", "What is NEC?", "--index-dir", str(index_dir.parent / "nowhere"))
+    assert missing.returncode == 2 and "qa index" in missing.stderr
