@@ -53,12 +53,25 @@ class UnitScorer:
         self.index = index
         glossary = index.glossary
         self.texts = [index.documents[u.doc_id].text[u.start : u.end] for u in index.units]
+        # The text without its in-text citations: "(39)" is not a number the question could ask for.
+        self.plain = [self._without_citations(u) for u in index.units]
         self.tokens = [set(tokenize(expand_abbreviations(t, glossary))) for t in self.texts]
         df: Counter[str] = Counter(t for toks in self.tokens for t in toks)
         n = max(1, len(self.tokens))
         self.idf = {t: math.log(1 + n / c) for t, c in df.items()}
         self.default_idf = math.log(1 + n)
         self.refs = [self._study_refs(i) for i in range(len(index.units))]
+
+    def _without_citations(self, unit: Unit) -> str:
+        doc = self.index.documents[unit.doc_id]
+        text = doc.text[unit.start : unit.end]
+        if unit.kind == "reference":
+            return text
+        for m in sorted(doc.mentions, key=lambda m: -m.start):
+            if unit.start <= m.start and m.end <= unit.end:
+                a, b = m.start - unit.start, m.end - unit.start
+                text = text[:a] + " " * (b - a) + text[b:]
+        return text
 
     def _study_refs(self, i: int) -> set[int]:
         """References a unit speaks of: its own citations; a sentence without any continues the study of the
@@ -88,7 +101,7 @@ class UnitScorer:
         return sum(self.idf.get(t, self.default_idf) for t in terms if t in unit_tokens) / total
 
     def type_match(self, query: Query, i: int) -> float:
-        unit, text = self.index.units[i], self.texts[i]
+        unit, text = self.index.units[i], self.plain[i]
         kind = query.answer_type
         if kind == "number":
             return 1.0 if _NUMBER.search(text) else 0.0
