@@ -1,0 +1,62 @@
+"""`qa serve`: run the HTTP API and the chat widget with uvicorn."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+from pathlib import Path
+from typing import Any
+
+from corpus.store import corpus_files
+from qa.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Start the server; the model and index load in the background (watch `/readyz`)."""
+    import uvicorn
+
+    from api.main import create_app
+
+    overrides: dict[str, Any] = {}
+    if args.host:
+        overrides["host"] = args.host
+    if args.port:
+        overrides["port"] = args.port
+    if args.index_dir:
+        overrides["index_dir"] = Path(args.index_dir)
+    if args.corpus:
+        overrides["corpus_dir"] = Path(args.corpus)
+    settings = Settings(**overrides)
+    if args.torch_threads:
+        import torch
+
+        torch.set_num_threads(args.torch_threads)
+    logging.getLogger("api").setLevel(logging.INFO)  # start-up progress ("ready: ...") on the console
+    corpus_files(settings.corpus_dir)  # fail now, rather than run a server that never gets ready
+    if settings.host not in ("127.0.0.1", "localhost", "::1"):
+        log.warning("serving on %s: the API is reachable from other machines", settings.host)
+    print(f"serving on http://{settings.host}:{settings.port}/ (widget: /widget.js, API: /v1, "
+          f"{'read-only' if settings.api_key is None else 'uploads allowed with X-API-Key'})", flush=True)
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info",
+                timeout_graceful_shutdown=5)
+    return 0
+
+
+def register(sub: Any) -> None:
+    """Add the `serve` sub-command to the `qa` parser."""
+    p = sub.add_parser(
+        "serve", help="serve the HTTP API (/v1) and the chat widget (/widget.js, demo page /)",
+        description="Serve the HTTP API and the chat widget. Settings come from QA_* environment variables "
+                    "(QA_API_KEY enables uploads, QA_CORS_ORIGINS lets other sites embed the widget); "
+                    "the flags override them.")
+    p.add_argument("--host", help="address to listen on (default 127.0.0.1 or QA_HOST)")
+    p.add_argument("--port", type=int, help="port (default 8000 or QA_PORT)")
+    p.add_argument("--index-dir", 
+                   help="index folder (default .index or QA_INDEX_DIR); built if missing or stale")
+    p.add_argument("--corpus", help="corpus folder (default: built-in corpus or QA_CORPUS_DIR)")
+    p.add_argument("--torch-threads", type=int, default=1, metavar="N",
+                   help="threads per model call (default 1: requests already run in parallel, and more threads "
+                        "per call oversubscribe the cores under load; 0 keeps torch's default)")
+    p.set_defaults(handler=cmd_serve)

@@ -1,0 +1,140 @@
+"""Named API errors and the one place that turns every error into a JSON response (never a traceback).
+
+Every error body has the same shape: `{"error": "<code>", "message": "<what went wrong>", "details": [...]}`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from corpus.errors import UnreadableDocument
+from qa.errors import QAError
+
+log = logging.getLogger(__name__)
+
+
+class ErrorDetail(BaseModel):
+    """One invalid field: where it is (`body.question`, `query.k`) and what is wrong with it."""
+
+    loc: str
+    msg: str
+
+
+class ErrorBody(BaseModel):
+    """The JSON body of every error response."""
+
+    error: str
+    message: str
+    details: list[ErrorDetail] = []
+
+
+class APIError(Exception):
+    """Base class of the errors the API raises on purpose; `status` and `code` say how to answer."""
+
+    status = 500
+    code = "internal_error"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class InvalidInput(APIError):
+    status, code = 422, "invalid_input"
+
+
+class InvalidDocument(APIError):
+    status, code = 422, "invalid_document"
+
+
+class NotFound(APIError):
+    status, code = 404, "not_found"
+
+
+class Unauthorized(APIError):
+    status, code = 401, "unauthorized"
+
+
+class ReadOnly(APIError):
+    status, code = 403, "read_only"
+
+
+class PayloadTooLarge(APIError):
+    status, code = 413, "payload_too_large"
+
+
+class UnsupportedMediaType(APIError):
+    status, code = 415, "unsupported_media_type"
+
+
+class NotReady(APIError):
+    status, code = 503, "not_ready"
+
+
+_HTTP_CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 413: "payload_too_large",
+               415: "unsupported_media_type", 422: "invalid_input", 503: "not_ready"}
+
+
+def error_response(status: int, code: str, message: str, details: list[ErrorDetail] | None = None,
+                   headers: Mapping[str, str] | None = None) -> JSONResponse:
+    """The JSON response for an error; also used by the ASGI body-limit middleware."""
+    body = ErrorBody(error=code, message=message, details=details or [])
+    return JSONResponse(body.model_dump(), status_code=status, headers=headers)
+
+
+def _location(loc: tuple[Any, ...] | list[Any]) -> str:
+    return ".".join(str(part) for part in loc)
+
+
+def _validation_details(exc: RequestValidationError) -> list[ErrorDetail]:
+    out = []
+    for err in exc.errors():
+        msg = str(err.get("msg", "invalid value"))
+        if err.get("type") == "extra_forbidden":
+            msg = "unknown field"
+        out.append(ErrorDetail(loc=_location(err.get("loc", ())), msg=msg))
+    return out
+
+
+def to_response(exc: Exception) -> JSONResponse:
+    """Map any exception to its JSON error response: the single table from errors to HTTP."""
+    if isinstance(exc, APIError):
+        return error_response(exc.status, exc.code, exc.message)
+    if isinstance(exc, QAError):
+        return error_response(422, "invalid_input", str(exc))
+    if isinstance(exc, UnreadableDocument):
+        return error_response(422, "invalid_document", str(exc))
+    if isinstance(exc, RequestValidationError):
+        details = _validation_details(exc)
+        first = f"{details[0].loc}: {details[0].msg}" if details else "the request is invalid"
+        return error_response(422, "invalid_input", first, details)
+    if isinstance(exc, StarletteHTTPException):
+        code = _HTTP_CODES.get(exc.status_code, "http_error")
+        return error_response(exc.status_code, code, str(exc.detail), headers=exc.headers)
+    log.error("unexpected error", exc_info=exc)
+    return error_response(500, "internal_error", "unexpected server error; the server log has the details")
+
+
+async def _handle(request: Request, exc: Exception) -> JSONResponse:
+    return to_response(exc)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Route every error class through `to_response`."""
+    for cls in (APIError, QAError, UnreadableDocument, RequestValidationError, StarletteHTTPException,
+                Exception):
+        app.add_exception_handler(cls, _handle)
+
+
+# For the OpenAPI document: which error bodies an operation may answer with.
+def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """`responses=` entries documenting the JSON error body for the given status codes."""
+    return {s: {"model": ErrorBody} for s in statuses}

@@ -1,0 +1,1 @@
+"""One router module per capability: ask, search, documents, health and the chat widget."""

@@ -1,0 +1,23 @@
+"""`GET /v1/search`: ranked passages for a query, with offsets into the document text and cited references."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from api.deps import IndexDep
+from api.errors import error_responses
+from api.schemas import SearchQuery, SearchResponse
+from qa.passages import passages_for_hits
+
+router = APIRouter(tags=["search"])
+
+
+@router.get("/search", response_model=SearchResponse, summary="Search passages",
+            responses=error_responses(422, 503))
+def search(params: Annotated[SearchQuery, Query()], index: IndexDep) -> SearchResponse:
+    """Hybrid (dense + BM25), dense-only or BM25-only ranking of passages."""
+    hits = index.search(params.q, params.k, params.mode)
+    passages = passages_for_hits(index, hits)
+    return SearchResponse(query=params.q, mode=params.mode, k=params.k, passages=passages)

@@ -1,0 +1,123 @@
+"""Request and response schemas of the HTTP API: inputs have explicit limits and refuse unknown fields."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from corpus.model import DocumentKind, DocumentMeta, Reference, Section
+from qa.model import Passage, Turn
+
+QUESTION_MAX_CHARS = 2000  # the engine also enforces `Settings.max_question_chars`
+TURN_MAX_CHARS = 8000
+HISTORY_MAX_TURNS = 20
+K_MAX = 20
+
+# Stripped before the length checks, so that "   " is an empty question.
+Question = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=QUESTION_MAX_CHARS)
+]
+
+
+class _Input(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class TurnIn(_Input):
+    """One earlier turn of the conversation, for follow-up questions."""
+
+    role: Literal["user", "assistant"]
+    content: Annotated[str, StringConstraints(max_length=TURN_MAX_CHARS)]
+
+
+class AskRequest(_Input):
+    """A question, the conversation so far (oldest first) and how many passages to retrieve."""
+
+    question: Question = Field(description="The question, 1-2000 characters.")
+    history: list[TurnIn] = Field(default_factory=list, max_length=HISTORY_MAX_TURNS)
+    k: int = Field(5, ge=1, le=K_MAX, description="Passages to retrieve (1-20).")
+
+    def turns(self) -> list[Turn]:
+        """The history as the engine's `Turn`s."""
+        return [Turn(role=t.role, content=t.content) for t in self.history]
+
+
+class SearchQuery(_Input):
+    """Query parameters of `GET /v1/search`."""
+
+    q: Question = Field(description="Words or a question, 1-2000 characters.")
+    k: int = Field(5, ge=1, le=K_MAX, description="Number of passages (1-20).")
+    mode: Literal["hybrid", "dense", "bm25"] = "hybrid"
+
+
+class SearchResponse(BaseModel):
+    """Ranked passages with their offsets into the document text and the references they cite."""
+
+    query: str
+    mode: str
+    k: int
+    passages: list[Passage]
+
+
+class DocumentSummary(BaseModel):
+    """One indexed document, without its text."""
+
+    doc_id: str
+    title: str
+    authors: list[str]
+    journal: str | None
+    year: int | None
+    kind: DocumentKind
+    source: str | None
+    chars: int
+    sections: int
+    references: int
+    tables: int
+
+
+class DocumentList(BaseModel):
+    documents: list[DocumentSummary]
+    total: int
+
+
+class DocumentDetail(BaseModel):
+    """A document's metadata, clean text, sections and numbered references (offsets index `text`)."""
+
+    doc_id: str
+    meta: DocumentMeta
+    text: str
+    sections: list[Section]
+    references: list[Reference]
+    glossary: dict[str, str]
+
+
+class ReferenceDetail(Reference):
+    """One entry of a document's reference list."""
+
+    doc_id: str
+
+
+class UploadResult(BaseModel):
+    """What an upload added and the size of the index now served."""
+
+    doc_id: str
+    title: str
+    filename: str
+    chars: int
+    chunks_added: int
+    documents: int
+    chunks: int
+    index_version: str
+
+
+class Health(BaseModel):
+    status: Literal["ok"] = "ok"
+
+
+class Ready(BaseModel):
+    status: Literal["ready"] = "ready"
+    index_version: str
+    documents: int
+    chunks: int
+    read_only: bool

@@ -1,0 +1,98 @@
+"""The served state: the model and index loaded once in the background, and the atomic swap of a new index.
+
+Requests take the current `Snapshot` once and use only it, so a request in flight during an upload finishes on
+the index it started with, and every later request sees the new one. Loading and ingesting hold the single
+write lock; readers never wait for it.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+
+from index.embedder import Embedder
+from index.search import SearchIndex
+from index.store import load_index
+from qa.engine import AnswerEngine
+from qa.loading import ensure_index
+from qa.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """One consistent version of what is served: an index and the engine over it."""
+
+    index: SearchIndex
+    engine: AnswerEngine
+    version: str
+
+    @property
+    def documents(self) -> int:
+        return len(self.index.documents)
+
+    @property
+    def chunks(self) -> int:
+        return len(self.index.chunks)
+
+
+class Service:
+    """Owns the embedder and the current snapshot; stored on `app.state.service`."""
+
+    def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
+        self.settings = settings
+        self.embedder = embedder
+        self.write_lock = threading.Lock()
+        self.error: str | None = None
+        self._snapshot: Snapshot | None = None
+        self._thread: threading.Thread | None = None
+        self._ready = threading.Event()
+
+    @property
+    def snapshot(self) -> Snapshot | None:
+        """The snapshot now served, or None while loading."""
+        return self._snapshot
+
+    @property
+    def read_only(self) -> bool:
+        return self.settings.api_key is None
+
+    def start(self) -> None:
+        """Start loading in a background thread (once), so that health checks answer during start-up."""
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._load, name="qa-load", daemon=True)
+            self._thread.start()
+
+    def wait_ready(self, timeout: float | None = None) -> bool:
+        """Block until the first snapshot is served (True) or `timeout` passes (False)."""
+        return self._ready.wait(timeout)
+
+    def _load(self) -> None:
+        with self.write_lock:
+            try:
+                if self.embedder is None:
+                    log.info("loading the model %s", self.settings.model)
+                    self.embedder = Embedder(self.settings.model)
+                reason = ensure_index(self.settings, self.embedder)
+                if reason:
+                    log.info("built the index in %s (%s)", self.settings.index_dir, reason)
+                self.publish(load_index(self.settings.index_dir, self.embedder))
+            except Exception as exc:  # reported by /readyz; the server stays up to say why
+                self.error = f"{type(exc).__name__}: {exc}"
+                log.exception("loading the index failed")
+                return
+        snap = self._snapshot
+        assert snap is not None
+        log.info("ready: %d documents, %d chunks (index %s)", snap.documents, snap.chunks, snap.version)
+
+    def publish(self, index: SearchIndex) -> Snapshot:
+        """Serve `index` from now on; callers hold `write_lock`. A single reference assignment: atomic."""
+        snap = Snapshot(index=index,
+                        engine=AnswerEngine(index, max_question_chars=self.settings.max_question_chars),
+                        version=index.manifest.corpus_hash[:12])
+        self._snapshot = snap
+        self.error = None
+        self._ready.set()
+        return snap

@@ -1,0 +1,386 @@
+/*
+ * neoqa chat widget: one self-contained script, no build step, nothing loaded from elsewhere.
+ *
+ *   <script src="http://HOST:PORT/widget.js" data-api="http://HOST:PORT"></script>
+ *
+ * Adds a chat button and a panel (in a shadow root, so the host page's CSS does not leak in). Questions are
+ * sent with the conversation so far to POST {api}/v1/ask/stream, and the answer is read as Server-Sent Events
+ * from a fetch ReadableStream. Every piece of server data is rendered as text (textContent / text nodes),
+ * never as HTML. Elements with a `data-neoqa-ask="question"` attribute ask their question when clicked.
+ * Script API: window.NeoQAWidget.open(), .close(), .ask(question), .reset().
+ */
+(function () {
+  "use strict";
+  if (window.NeoQAWidget) return; // included twice
+
+  var script = document.currentScript;
+  var apiAttr = script && script.getAttribute("data-api");
+  var scriptOrigin = script && script.src ? new URL(script.src, location.href).origin : location.origin;
+  var API = (apiAttr || scriptOrigin).replace(/\/+$/, "");
+  var TITLE = (script && script.getAttribute("data-title")) || "Ask the reviews";
+  var MAX_QUESTION = 2000;
+  var HISTORY_TURNS = 10; // the last five exchanges are enough to resolve a follow-up
+  var TURN_CHARS = 4000;
+
+  var CSS = [
+    ":host { all: initial; }",
+    "*, *::before, *::after { box-sizing: border-box; }",
+    ".root { font: 15px/1.5 system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif; color: #111827; }",
+    "button { font: inherit; cursor: pointer; }",
+    "button:focus-visible, textarea:focus-visible, .source:focus-visible { outline: 3px solid #b45309;",
+    "  outline-offset: 2px; }",
+    ".launcher { position: fixed; right: 16px; bottom: 16px; z-index: 2147483000; display: flex; gap: 8px;",
+    "  align-items: center; padding: 12px 18px; border: 0; border-radius: 999px; background: #1d4ed8;",
+    "  color: #fff; font-weight: 600; box-shadow: 0 4px 14px rgba(0,0,0,.25); }",
+    ".launcher:hover { background: #1e40af; }",
+    ".panel { position: fixed; right: 16px; bottom: 80px; z-index: 2147483001; display: flex;",
+    "  flex-direction: column; width: min(420px, calc(100vw - 32px)); height: min(640px, calc(100vh - 100px));",
+    "  background: #fff; border: 1px solid #d1d5db; border-radius: 12px; box-shadow: 0 10px 30px rgba(0,0,0,.25);",
+    "  overflow: hidden; }",
+    ".panel[hidden] { display: none; }",
+    "@media (max-width: 480px) { .panel { inset: 0; width: 100%; height: 100%; border-radius: 0; border: 0; } }",
+    ".head { display: flex; align-items: center; gap: 8px; padding: 10px 12px; background: #1d4ed8; color: #fff; }",
+    ".head h2 { flex: 1; margin: 0; font-size: 16px; font-weight: 700; }",
+    ".head button { border: 1px solid rgba(255,255,255,.6); border-radius: 6px; background: transparent;",
+    "  color: #fff; padding: 4px 10px; min-height: 32px; }",
+    ".head .close { font-size: 20px; line-height: 1; padding: 2px 10px; }",
+    ".log { flex: 1; overflow-y: auto; padding: 12px; background: #f9fafb; }",
+    ".msg { margin: 0 0 12px; padding: 10px 12px; border-radius: 10px; overflow-wrap: anywhere; }",
+    ".msg .body { margin: 0; white-space: pre-wrap; }",
+    ".user { margin-left: 12%; background: #dbeafe; }",
+    ".bot { margin-right: 4%; background: #fff; border: 1px solid #e5e7eb; }",
+    ".bot.unanswered { background: #fffbeb; border: 2px dashed #b45309; }",
+    ".label { display: inline-block; margin: 0 0 6px; padding: 1px 8px; border-radius: 999px; background: #92400e;",
+    "  color: #fff; font-size: 12px; font-weight: 700; letter-spacing: .03em; text-transform: uppercase; }",
+    ".error { background: #fef2f2; border: 1px solid #fca5a5; color: #991b1b; }",
+    ".intro { color: #374151; }",
+    ".marker { margin: 0 1px; padding: 0 5px; min-width: 26px; border: 1px solid #93c5fd; border-radius: 5px;",
+    "  background: #eff6ff; color: #1e40af; font-size: .85em; font-weight: 700; line-height: 1.5; }",
+    ".marker[aria-expanded='true'] { background: #1d4ed8; color: #fff; border-color: #1d4ed8; }",
+    ".source { margin-top: 10px; padding: 8px 10px; border-left: 4px solid #1d4ed8; background: #f3f4f6;",
+    "  border-radius: 0 6px 6px 0; }",
+    ".source[hidden] { display: none; }",
+    ".src-title { margin: 0; font-weight: 700; }",
+    ".src-section { margin: 2px 0 0; color: #374151; font-size: 13px; }",
+    ".source blockquote { margin: 6px 0; padding: 0; font-style: italic; white-space: pre-wrap; tab-size: 2; }",
+    ".src-ref { margin: 0; font-size: 13px; color: #1f2937; }",
+    ".composer { display: flex; gap: 8px; padding: 10px 12px; border-top: 1px solid #e5e7eb; background: #fff; }",
+    ".composer textarea { flex: 1; min-height: 44px; max-height: 120px; padding: 8px 10px; resize: none;",
+    "  font: inherit; color: #111827; border: 1px solid #6b7280; border-radius: 8px; }",
+    ".composer .send { min-width: 72px; border: 0; border-radius: 8px; background: #1d4ed8; color: #fff;",
+    "  font-weight: 600; }",
+    ".composer .send[aria-disabled='true'] { background: #6b7280; cursor: progress; }",
+    ".hint { margin: 0; padding: 0 12px 8px; font-size: 12px; color: #4b5563; background: #fff; }",
+    ".sr-only { position: absolute; width: 1px; height: 1px; margin: -1px; padding: 0; overflow: hidden;",
+    "  clip: rect(0 0 0 0); white-space: nowrap; border: 0; }"
+  ].join("\n");
+
+  var uid = 0;
+  function nextId(prefix) { uid += 1; return "neoqa-" + prefix + "-" + uid; }
+
+  // Elements only through this helper: attributes with setAttribute, text with text nodes.
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (name) {
+      if (attrs[name] === false || attrs[name] == null) return;
+      node.setAttribute(name, attrs[name] === true ? "" : String(attrs[name]));
+    });
+    (children || []).forEach(function (child) {
+      node.appendChild(typeof child === "string" ? document.createTextNode(child) : child);
+    });
+    return node;
+  }
+
+  // A speech bubble drawn in SVG: no icon font and no emoji font needed.
+  function chatIcon() {
+    var ns = "http://www.w3.org/2000/svg";
+    var svg = document.createElementNS(ns, "svg");
+    svg.setAttribute("viewBox", "0 0 24 24");
+    svg.setAttribute("width", "20");
+    svg.setAttribute("height", "20");
+    svg.setAttribute("aria-hidden", "true");
+    svg.setAttribute("focusable", "false");
+    var path = document.createElementNS(ns, "path");
+    path.setAttribute("fill", "currentColor");
+    path.setAttribute("d", "M4 3h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4H4a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2z");
+    svg.appendChild(path);
+    return svg;
+  }
+
+  // ---- Server-Sent Events over fetch -------------------------------------------------------------
+  function parseEvent(block) {
+    var name = "message", data = [];
+    block.split(/\r\n|\r|\n/).forEach(function (line) {
+      if (!line || line.charAt(0) === ":") return; // comments (pings)
+      var i = line.indexOf(":");
+      var field = i < 0 ? line : line.slice(0, i);
+      var value = i < 0 ? "" : line.slice(i + 1);
+      if (value.charAt(0) === " ") value = value.slice(1);
+      if (field === "event") name = value;
+      else if (field === "data") data.push(value);
+    });
+    return data.length ? { event: name, data: data.join("\n") } : null;
+  }
+
+  function readEvents(response, onEvent) {
+    var decoder = new TextDecoder();
+    var buffer = "";
+    function flush(final) {
+      var parts = buffer.split(/\r\n\r\n|\n\n|\r\r/);
+      buffer = final ? "" : parts.pop();
+      parts.forEach(function (part) {
+        var ev = parseEvent(part);
+        if (ev) onEvent(ev.event, JSON.parse(ev.data));
+      });
+    }
+    if (!response.body || !response.body.getReader) { // no streaming support: parse the whole body at once
+      return response.text().then(function (text) { buffer = text; flush(true); });
+    }
+    var reader = response.body.getReader();
+    function pump() {
+      return reader.read().then(function (r) {
+        if (r.done) { buffer += decoder.decode(); flush(true); return; }
+        buffer += decoder.decode(r.value, { stream: true });
+        flush(false);
+        return pump();
+      });
+    }
+    return pump();
+  }
+
+  function errorMessage(response) {
+    return response.json().then(function (body) {
+      return (body && body.message) || ("The server answered " + response.status + ".");
+    }, function () { return "The server answered " + response.status + "."; });
+  }
+
+  // ---- The widget ----------------------------------------------------------------------------------
+  function Widget() {
+    this.history = [];
+    this.busy = false;
+    this.host = el("div", { id: "neoqa-widget" });
+    this.shadow = this.host.attachShadow({ mode: "open" });
+    this.shadow.appendChild(el("style", {}, [CSS]));
+    var ids = { panel: nextId("panel"), title: nextId("title"), input: nextId("input"), hint: nextId("hint") };
+
+    this.launcher = el("button", { type: "button", "class": "launcher", "aria-haspopup": "dialog",
+      "aria-expanded": "false", "aria-controls": ids.panel }, [chatIcon(), TITLE]);
+    this.closeButton = el("button", { type: "button", "class": "close", "aria-label": "Close" }, ["\u00D7"]);
+    this.newButton = el("button", { type: "button", "class": "new" }, ["New chat"]);
+    this.log = el("div", { "class": "log", role: "log", "aria-live": "polite", "aria-label": "Conversation" });
+    this.input = el("textarea", { id: ids.input, rows: "2", maxlength: String(MAX_QUESTION),
+      placeholder: "Ask about the reviews\u2026", "aria-describedby": ids.hint, autocomplete: "off" });
+    this.send = el("button", { type: "submit", "class": "send" }, ["Send"]);
+    this.form = el("form", { "class": "composer", "aria-label": "Ask a question" }, [
+      el("label", { "class": "sr-only", "for": ids.input }, ["Your question"]), this.input, this.send]);
+    this.panel = el("section", { id: ids.panel, "class": "panel", role: "dialog", "aria-modal": "false",
+      "aria-labelledby": ids.title, hidden: true }, [
+      el("div", { "class": "head" }, [el("h2", { id: ids.title }, [TITLE]), this.newButton, this.closeButton]),
+      this.log, this.form,
+      el("p", { id: ids.hint, "class": "hint" },
+        ["Answers quote the reviews. Enter sends, Shift+Enter adds a line, Esc closes."])]);
+    this.shadow.appendChild(el("div", { "class": "root" }, [this.launcher, this.panel]));
+    this.intro();
+    this.bind();
+  }
+
+  Widget.prototype.intro = function () {
+    this.log.appendChild(el("p", { "class": "msg bot intro" }, [
+      "Ask a question about the clinical reviews. Answers quote the reviews, and each [n] opens its source."]));
+  };
+
+  Widget.prototype.bind = function () {
+    var self = this;
+    this.launcher.addEventListener("click", function () { self.isOpen() ? self.close() : self.open(); });
+    this.closeButton.addEventListener("click", function () { self.close(); });
+    this.newButton.addEventListener("click", function () { self.reset(); self.input.focus(); });
+    this.form.addEventListener("submit", function (e) { e.preventDefault(); self.submit(); });
+    this.input.addEventListener("keydown", function (e) {
+      if (e.key === "Enter" && !e.shiftKey && !e.isComposing) { e.preventDefault(); self.submit(); }
+    });
+    this.panel.addEventListener("keydown", function (e) {
+      if (e.key === "Escape") { e.preventDefault(); self.close(); }
+    });
+  };
+
+  Widget.prototype.isOpen = function () { return !this.panel.hidden; };
+
+  Widget.prototype.open = function () {
+    this.panel.hidden = false;
+    this.launcher.setAttribute("aria-expanded", "true");
+    this.input.focus();
+  };
+
+  Widget.prototype.close = function () {
+    this.panel.hidden = true;
+    this.launcher.setAttribute("aria-expanded", "false");
+    this.launcher.focus();
+  };
+
+  Widget.prototype.reset = function () {
+    this.history = [];
+    this.log.textContent = "";
+    this.intro();
+  };
+
+  Widget.prototype.submit = function () {
+    var question = this.input.value.trim();
+    if (!question || this.busy) return;
+    this.input.value = "";
+    this.ask(question);
+  };
+
+  Widget.prototype.scroll = function () { this.log.scrollTop = this.log.scrollHeight; };
+
+  Widget.prototype.setBusy = function (busy) {
+    this.busy = busy;
+    this.send.setAttribute("aria-disabled", busy ? "true" : "false");
+  };
+
+  Widget.prototype.ask = function (question) {
+    var self = this;
+    if (this.busy) return Promise.resolve();
+    if (!this.isOpen()) this.open();
+    question = String(question).slice(0, MAX_QUESTION);
+    this.log.appendChild(el("div", { "class": "msg user" }, [
+      el("span", { "class": "sr-only" }, ["You: "]), el("p", { "class": "body" }, [question])]));
+    var view = new AnswerView();
+    this.log.appendChild(view.node);
+    this.scroll();
+    this.setBusy(true);
+    var history = this.history.slice(-HISTORY_TURNS).map(function (t) {
+      return { role: t.role, content: t.content.slice(0, TURN_CHARS) };
+    });
+    return fetch(API + "/v1/ask/stream", {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "Accept": "text/event-stream" },
+      body: JSON.stringify({ question: question, history: history })
+    }).then(function (response) {
+      if (!response.ok) return errorMessage(response).then(function (msg) { view.fail(msg); });
+      return readEvents(response, function (name, data) {
+        if (name === "token") view.append(data.text);
+        else if (name === "citation") view.cite(data);
+        else if (name === "done") view.finish(data);
+        self.scroll();
+      }).then(function () {
+        if (!view.answer) { view.fail("The answer was interrupted. Please ask again."); return; }
+        self.history.push({ role: "user", content: question });
+        self.history.push({ role: "assistant", content: view.answer.answer });
+      });
+    }).catch(function () {
+      view.fail("Could not reach the question service at " + API + ".");
+    }).then(function () {
+      self.setBusy(false);
+      self.scroll();
+    });
+  };
+
+  // ---- One answer: streamed text, then markers as buttons that open the cited passage -------------
+  function AnswerView() {
+    this.text = "";
+    this.citations = {};
+    this.answer = null;
+    this.body = el("p", { "class": "body" }, ["Searching the reviews\u2026"]);
+    this.source = el("div", { id: nextId("source"), "class": "source", role: "region", tabindex: "-1",
+      hidden: true });
+    this.node = el("div", { "class": "msg bot", "aria-busy": "true" }, [
+      el("span", { "class": "sr-only" }, ["Answer: "]), this.body, this.source]);
+  }
+
+  AnswerView.prototype.append = function (piece) {
+    this.text += piece;
+    this.body.textContent = this.text;
+  };
+
+  AnswerView.prototype.cite = function (citation) { this.citations[citation.marker] = citation; };
+
+  AnswerView.prototype.finish = function (answer) {
+    var self = this;
+    this.answer = answer;
+    this.text = answer.answer;
+    (answer.citations || []).forEach(function (c) { self.citations[c.marker] = c; });
+    if (answer.answered === false) {
+      this.node.classList.add("unanswered");
+      this.node.insertBefore(el("p", { "class": "label" }, ["Not in the reviews"]), this.node.firstChild);
+    }
+    this.render();
+    this.node.setAttribute("aria-busy", "false");
+  };
+
+  AnswerView.prototype.fail = function (message) {
+    this.node.classList.add("error");
+    this.node.setAttribute("role", "alert");
+    this.body.textContent = this.text ? this.text + "\n\n" + message : message;
+    this.node.setAttribute("aria-busy", "false");
+  };
+
+  // The answer text with every known `[n]` (or `[n, m]`) marker as a button; the rest as text nodes.
+  AnswerView.prototype.render = function () {
+    var self = this, text = this.text, last = 0, match;
+    var pattern = /\[(\d+(?:\s*,\s*\d+)*)\]/g;
+    this.body.textContent = "";
+    while ((match = pattern.exec(text)) !== null) {
+      var numbers = match[1].split(",").map(function (s) { return parseInt(s, 10); });
+      if (!numbers.every(function (n) { return self.citations[n]; })) continue;
+      this.body.appendChild(document.createTextNode(text.slice(last, match.index)));
+      numbers.forEach(function (n) { self.body.appendChild(self.marker(n)); });
+      last = pattern.lastIndex;
+    }
+    this.body.appendChild(document.createTextNode(text.slice(last)));
+  };
+
+  AnswerView.prototype.marker = function (n) {
+    var self = this, c = this.citations[n];
+    var button = el("button", { type: "button", "class": "marker", "data-marker": String(n),
+      "aria-expanded": "false", "aria-controls": this.source.id,
+      "aria-label": "Source " + n + ": " + c.title }, ["[" + n + "]"]);
+    button.addEventListener("click", function () { self.toggle(button, c); });
+    return button;
+  };
+
+  AnswerView.prototype.toggle = function (button, c) {
+    var open = button.getAttribute("aria-expanded") === "true";
+    this.node.querySelectorAll(".marker").forEach(function (b) { b.setAttribute("aria-expanded", "false"); });
+    if (open) { this.source.hidden = true; return; }
+    button.setAttribute("aria-expanded", "true");
+    this.showSource(c);
+  };
+
+  AnswerView.prototype.showSource = function (c) {
+    var refs = c.references || [];
+    var parts = [el("p", { "class": "src-title" }, ["[" + c.marker + "] " + c.title])];
+    if (c.section && c.section !== c.title) parts.push(el("p", { "class": "src-section" }, ["Section: " + c.section]));
+    parts.push(el("blockquote", {}, [c.text]));
+    if (refs.length) {
+      var more = refs.length > 1 ? " (+" + (refs.length - 1) + " more)" : "";
+      parts.push(el("p", { "class": "src-ref" }, ["Reference: " + refs[0] + more]));
+    }
+    this.source.textContent = "";
+    parts.forEach(function (p) { this.source.appendChild(p); }, this);
+    this.source.setAttribute("aria-label", "Source " + c.marker);
+    this.source.hidden = false;
+    if (this.source.scrollIntoView) this.source.scrollIntoView({ block: "nearest" });
+  };
+
+  // ---- Start ---------------------------------------------------------------------------------------
+  function start() {
+    var widget = new Widget();
+    document.body.appendChild(widget.host);
+    document.addEventListener("click", function (e) {
+      var target = e.target && e.target.closest ? e.target.closest("[data-neoqa-ask]") : null;
+      if (!target) return;
+      e.preventDefault();
+      widget.ask(target.getAttribute("data-neoqa-ask") || target.textContent || "");
+    });
+    window.NeoQAWidget = {
+      open: function () { widget.open(); },
+      close: function () { widget.close(); },
+      ask: function (question) { return widget.ask(question); },
+      reset: function () { widget.reset(); }
+    };
+  }
+
+  window.NeoQAWidget = { pending: true };
+  if (document.body) start();
+  else document.addEventListener("DOMContentLoaded", start);
+})();

@@ -1,0 +1,74 @@
+"""POST /v1/ask and /v1/ask/stream on the real engine: grounded answers, follow-ups, abstention, and a stream
+that reassembles into exactly the answer of /v1/ask."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.api.live import sse_events
+
+BPD = "Which routes were used for BPD?"
+
+
+def _without_timings(answer: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in answer.items() if k != "timings_ms"}
+
+
+def test_ask_gives_a_cited_answer(client: TestClient, builtin_doc_ids: set[str]) -> None:
+    r = client.post("/v1/ask", json={"question": BPD})
+    assert r.status_code == 200
+    assert r.headers["X-Index-Version"] == client.get("/readyz").json()["index_version"]
+    answer = r.json()
+    assert answer["question"] == BPD and answer["answered"] is True
+    assert answer["citations"], answer
+    for c in answer["citations"]:
+        assert f"[{c['marker']}]" in answer["answer"]
+        assert c["doc_id"] in builtin_doc_ids
+        doc = client.get(f"/v1/documents/{c['doc_id']}").json()
+        assert doc["text"][c["start"]:c["end"]] == c["text"]
+    assert "intratracheal" in (answer["answer"] + " ".join(c["text"] for c in answer["citations"])).lower()
+
+
+def test_follow_up_uses_the_history(client: TestClient) -> None:
+    first = client.post("/v1/ask", json={"question": BPD}).json()
+    history = [{"role": "user", "content": BPD}, {"role": "assistant", "content": first["answer"]}]
+    r = client.post("/v1/ask", json={"question": "And for IVH?", "history": history, "k": 8})
+    assert r.status_code == 200
+    answer = r.json()
+    assert answer["answered"] is True
+    assert "ivh" in (answer["resolved_question"] or "").lower() or "intraventricular" in answer["answer"].lower()
+
+
+def test_unanswerable_question_is_marked(client: TestClient) -> None:
+    answer = client.post("/v1/ask", json={"question": "Who won the 1998 football world cup?"}).json()
+    assert answer["answered"] is False and answer["citations"] == []
+
+
+@pytest.mark.parametrize("question", [BPD, "Who won the 1998 football world cup?"])
+def test_stream_reassembles_into_the_same_answer(client: TestClient, question: str) -> None:
+    body = {"question": question, "k": 6}
+    plain = client.post("/v1/ask", json=body).json()
+    with client.stream("POST", "/v1/ask/stream", json=body) as r:
+        assert r.status_code == 200
+        assert r.headers["content-type"].startswith("text/event-stream")
+        assert r.headers["X-Index-Version"]
+        events = sse_events(r.read().decode())
+    names = [name for name, _ in events]
+    tokens = [data["text"] for name, data in events if name == "token"]
+    citations = [data for name, data in events if name == "citation"]
+    assert names == ["token"] * len(tokens) + ["citation"] * len(citations) + ["done"]
+    assert len(tokens) > 1 if " " in plain["answer"] else tokens
+    assert "".join(tokens) == plain["answer"]
+    assert citations == plain["citations"]
+    done = events[-1][1]
+    assert _without_timings(done) == _without_timings(plain)
+
+
+def test_stream_errors_are_json_before_the_stream(client: TestClient) -> None:
+    r = client.post("/v1/ask/stream", json={"question": "   "})
+    assert r.status_code == 422
+    assert r.headers["content-type"].startswith("application/json")
+    assert r.json()["error"] == "invalid_input"

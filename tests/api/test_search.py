@@ -1,0 +1,28 @@
+"""GET /v1/search: ranked passages whose offsets point into the document text, with their references."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+
+def test_search_finds_the_chang_row_with_its_reference(client: TestClient) -> None:
+    r = client.get("/v1/search", params={"q": "intratracheal", "k": 3})
+    assert r.status_code == 200 and r.headers["X-Index-Version"]
+    body = r.json()
+    assert body["query"] == "intratracheal" and body["mode"] == "hybrid" and len(body["passages"]) == 3
+    row = next(p for p in body["passages"] if p["text"].startswith("Chang et al. (39)"))
+    assert row["kind"] == "table_row" and 39 in row["reference_numbers"]
+    assert row["references"][0].startswith("[39] Chang YS")
+    doc = client.get(f"/v1/documents/{row['doc_id']}").json()
+    assert doc["text"][row["start"]:row["end"]] == row["text"]
+
+
+@pytest.mark.parametrize("mode", ["dense", "bm25"])
+def test_search_modes(client: TestClient, mode: str) -> None:
+    passages = client.get("/v1/search", params={"q": "routes of stem cell delivery", "mode": mode}).json()["passages"]
+    assert len(passages) == 5
+    scores = [p["score"] for p in passages]
+    assert scores == sorted(scores, reverse=True)
+    if mode == "bm25":
+        assert all(p["bm25_rank"] is not None for p in passages)

@@ -1,0 +1,189 @@
+"""POST /v1/documents: key checks, rejected files that leave everything as it was, and a successful upload
+swapped in atomically while queries keep running: no errors, no mixed state, and it survives a restart."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.main import create_app
+from index.embedder import Embedder
+from index.store import is_stale
+from qa.settings import Settings
+from tests.api.live import API_KEY, make_settings, wait_ready
+
+CAFFEINE = """# Caffeine citrate for apnoea of prematurity
+
+Caffeine citrate is given to preterm infants with apnoea of prematurity at a loading dose of 20 mg/kg.
+
+The maintenance dose of caffeine citrate is 5 to 10 mg/kg once daily until about 34 weeks of postmenstrual age.
+"""
+CAFFEINE_Q = "What loading dose of caffeine citrate is given for apnoea of prematurity?"
+MAX_UPLOAD = 64 * 1024
+
+
+@pytest.fixture(scope="module")
+def upload_settings(tmp_path_factory: pytest.TempPathFactory, index_dir: Path) -> Settings:
+    return make_settings(tmp_path_factory.mktemp("upload"), index_dir, max_upload_bytes=MAX_UPLOAD)
+
+
+@pytest.fixture(scope="module")
+def writer(upload_settings: Settings, embedder: Embedder) -> Iterator[TestClient]:
+    """An app of its own: these tests change the index it serves."""
+    with TestClient(create_app(upload_settings, embedder)) as c:
+        wait_ready(c)
+        yield c
+
+
+def _upload(c: TestClient, name: str, content: bytes, key: str | None = API_KEY, **kw: Any) -> Any:
+    headers = {} if key is None else {"X-API-Key": key}
+    return c.post("/v1/documents", headers=headers, files={"file": (name, content, "application/octet-stream")}, **kw)
+
+
+def _state(c: TestClient, settings: Settings) -> tuple[str, list[str]]:
+    files = sorted(p.name for p in settings.upload_dir.glob("*") if not p.name.startswith(".")) \
+        if settings.upload_dir.exists() else []
+    return c.get("/readyz").json()["index_version"], files
+
+
+def test_read_only_server_refuses_uploads(tmp_path: Path, index_dir: Path, embedder: Embedder) -> None:
+    settings = make_settings(tmp_path, index_dir, api_key=None)
+    with TestClient(create_app(settings, embedder)) as c:
+        for key in (None, API_KEY):
+            r = _upload(c, "a.txt", b"Some text.", key)
+            assert r.status_code == 403 and r.json()["error"] == "read_only"
+            assert "QA_API_KEY" in r.json()["message"]
+        assert wait_ready(c)["read_only"] is True
+    assert not settings.upload_dir.exists()
+
+
+@pytest.mark.parametrize("key", [None, "wrong-key-0000000000", "", API_KEY + "x"])
+def test_wrong_or_missing_key_is_401(writer: TestClient, upload_settings: Settings, key: str | None) -> None:
+    before = _state(writer, upload_settings)
+    r = _upload(writer, "a.txt", b"Some text.", key)
+    assert r.status_code == 401 and r.json()["error"] == "unauthorized"
+    assert _state(writer, upload_settings) == before
+
+
+@pytest.mark.parametrize(("name", "content", "status", "code"), [
+    ("review.docx", b"PK\x03\x04 not really", 415, "unsupported_media_type"),
+    ("noextension", b"Some text.", 415, "unsupported_media_type"),
+    ("broken.pdf", b"not a pdf at all", 422, "invalid_document"),
+    ("empty.txt", b"", 422, "invalid_document"),
+    ("blank.md", b"\n   \n\n", 422, "invalid_document"),
+    ("big.txt", b"a" * (MAX_UPLOAD + 1), 413, "payload_too_large"),  # under the body limit: caught while read
+    ("huge.txt", b"a" * (MAX_UPLOAD + 100_000), 413, "payload_too_large"),  # over it: refused from the header
+])
+def test_rejected_file_leaves_everything_unchanged(writer: TestClient, upload_settings: Settings, name: str,
+                                                   content: bytes, status: int, code: str) -> None:
+    before = _state(writer, upload_settings)
+    r = _upload(writer, name, content)
+    assert r.status_code == status, r.text
+    assert r.json()["error"] == code and "Traceback" not in r.text
+    assert _state(writer, upload_settings) == before
+    assert not list((upload_settings.upload_dir / ".incoming").glob("*/*"))
+
+
+def test_upload_needs_a_multipart_file(writer: TestClient) -> None:
+    headers = {"X-API-Key": API_KEY}
+    r = writer.post("/v1/documents", headers=headers, json={"text": "hello"})
+    assert r.status_code == 415 and r.json()["error"] == "unsupported_media_type"
+    r = writer.post("/v1/documents", headers=headers, data={"title": "no file"}, files={"other": ("a.txt", b"x")})
+    assert r.status_code == 422 and "'file'" in r.json()["message"]
+
+
+def test_file_names_cannot_escape_the_upload_folder(tmp_path: Path, index_dir: Path, embedder: Embedder) -> None:
+    settings = make_settings(tmp_path, index_dir)
+    with TestClient(create_app(settings, embedder)) as c:
+        wait_ready(c)
+        r = _upload(c, "../../outside.txt", b"Outside notes\n\nNitric oxide was inhaled by preterm infants.\n")
+        assert r.status_code == 201 and r.json()["doc_id"] == "outside"
+    assert (settings.upload_dir / "outside.txt").is_file()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["index", "uploads"]
+
+
+def test_upload_is_swapped_in_while_queries_run(writer: TestClient, upload_settings: Settings) -> None:
+    versions: dict[str, set[str]] = {}
+    ready = writer.get("/readyz").json()
+    before = ready["index_version"]
+    versions[before] = {d["doc_id"] for d in writer.get("/v1/documents").json()["documents"]}
+    results: list[tuple[int, int, str, set[str]]] = []  # (worker, status, version, cited doc ids)
+    errors: list[str] = []
+    done = threading.Event()
+
+    def query_loop(worker: int) -> None:
+        after_done = 0
+        while after_done < 3 and len(results) < 2000:
+            if worker % 2:
+                r = writer.post("/v1/ask", json={"question": CAFFEINE_Q})
+                docs = {c["doc_id"] for c in r.json().get("citations", [])} if r.status_code == 200 else set()
+            else:
+                r = writer.get("/v1/search", params={"q": "caffeine citrate apnoea", "k": 5})
+                docs = {p["doc_id"] for p in r.json().get("passages", [])} if r.status_code == 200 else set()
+            if r.status_code != 200:
+                errors.append(r.text)
+            results.append((worker, r.status_code, r.headers.get("X-Index-Version", ""), docs))
+            after_done += done.is_set()
+
+    workers = [threading.Thread(target=query_loop, args=(i,)) for i in range(3)]
+    for t in workers:
+        t.start()
+    deadline = time.monotonic() + 60
+    while len(results) < 6 and time.monotonic() < deadline:  # the loop is running before the upload starts
+        time.sleep(0.01)
+    try:
+        r = _upload(writer, "Caffeine Apnoea.md", CAFFEINE.encode())
+    finally:
+        done.set()
+        for t in workers:
+            t.join(timeout=60)
+    assert r.status_code == 201, r.text
+    up = r.json()
+    after = up["index_version"]
+    assert up["doc_id"] == "caffeine-apnoea" and up["filename"] == "caffeine-apnoea.md"
+    assert up["documents"] == ready["documents"] + 1 and up["chunks"] > ready["chunks"] and up["chunks_added"] >= 1
+    assert up["title"] == "Caffeine citrate for apnoea of prematurity"
+    assert r.headers["X-Index-Version"] == after != before
+    versions[after] = {d["doc_id"] for d in writer.get("/v1/documents").json()["documents"]}
+    assert versions[after] == versions[before] | {"caffeine-apnoea"}
+
+    assert not errors, errors[:3]
+    assert {v for _, _, v, _ in results} == {before, after}
+    for worker in range(3):
+        seen = [v for w, _, v, _ in results if w == worker]
+        assert seen[-1] == after  # each worker made requests after the swap ...
+        assert seen == sorted(seen, key=lambda v: v == after)  # ... and never went back to the old index
+    for _, _, version, docs in results:
+        assert docs <= versions[version]  # every response is wholly from one index version
+
+    answer = writer.post("/v1/ask", json={"question": CAFFEINE_Q}).json()
+    assert answer["answered"] and any(c["doc_id"] == "caffeine-apnoea" for c in answer["citations"])
+    assert "20 mg/kg" in answer["answer"]
+    hits = writer.get("/v1/search", params={"q": "caffeine citrate maintenance dose"}).json()["passages"]
+    assert hits[0]["doc_id"] == "caffeine-apnoea"
+    assert writer.get("/v1/documents/caffeine-apnoea").json()["meta"]["source"] == "caffeine-apnoea.md"
+
+    # The same name again gets its own id; the file is kept in the upload folder, which is part of the corpus.
+    again = _upload(writer, "caffeine-apnoea.txt", CAFFEINE.replace("20 mg/kg", "25 mg/kg").encode())
+    assert again.status_code == 201 and again.json()["doc_id"] == "caffeine-apnoea-2"
+    assert sorted(p.name for p in upload_settings.upload_dir.iterdir() if p.is_file()) == [
+        "caffeine-apnoea-2.txt", "caffeine-apnoea.md"]
+    s = upload_settings
+    assert is_stale(s.index_dir, s.corpus_dir, s.model, s.chunking, [s.upload_dir]) is None
+
+
+def test_uploads_survive_a_restart(tmp_path: Path, index_dir: Path, embedder: Embedder) -> None:
+    settings = make_settings(tmp_path, index_dir)
+    with TestClient(create_app(settings, embedder)) as first:
+        wait_ready(first)
+        assert _upload(first, "caffeine.md", CAFFEINE.encode()).status_code == 201
+        expected = first.get("/readyz").json()
+    with TestClient(create_app(settings, embedder)) as restarted:
+        assert wait_ready(restarted) == expected  # the index on disk was already up to date: no rebuild
+        assert restarted.get("/v1/documents/caffeine").json()["meta"]["source"] == "caffeine.md"
