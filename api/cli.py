@@ -28,11 +28,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
         overrides["index_dir"] = Path(args.index_dir)
     if args.corpus:
         overrides["corpus_dir"] = Path(args.corpus)
+    if args.torch_threads is not None:
+        overrides["torch_threads"] = args.torch_threads
     settings = Settings(**overrides)
-    if args.torch_threads:
+    if settings.torch_threads:
         import torch
 
-        torch.set_num_threads(args.torch_threads)
+        torch.set_num_threads(settings.torch_threads)
     logging.getLogger("api").setLevel(logging.INFO)  # start-up progress ("ready: ...") on the console
     corpus_files(settings.corpus_dir)  # fail now, rather than run a server that never gets ready
     if settings.host not in ("127.0.0.1", "localhost", "::1"):
@@ -53,10 +55,10 @@ def register(sub: Any) -> None:
                     "the flags override them.")
     p.add_argument("--host", help="address to listen on (default 127.0.0.1 or QA_HOST)")
     p.add_argument("--port", type=int, help="port (default 8000 or QA_PORT)")
-    p.add_argument("--index-dir", 
+    p.add_argument("--index-dir",
                    help="index folder (default .index or QA_INDEX_DIR); built if missing or stale")
     p.add_argument("--corpus", help="corpus folder (default: built-in corpus or QA_CORPUS_DIR)")
-    p.add_argument("--torch-threads", type=int, default=1, metavar="N",
-                   help="threads per model call (default 1: requests already run in parallel, and more threads "
-                        "per call oversubscribe the cores under load; 0 keeps torch's default)")
+    p.add_argument("--torch-threads", type=int, metavar="N",
+                   help="threads per model call (default 1 or QA_TORCH_THREADS: requests already run in "
+                        "parallel, and more threads per call oversubscribe the cores; 0 keeps torch's default)")
     p.set_defaults(handler=cmd_serve)

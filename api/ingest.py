@@ -11,17 +11,13 @@ import secrets
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
-from typing import cast
 
-import numpy as np
 from starlette.datastructures import UploadFile
 
 from api.errors import InvalidDocument, NotReady, PayloadTooLarge, UnsupportedMediaType
 from api.service import Service, Snapshot
 from corpus.store import SUPPORTED_SUFFIXES, corpus_files, load_document, slugify
-from index.embedder import Embedder
-from index.search import SearchIndex
-from index.store import build_index, load_index
+from index.store import build_index, known_vectors, load_index
 
 log = logging.getLogger(__name__)
 
@@ -79,39 +75,6 @@ def _unique_doc_id(slug: str, taken: set[str]) -> str:
     return doc_id
 
 
-def known_vectors(index: SearchIndex) -> dict[str, np.ndarray]:
-    """Embedded text -> vector for what `index` already holds (chunks, and answer units where the index has
-    them). Best effort: whatever cannot be recovered is simply embedded again."""
-    known: dict[str, np.ndarray] = {}
-    try:
-        vectors = index.vectors.reconstruct_n(0, index.vectors.ntotal)
-        known.update(zip((c.embed_text for c in index.chunks), vectors, strict=True))
-    except (RuntimeError, ValueError):  # an index type that cannot give its vectors back
-        pass
-    units, unit_vectors = getattr(index, "units", None), getattr(index, "unit_vectors", None)
-    if units and unit_vectors is not None and len(units) == len(unit_vectors):
-        known.update(zip((u.embed_text for u in units), unit_vectors, strict=True))
-    return known
-
-
-class _ReusingEmbedder:
-    """Stands in for the `Embedder` during a rebuild: vectors of texts already served are reused, so an upload
-    embeds only the new document instead of the whole corpus again (same model, same text: same vector)."""
-
-    def __init__(self, embedder: Embedder, snapshot: Snapshot) -> None:
-        self._embedder = embedder
-        self.name, self.dimension = embedder.name, embedder.dimension
-        self.known = known_vectors(snapshot.index)
-
-    def encode(self, texts: list[str], progress: bool = False) -> np.ndarray:
-        missing = list(dict.fromkeys(t for t in texts if t not in self.known))
-        fresh = dict(zip(missing, self._embedder.encode(missing, progress=progress), strict=True))
-        out = np.zeros((len(texts), self.dimension), dtype=np.float32)
-        for i, text in enumerate(texts):
-            out[i] = fresh[text] if text in fresh else self.known[text]
-        return out
-
-
 def ingest(service: Service, staged: Path) -> Ingested:
     """Parse `staged`, move it to the upload folder, rebuild the index and serve it, all under the write lock.
 
@@ -131,9 +94,8 @@ def ingest(service: Service, staged: Path) -> Ingested:
             doc = load_document(staged, doc_id)
             final = settings.upload_dir / f"{doc_id}{staged.suffix}"
             staged.rename(final)
-            embedder = cast(Embedder, _ReusingEmbedder(service.embedder, before))
-            build_index(settings.corpus_dir, settings.index_dir, embedder, settings.chunking,
-                        settings.hnsw_threshold, False, [settings.upload_dir])
+            build_index(settings.corpus_dir, settings.index_dir, service.embedder, settings.chunking,
+                        settings.hnsw_threshold, False, [settings.upload_dir], known=known_vectors(before.index))
             index = load_index(settings.index_dir, service.embedder)
             if doc_id not in index.documents:
                 raise InvalidDocument(f"{staged.name}: the corpus loader skipped this file")

@@ -11,7 +11,7 @@ import json
 import os
 import shutil
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -54,16 +54,41 @@ def _fsync_tree(folder: Path) -> None:
         os.close(fd)
 
 
+def known_vectors(index: SearchIndex) -> dict[str, np.ndarray]:
+    """Embedded text -> vector for everything `index` holds, so a rebuild embeds only what is new."""
+    known: dict[str, np.ndarray] = {}
+    try:
+        vectors = index.vectors.reconstruct_n(0, index.vectors.ntotal)
+        known.update(zip((c.embed_text for c in index.chunks), vectors, strict=True))
+    except (RuntimeError, ValueError):  # a FAISS index type that cannot give its vectors back
+        pass
+    if len(index.units) == len(index.unit_vectors):
+        known.update(zip((u.embed_text for u in index.units), index.unit_vectors, strict=True))
+    return known
+
+
+def _embed(embedder: Embedder, texts: list[str], known: Mapping[str, np.ndarray] | None,
+           progress: bool) -> np.ndarray:
+    """Vectors for `texts`, reusing `known` ones (same model, same text: same vector)."""
+    known = known or {}
+    missing = [t for t in dict.fromkeys(texts) if t not in known]
+    fresh = dict(zip(missing, embedder.encode(missing, progress=progress), strict=True))
+    out = np.zeros((len(texts), embedder.dimension), dtype=np.float32)
+    for i, text in enumerate(texts):
+        out[i] = fresh[text] if text in fresh else known[text]
+    return out
+
+
 def write_index(
     folder: Path, documents: list[Document], embedder: Embedder, chunking: ChunkingConfig, corpus_digest: str,
     hnsw_threshold: int = 20_000, progress: bool = False, started: float | None = None,
-    before_swap: Callable[[Path], None] | None = None,
+    before_swap: Callable[[Path], None] | None = None, known: Mapping[str, np.ndarray] | None = None,
 ) -> Manifest:
     """Chunk, embed and index `documents` into `folder`, atomically replacing what was there."""
     started = time.perf_counter() if started is None else started
     chunks = [c for doc in documents for c in chunk_document(doc, chunking)]
     units = [u for doc in documents for u in document_units(doc)]
-    both = embedder.encode([c.embed_text for c in chunks] + [u.embed_text for u in units], progress=progress)
+    both = _embed(embedder, [c.embed_text for c in chunks] + [u.embed_text for u in units], known, progress)
     vectors, unit_vectors = both[: len(chunks)], both[len(chunks) :]
     glossary = merged_glossary(documents)
     lexical = LexicalIndex.build([c.embed_text for c in chunks], glossary)
@@ -105,12 +130,14 @@ def write_index(
 def build_index(
     corpus_dir: Path, folder: Path, embedder: Embedder, chunking: ChunkingConfig,
     hnsw_threshold: int = 20_000, progress: bool = False, extra_dirs: Sequence[Path] = (),
+    known: Mapping[str, np.ndarray] | None = None,
 ) -> tuple[Manifest, list[str]]:
     """Load the corpus folder(s) and write their index; returns the manifest and the loader's warnings."""
     started = time.perf_counter()
     digest = corpus_hash(corpus_dir, extra_dirs)
     loaded = load_corpus(corpus_dir, extra_dirs)
-    manifest = write_index(folder, loaded.documents, embedder, chunking, digest, hnsw_threshold, progress, started)
+    manifest = write_index(folder, loaded.documents, embedder, chunking, digest, hnsw_threshold, progress, started,
+                           known=known)
     return manifest, loaded.warnings
 
 

@@ -23,7 +23,8 @@ class Settings(BaseSettings):
     chunk_chars: int = Field(700, ge=100, le=10_000)
     overlap_sentences: int = Field(1, ge=0, le=10)
     hnsw_threshold: int = Field(20_000, ge=1, description="Above this many chunks, FAISS uses HNSW.")
-    max_question_chars: int = Field(2000, ge=1)
+    max_question_chars: int = Field(2000, ge=1, le=2000, description="At most 2000, the HTTP schema's limit.")
+    torch_threads: int = Field(1, ge=0, description="Model threads per call when serving (0: torch's default).")
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=1, le=65535)
     cors_origins: list[str] = Field(default_factory=list, description="Allowed browser origins (none by default).")

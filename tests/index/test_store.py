@@ -14,7 +14,7 @@ from index.embedder import Embedder
 from index.errors import IndexIncompatible, IndexNotFound
 from index.model import ChunkingConfig
 from index.search import SearchIndex
-from index.store import build_index, is_stale, load_index, read_manifest, write_index
+from index.store import build_index, is_stale, known_vectors, load_index, read_manifest, write_index
 
 
 def test_manifest_describes_the_index(index_dir: Path) -> None:
@@ -99,3 +99,13 @@ def test_changed_corpus_is_detected(index_dir: Path, tmp_path: Path) -> None:
     (corpus / "new.md").write_text("# New\n\nA new review about caffeine.\n")
     assert "corpus changed" in (is_stale(folder, corpus, "all-MiniLM-L6-v2", ChunkingConfig()) or "")
     assert "chunking" in (is_stale(folder, BUILTIN_CORPUS, "all-MiniLM-L6-v2", ChunkingConfig(chunk_chars=300)) or "")
+
+
+def test_rebuild_reuses_known_vectors(index_dir: Path, tmp_path: Path, search_index: SearchIndex,
+                                      embedder: Embedder) -> None:
+    known = known_vectors(search_index)
+    assert all(c.embed_text in known for c in search_index.chunks)
+    docs = list(search_index.documents.values())
+    write_index(tmp_path / "again", docs, embedder, ChunkingConfig(), "same", known=known)
+    again = np.load(tmp_path / "again" / "embeddings.npy")
+    assert np.array_equal(again, np.load(index_dir / "embeddings.npy"))
