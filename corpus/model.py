@@ -105,9 +105,6 @@ class Document(BaseModel):
     mentions: list[CitationMention] = []
     glossary: dict[str, str] = Field(default_factory=dict, description="Abbreviation -> expansion.")
 
-    def span_text(self, span: Span) -> str:
-        return self.text[span.start : span.end]
-
     def reference(self, number: int) -> Reference | None:
         for ref in self.references:
             if ref.number == number:

@@ -35,12 +35,19 @@ def tokenize(text: str) -> list[str]:
     return [_stem(w) for w in _TOKEN.findall(text.lower()) if w not in _STOP]
 
 
+@lru_cache(maxsize=64)
+def _glossary_patterns(items: tuple[tuple[str, str], ...]) -> list[tuple[re.Pattern[str], str, str]]:
+    # Short forms of up to three letters are matched case-sensitively: "NEC" is not "nec" in a word list.
+    return [(re.compile(rf"(?<![\w-]){re.escape(short)}s?(?![\w-])", re.IGNORECASE if len(short) > 3 else 0),
+             short, long_form) for short, long_form in items]
+
+
 def expand_abbreviations(text: str, glossary: dict[str, str]) -> str:
     """Append the long form of each abbreviation in `text`, and the abbreviation of each long form found."""
     extra: list[str] = []
     lower = text.lower()
-    for short, long_form in glossary.items():
-        if re.search(rf"(?<![\w-]){re.escape(short)}s?(?![\w-])", text, re.IGNORECASE if len(short) > 3 else 0):
+    for pattern, short, long_form in _glossary_patterns(tuple(glossary.items())):
+        if pattern.search(text):
             extra.append(long_form)
         elif long_form.lower() in lower:
             extra.append(short)

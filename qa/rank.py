@@ -7,12 +7,11 @@ rank of the passage it came from, and whether it holds the kind of answer the qu
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from collections import Counter
 from dataclasses import dataclass
-
-import numpy as np
 
 from index.lexical import expand_abbreviations, tokenize
 from index.model import Unit
@@ -60,6 +59,11 @@ class UnitScorer:
         n = max(1, len(self.tokens))
         self.idf = {t: math.log(1 + n / c) for t, c in df.items()}
         self.default_idf = math.log(1 + n)
+        self._by_doc: dict[str, tuple[list[int], list[int]]] = {}
+        for i, u in sorted(enumerate(index.units), key=lambda p: (p[1].doc_id, p[1].start)):
+            ids, starts = self._by_doc.setdefault(u.doc_id, ([], []))
+            ids.append(i)
+            starts.append(u.start)
         self.refs = [self._study_refs(i) for i in range(len(index.units))]
 
     def _without_citations(self, unit: Unit) -> str:
@@ -91,7 +95,11 @@ class UnitScorer:
         return set()
 
     def units_in(self, doc_id: str, start: int, end: int) -> list[int]:
-        return [i for i, u in enumerate(self.index.units) if u.doc_id == doc_id and u.start >= start and u.end <= end]
+        """Indices of the units lying inside `[start, end)` of a document (units are sorted by offset)."""
+        ids, starts = self._by_doc.get(doc_id, ([], []))
+        lo = bisect.bisect_left(starts, start)
+        hi = bisect.bisect_left(starts, end)
+        return [ids[k] for k in range(lo, hi) if self.index.units[ids[k]].end <= end]
 
     def coverage(self, terms: list[str], unit_tokens: set[str]) -> float:
         """IDF-weighted share of the query terms that the unit contains."""
@@ -172,6 +180,3 @@ def candidate_units(scorer: UnitScorer, query: Query, depth: int, author_refs: s
             out[i] = max(out.get(i, 0.0), prior)
     return out
 
-
-def all_units(scorer: UnitScorer) -> np.ndarray:
-    return np.arange(len(scorer.index.units))
