@@ -33,6 +33,25 @@ class Entry:
     refs: list[int]
     score: float
     row: TableRow | None = None
+    linked: TableRow | None = None  # for a sentence: the table row of the study it describes
+
+
+ROW_LINK_SHARE = 0.5  # a sentence describes a row's study when it holds this share of the row's own words
+
+
+def describing_row(doc: Document, attr: Attribute, tokens: set[str], need: set[str],
+                   glossary: dict[str, str]) -> TableRow | None:
+    """The row (meeting the constraints) whose words the sentence repeats most, if it repeats enough of them:
+    "In the phase II trial of children ... aged 0-1 years" describes "Wu et al. (41) | Phase II ... 0-1 year"."""
+    best, best_share = None, 0.0
+    for row in attr.table.rows:
+        row_tokens = set(tokenize(expand_abbreviations(doc.text[row.start : row.end], glossary)))
+        if not need <= row_tokens or not row_tokens - need:
+            continue
+        share = len((row_tokens - need) & tokens) / len(row_tokens - need)
+        if share > best_share:
+            best, best_share = row, share
+    return best if best_share >= ROW_LINK_SHARE else None
 
 
 @dataclass
@@ -135,6 +154,9 @@ def aggregate(doc: Document, query: Query, scored: list[ScoredUnit], glossary: d
             if long_form.lower() not in vocabulary:
                 searchable = re.sub(re.escape(long_form), " ", searchable, flags=re.I)
         refs = doc.cited_numbers(s.unit.start, s.unit.end)
+        linked = None if refs else describing_row(doc, attr, tokens, need, glossary)
+        if linked is not None:
+            refs = doc.cited_numbers(linked.start, linked.end)
         if author_refs and not author_refs & set(refs):
             continue
         for value in sorted(vocabulary):
@@ -143,5 +165,5 @@ def aggregate(doc: Document, query: Query, scored: list[ScoredUnit], glossary: d
                 known = {r for e in group for r in e.refs}
                 if (refs and set(refs) <= known) or (not refs and group):
                     continue  # the same study is already listed under this value
-                group.append(Entry(value, s.unit, refs, s.score))
+                group.append(Entry(value, s.unit, refs, s.score, linked=linked))
     return agg

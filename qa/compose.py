@@ -153,6 +153,15 @@ def compose_extractive(index: SearchIndex, query: Query, scored: list[ScoredUnit
     return "\n".join(text) if any("\n- " in p for p in text) else " ".join(text)
 
 
+def _short_label(doc: Document, unit: Unit) -> str:
+    """How a sentence already quoted above is named again: its citation ("van Velthoven et al. (31,32)")."""
+    mentions = [m for m in doc.mentions if unit.start <= m.start and m.end <= unit.end]
+    if mentions:
+        return doc.text[mentions[0].start : mentions[0].end]
+    words = doc.text[unit.start : unit.end].split()
+    return " ".join(words[:8]) + ("…" if len(words) > 8 else "")
+
+
 def compose_aggregation(doc: Document, query: Query, agg: Aggregation, registry: CitationRegistry) -> str:
     """A lead naming each value with its markers, then one bullet per value listing its studies."""
     lead_parts, bullets = [], []
@@ -166,10 +175,16 @@ def compose_aggregation(doc: Document, query: Query, agg: Aggregation, registry:
             if e.row is not None:
                 # A row shown under an earlier value is named by its first cell only.
                 text = e.row.cells[0].text if (e.unit.start, e.unit.end) in shown else render_row(e.row)
+            elif (e.unit.start, e.unit.end) in shown:
+                text = _short_label(doc, e.unit)
             else:
                 text = doc.text[e.unit.start : e.unit.end].rstrip()
             shown.add((e.unit.start, e.unit.end))
             items.append(with_marker(text, registry.markers([m])))
+            if e.linked is not None:  # name the study the sentence describes, citing its table row
+                lm = registry.cite(doc, e.linked.start, e.linked.end, "table_row", e.unit.section, e.score)
+                markers.append(lm)
+                items.append(f"({with_marker(e.linked.cells[0].text, registry.markers([lm]))})")
         lead_parts.append(f"{value} {registry.markers(markers)}")
         first_cells = {e.row.cells[0].text for e in entries if e.row is not None and e.row.cells}
         bullets.append("- " + ("" if value in first_cells else f"{value}: ") + " ".join(items))
