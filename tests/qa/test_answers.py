@@ -79,6 +79,8 @@ def test_routes_for_bpd_are_aggregated_from_table_and_prose(engine: AnswerEngine
         assert study in cited
     assert all("BPD" in c.text for c in answer.citations)
     assert "intraventricular" not in answer.answer.lower()  # IVH rows and disease names are not BPD routes
+    intravenous = next(line for line in lines if line.startswith("- intravenous"))
+    assert "Wu et al. (41)" in intravenous  # the prose sentence is linked to the table row of its study
     assert any(c.kind == "table_row" for c in answer.citations) and any(c.kind == "sentence" for c in answer.citations)
 
 
