@@ -167,7 +167,9 @@ def is_stale(folder: Path, corpus_dir: Path, model: str, chunking: ChunkingConfi
     """Why the index must be rebuilt (missing, other corpus/model/chunking/format), or None when fresh."""
     try:
         manifest = read_manifest(folder)
-    except (IndexNotFound, IndexIncompatible) as exc:
+    except IndexNotFound:
+        return "no index yet"
+    except IndexIncompatible as exc:
         return str(exc)
     if manifest.corpus_hash != corpus_hash(corpus_dir, extra_dirs):
         return "the corpus changed since the index was built"
