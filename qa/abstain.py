@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from qa.query import Query
-from qa.rank import ScoredUnit, UnitScorer
+from qa.rank import ScoredUnit, StudyRef, UnitScorer
 
 PARAMS_FILE = Path(__file__).with_name("abstention.json")
 FEATURES = ("dense", "lexical", "out_of_corpus", "number_mismatch", "study_match", "type_match")
@@ -34,7 +34,8 @@ META_TERMS = {"tabl", "list", "paper", "articl", "mention", "cite", "describ", "
               "record", "discuss", "refer", "both", "either", "abbrevi", "stand", "defin", "mean"}
 
 
-def features(query: Query, scored: list[ScoredUnit], scorer: UnitScorer, author_refs: set[int]) -> list[float]:
+def features(query: Query, scored: list[ScoredUnit], scorer: UnitScorer, author_refs: set[StudyRef]
+             ) -> list[float]:
     if not scored:
         return [0.0, 0.0, 1.0, 0.0, 0.0, 0.0]
     top = scored[0]
@@ -64,6 +65,7 @@ class Abstainer:
         z = self.bias + sum(w * v for w, v in zip(self.weights, values, strict=True))
         return 1.0 / (1.0 + math.exp(-z))
 
-    def confidence(self, query: Query, scored: list[ScoredUnit], scorer: UnitScorer, author_refs: set[int]) -> float:
+    def confidence(self, query: Query, scored: list[ScoredUnit], scorer: UnitScorer,
+                   author_refs: set[StudyRef]) -> float:
         """Estimated probability that the best units answer the question."""
         return self.probability(features(query, scored, scorer, author_refs))

@@ -15,7 +15,7 @@ from corpus.model import Document, Table, TableRow
 from index.lexical import expand_abbreviations, tokenize
 from index.model import Unit
 from qa.query import Query
-from qa.rank import ScoredUnit
+from qa.rank import ScoredUnit, StudyRef
 
 
 @dataclass
@@ -111,7 +111,7 @@ def _constraint_terms(query: Query, attr: Attribute, glossary: dict[str, str]) -
 
 
 def aggregate(doc: Document, query: Query, scored: list[ScoredUnit], glossary: dict[str, str],
-              author_refs: set[int], min_score: float, table_in_focus: bool) -> Aggregation | None:
+              author_refs: set[StudyRef], min_score: float, table_in_focus: bool) -> Aggregation | None:
     """Group table rows and prose sentences by the value of the asked attribute; None if nothing asked.
 
     Without a constraint (a disease, an author, a cell value) the whole column would be listed: that is
@@ -131,7 +131,7 @@ def aggregate(doc: Document, query: Query, scored: list[ScoredUnit], glossary: d
         vocabulary |= {v.lower() for v in values}
         row_tokens = set(tokenize(expand_abbreviations(doc.text[row.start : row.end], glossary)))
         refs = doc.cited_numbers(row.start, row.end)
-        if not need <= row_tokens or (author_refs and not author_refs & set(refs)):
+        if not need <= row_tokens or (author_refs and not author_refs & {(doc.doc_id, r) for r in refs}):
             continue
         hit = by_start.get(row.start)
         unit = hit.unit if hit else Unit(doc_id=doc.doc_id, kind="table_row", section=attr.table.section,
@@ -157,7 +157,7 @@ def aggregate(doc: Document, query: Query, scored: list[ScoredUnit], glossary: d
         linked = None if refs else describing_row(doc, attr, tokens, need, glossary)
         if linked is not None:
             refs = doc.cited_numbers(linked.start, linked.end)
-        if author_refs and not author_refs & set(refs):
+        if author_refs and not author_refs & {(doc.doc_id, r) for r in refs}:
             continue
         for value in sorted(vocabulary):
             if re.search(rf"\b{re.escape(value)}", searchable, re.I):

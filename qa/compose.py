@@ -10,7 +10,7 @@ from index.search import SearchIndex
 from qa.aggregate import Aggregation
 from qa.citations import CitationRegistry
 from qa.query import Query
-from qa.rank import ScoredUnit, UnitScorer
+from qa.rank import ScoredUnit, StudyRef, UnitScorer
 from qa.render import render_row, render_unit, with_marker
 
 SECOND_UNIT_RATIO = 0.92  # a further quote is added only when it scores this close to the best one
@@ -51,10 +51,6 @@ def _list_span(doc: Document, unit: Unit) -> tuple[int, int, list[int]] | None:
     return start, doc.blocks[last].end, list(range(first, last + 1))
 
 
-def scorer_refs(s: ScoredUnit) -> set[int]:
-    return s.refs
-
-
 def _novel(tokens_seen: set[str], unit_tokens: set[str]) -> bool:
     return len(unit_tokens - tokens_seen) >= max(2, 0.3 * len(unit_tokens))
 
@@ -73,7 +69,7 @@ def _overlaps(a: Unit, b: Unit) -> bool:
 
 
 def choose_units(query: Query, scored: list[ScoredUnit], scorer: UnitScorer,
-                 author_refs: set[int] | None) -> list[ScoredUnit]:
+                 author_refs: set[StudyRef] | None) -> list[ScoredUnit]:
     """The best unit; up to two more that score close to it, add new words and (for a question about one
     study) speak of that study; then units that cover question words still uncovered, preferring the
     sentences next to a chosen one ("... conducted by Pisano et al. (45) ..." + "The results showed ...").
@@ -101,7 +97,7 @@ def choose_units(query: Query, scored: list[ScoredUnit], scorer: UnitScorer,
 
 
 def _complete_coverage(query: Query, scored: list[ScoredUnit], scorer: UnitScorer, chosen: list[ScoredUnit],
-                       study_refs: set[int]) -> None:
+                       study_refs: set[StudyRef]) -> None:
     """Add units that bring question words the chosen ones lack, while that adds enough (IDF-weighted)."""
     units = scorer.index.units
     terms = [t for t in query.focus_terms if t in scorer.idf]
@@ -130,7 +126,7 @@ def _complete_coverage(query: Query, scored: list[ScoredUnit], scorer: UnitScore
 
 
 def compose_extractive(index: SearchIndex, query: Query, scored: list[ScoredUnit],
-                       registry: CitationRegistry, scorer: UnitScorer, author_refs: set[int] | None = None) -> str:
+                       registry: CitationRegistry, scorer: UnitScorer, author_refs: set[StudyRef] | None = None) -> str:
     """Quote the chosen units in reading order; a unit that introduces a list brings the whole list."""
     chosen = choose_units(query, scored, scorer, author_refs)
     first_doc = chosen[0].unit.doc_id
@@ -200,7 +196,7 @@ def compose_aggregation(doc: Document, query: Query, agg: Aggregation, registry:
 
 
 def compose_bibliographic(index: SearchIndex, query: Query, scored: list[ScoredUnit],
-                          registry: CitationRegistry, author_refs: set[int]) -> str:
+                          registry: CitationRegistry, author_refs: set[StudyRef]) -> str:
     """The bibliography entries of the study the question names (by number, author, or best passage)."""
     top_text = next((s for s in scored if s.unit.kind != "reference"), None)
     for doc in index.documents.values():
@@ -208,7 +204,7 @@ def compose_bibliographic(index: SearchIndex, query: Query, scored: list[ScoredU
         if query.reference_number is not None:
             numbers = [query.reference_number]
         elif author_refs:
-            numbers = sorted(author_refs)
+            numbers = sorted(n for d, n in author_refs if d == doc.doc_id)
         elif top_text is not None and top_text.unit.doc_id == doc.doc_id:
             numbers = doc.cited_numbers(top_text.unit.start, top_text.unit.end)
         refs = [r for r in (doc.reference(n) for n in numbers[:2]) if r is not None]

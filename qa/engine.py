@@ -18,7 +18,7 @@ from qa.errors import QAError
 from qa.model import Answer, Turn
 from qa.passages import passages_for_hits
 from qa.query import Query, analyse
-from qa.rank import ScoredUnit, UnitScorer, candidate_units
+from qa.rank import ScoredUnit, StudyRef, UnitScorer, candidate_units
 
 MAX_QUESTION_CHARS = 2000
 NOT_IN_REVIEWS = "The reviews do not say: no passage in them answers this question."
@@ -58,18 +58,20 @@ class AnswerEngine:
         }
         self.surnames = {s: None for s in self.first_authors.values()}
 
-    def author_refs(self, query: Query) -> set[int]:
-        """Reference numbers whose first author is named in the question ("Chang et al.")."""
+    def author_refs(self, query: Query) -> set[StudyRef]:
+        """The references (document, number) whose first author the question names ("Chang et al.")."""
         names = {a.lower() for a in query.authors}
-        return {n for (_, n), s in self.first_authors.items() if s in names}
+        return {key for key, s in self.first_authors.items() if s in names}
 
     def analyse(self, question: str, history: list[Turn] | None) -> Query:
-        return analyse(question, history, self.index.glossary, set(self.surnames))
+        query = analyse(question, history, self.index.glossary, set(self.surnames))
+        query.study_refs = self.author_refs(query)
+        return query
 
     def rank(self, query: Query, history: list[Turn] | None = None) -> list[ScoredUnit]:
         """Candidate units scored best first; when the question names a study, the units about it lead; what
         the conversation already answered steps back, so a follow-up gets something new."""
-        refs = self.author_refs(query)
+        refs = query.study_refs
         scored = self.scorer.score(query, candidate_units(self.scorer, query, RETRIEVAL_DEPTH, refs), refs)
         said = set(tokenize(" ".join(t.content for t in history or [] if t.role == "assistant")))
         if said:
@@ -96,9 +98,9 @@ class AnswerEngine:
         t1 = time.perf_counter()
         # Whether the reviews answer is judged on the passages that say something, not on bibliography entries.
         evidence = [s for s in scored if s.unit.kind != "reference"] or scored
-        confidence = self.abstainer.confidence(query, evidence, self.scorer, self.author_refs(query))
+        confidence = self.abstainer.confidence(query, evidence, self.scorer, query.study_refs)
         if query.asks_abbreviation and query.entities:
-            confidence = max(confidence, 1.0)  # a glossary lookup: the abbreviation is defined in the reviews
+            confidence = 1.0  # a glossary lookup: the abbreviation is defined in the reviews
         if query.answer_type == "bibliographic" and self._named_references(query):
             confidence = 1.0  # a lookup in the bibliography by number or author: nothing to guess
         registry = CitationRegistry(self.index)
@@ -120,7 +122,7 @@ class AnswerEngine:
     def _named_references(self, query: Query) -> bool:
         if query.reference_number is not None:
             return any(d.reference(query.reference_number) for d in self.index.documents.values())
-        return bool(self.author_refs(query))
+        return bool(query.study_refs)
 
     def _compose(self, query: Query, scored: list[ScoredUnit], registry: CitationRegistry) -> str:
         top = scored[0]
@@ -129,7 +131,7 @@ class AnswerEngine:
             if text:
                 return text
         if query.answer_type == "bibliographic":
-            text = compose_bibliographic(self.index, query, scored, registry, self.author_refs(query))
+            text = compose_bibliographic(self.index, query, scored, registry, query.study_refs)
             if text:
                 return text
         for doc in self.index.documents.values():
@@ -137,8 +139,7 @@ class AnswerEngine:
                 continue
             top_units = scored[:AGGREGATE_IF_ROW_IN_TOP]
             in_focus = any(s.unit.kind == "table_row" and s.unit.doc_id == doc.doc_id for s in top_units)
-            agg = aggregate(doc, query, scored, self.index.glossary, self.author_refs(query), 0.6 * top.score,
-                            in_focus)
+            agg = aggregate(doc, query, scored, self.index.glossary, query.study_refs, 0.6 * top.score, in_focus)
             if agg is not None:
                 return compose_aggregation(doc, query, agg, registry)
-        return compose_extractive(self.index, query, scored, registry, self.scorer, self.author_refs(query))
+        return compose_extractive(self.index, query, scored, registry, self.scorer, query.study_refs)

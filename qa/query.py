@@ -68,6 +68,7 @@ class Query:
     reference_number: int | None = None
     cross_document: bool = False
     asks_abbreviation: bool = False
+    study_refs: set[tuple[str, int]] = field(default_factory=set)  # (doc_id, number) of the studies named
 
 
 def glossary_entities(text: str, glossary: dict[str, str]) -> list[str]:

@@ -32,6 +32,9 @@ _DEFINITION = re.compile(r"\b(is|are) (defined as|the|a|an)\b|\brefers? to\b|\bc
                          r"\bis known as\b|, which is\b|\bis the presence of\b", re.I)
 
 
+StudyRef = tuple[str, int]  # (doc_id, reference number): reference numbers are per document
+
+
 @dataclass
 class ScoredUnit:
     unit: Unit
@@ -42,7 +45,7 @@ class ScoredUnit:
     passage: float
     type_match: float
     entity_ok: bool
-    refs: set[int]
+    refs: set[StudyRef]
 
 
 class UnitScorer:
@@ -77,7 +80,7 @@ class UnitScorer:
                 text = text[:a] + " " * (b - a) + text[b:]
         return text
 
-    def _study_refs(self, i: int) -> set[int]:
+    def _study_refs(self, i: int) -> set[StudyRef]:
         """References a unit speaks of: its own citations; a sentence without any continues the study of the
         sentence before it in the same paragraph ("In a study by Pisano et al. (45) ... The results showed ...")."""
         units = self.index.units
@@ -85,10 +88,10 @@ class UnitScorer:
         doc = self.index.documents[u.doc_id]
         if u.kind == "reference":
             ref = next((r for r in doc.references if r.start == u.start), None)
-            return {ref.number} if ref else set()
+            return {(u.doc_id, ref.number)} if ref else set()
         j = i
         while j >= 0 and units[j].doc_id == u.doc_id and units[j].block == u.block:
-            own = set(doc.cited_numbers(units[j].start, units[j].end))
+            own = {(u.doc_id, n) for n in doc.cited_numbers(units[j].start, units[j].end)}
             if own:
                 return own
             j -= 1
@@ -130,7 +133,7 @@ class UnitScorer:
         toks = self.tokens[i]
         return any(set(tokenize(glossary.get(e, e))) <= toks or e.lower() in toks for e in query.entities)
 
-    def score(self, query: Query, candidates: dict[int, float], author_refs: set[int] | None = None
+    def score(self, query: Query, candidates: dict[int, float], author_refs: set[StudyRef] | None = None
               ) -> list[ScoredUnit]:
         """Score candidate units (unit index -> prior from its best passage, 0..1), best first."""
         if not candidates:
@@ -157,7 +160,7 @@ class UnitScorer:
         return out
 
 
-def candidate_units(scorer: UnitScorer, query: Query, depth: int, author_refs: set[int] | None = None
+def candidate_units(scorer: UnitScorer, query: Query, depth: int, author_refs: set[StudyRef] | None = None
                     ) -> dict[int, float]:
     """Units inside the top hybrid passages, each with the normalised score of its best passage; plus every
     unit about a study whose author the question names."""
