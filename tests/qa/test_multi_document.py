@@ -1,0 +1,58 @@
+"""A corpus with a second review whose reference numbers overlap the first: studies stay apart."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from corpus.store import BUILTIN_CORPUS
+from index.embedder import Embedder
+from index.model import ChunkingConfig
+from index.store import build_index, load_index
+from qa.engine import AnswerEngine
+
+SECOND_REVIEW = """# Surfactant Lavage in Meconium Aspiration
+
+## Introduction
+
+Meconium aspiration syndrome (MAS) remains a cause of respiratory failure in term newborns. In a randomised
+trial conducted by Dargaville et al. (39), lung lavage with dilute surfactant shortened ventilation. Bolus
+surfactant was studied by Smith et al. (2) in a smaller cohort.
+
+## References
+
+1. Jones A. Meconium and the newborn lung. *Neonatology* 2011; 99: 1-9.
+2. Smith J, Brown K. Bolus surfactant for meconium aspiration. *Arch Dis Child* 2015; 100: 10-15.
+39. Dargaville PA, Copnell B, Mills JF, et al. Randomized controlled trial of lung lavage with dilute surfactant
+for meconium aspiration syndrome. *J Pediatr* 2011; 158: 383-9.
+"""
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> AnswerEngine:
+    corpus = tmp_path_factory.mktemp("two-reviews")
+    shutil.copytree(BUILTIN_CORPUS, corpus, dirs_exist_ok=True)
+    (corpus / "lavage-review.md").write_text(SECOND_REVIEW, encoding="utf-8")
+    folder = corpus.parent / "index"
+    build_index(corpus, folder, embedder, ChunkingConfig())
+    return AnswerEngine(load_index(folder, embedder))
+
+
+def test_each_review_resolves_its_own_reference_39(engine: AnswerEngine) -> None:
+    chang = engine.ask("Which journal published the BPD trial by Chang et al.?")
+    assert "Chang YS" in chang.answer and "Dargaville" not in chang.answer
+    dargaville = engine.ask("Which journal published the lavage trial by Dargaville et al.?")
+    assert "Dargaville PA" in dargaville.answer and "Chang YS" not in dargaville.answer
+    assert {c.doc_id for c in dargaville.citations} == {"lavage-review"}
+
+
+def test_new_review_answers_and_old_ones_still_do(engine: AnswerEngine) -> None:
+    lavage = engine.ask("What did lung lavage with dilute surfactant do in meconium aspiration?")
+    assert lavage.answered and any(c.doc_id == "lavage-review" for c in lavage.citations)
+    assert "dilute surfactant shortened ventilation" in lavage.answer, lavage.answer
+    cited = next(c for c in lavage.citations if "shortened ventilation" in c.text)
+    assert cited.reference_numbers == [39] and "Dargaville PA" in cited.references[0]
+    routes = engine.ask("Which routes were used for BPD?")
+    assert "intratracheal" in routes.answer
