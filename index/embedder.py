@@ -41,7 +41,7 @@ def resolve_model_path(model: str) -> Path:
 
 def model_name(model: str) -> str:
     """A stable name for the manifest: the packaged name, or the folder's name."""
-    return model if model in _PACKAGED else Path(model).expanduser().resolve().name
+    return model if model in _PACKAGED else Path(model).expanduser().absolute().name
 
 
 class Embedder:
