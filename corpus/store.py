@@ -74,6 +74,15 @@ def read_meta(path: Path, fallback_title: str | None, fallback_authors: list[str
 
 def load_document(path: Path, doc_id: str | None = None) -> Document:
     """Load one file into a `Document`; raises `UnreadableDocument` when it cannot be parsed."""
+    try:
+        return _load_document(path, doc_id)
+    except UnreadableDocument:
+        raise
+    except Exception as exc:  # a file no parser foresaw must not take the rest of the corpus down with it
+        raise UnreadableDocument(f"{path.name}: could not be parsed ({type(exc).__name__}: {exc})") from exc
+
+
+def _load_document(path: Path, doc_id: str | None) -> Document:
     raw = load_raw(path)
     title = raw.title
     if title is None and raw.blocks and len(raw.blocks[0].lines) == 1 and looks_like_heading(raw.blocks[0].lines[0]):

@@ -96,3 +96,25 @@ def test_doc_ids_are_stable(tmp_path: Path) -> None:
     ids_first = [d.doc_id for d in load_corpus(BUILTIN_CORPUS).documents]
     ids_again = [d.doc_id for d in load_corpus(BUILTIN_CORPUS).documents]
     assert ids_first == ids_again == ["kersin-2021-breast-milk-stem-cells", "msc-secretome-preterm-infants-summary"]
+
+
+def test_a_parser_failure_on_one_file_skips_only_that_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A bug no loader foresaw (here forced for one file) becomes a named error and a warning."""
+    import corpus.store as store
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(BUILTIN_CORPUS, corpus)
+    (corpus / "odd.md").write_text("# Odd\n\nA paragraph.\n", encoding="utf-8")
+    real = store.load_raw
+
+    def fragile(path: Path) -> object:
+        if path.name == "odd.md":
+            raise IndexError("list index out of range")
+        return real(path)
+
+    monkeypatch.setattr(store, "load_raw", fragile)
+    with pytest.raises(UnreadableDocument, match="odd.md"):
+        load_document(corpus / "odd.md")
+    loaded = load_corpus(corpus)
+    assert len(loaded.documents) == 2
+    assert any("odd.md" in w and "IndexError" in w for w in loaded.warnings)
