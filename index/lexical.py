@@ -43,13 +43,17 @@ def _glossary_patterns(items: tuple[tuple[str, str], ...]) -> list[tuple[re.Patt
 
 
 def expand_abbreviations(text: str, glossary: dict[str, str]) -> str:
-    """Append the long form of each abbreviation in `text`, and the abbreviation of each long form found."""
+    """Append the long form of each abbreviation in `text`, and the abbreviation of each long form found.
+
+    Forms already present are not appended again, so expanding twice changes nothing (a query expanded by
+    the engine is not weighted twice by BM25)."""
     extra: list[str] = []
     lower = text.lower()
     for pattern, short, long_form in _glossary_patterns(tuple(glossary.items())):
-        if pattern.search(text):
+        has_short, has_long = bool(pattern.search(text)), long_form.lower() in lower
+        if has_short and not has_long:
             extra.append(long_form)
-        elif long_form.lower() in lower:
+        elif has_long and not has_short:
             extra.append(short)
     return text if not extra else text + " " + " ".join(extra)
 
