@@ -131,22 +131,26 @@ def compose_extractive(index: SearchIndex, query: Query, scored: list[ScoredUnit
     chosen = choose_units(query, scored, scorer, author_refs)
     first_doc = chosen[0].unit.doc_id
     chosen.sort(key=lambda s: (s.unit.doc_id != first_doc, s.unit.doc_id, s.unit.start))
-    parts = []
+    plans = []
     for s in chosen:
         doc = index.documents[s.unit.doc_id]
         span = _list_span(doc, s.unit)
-        if span is not None and (query.is_list or s.unit.kind == "list_item" or len(chosen) > 1):
+        as_list = span is not None and (query.is_list or s.unit.kind == "list_item" or len(chosen) > 1)
+        plans.append((s, doc, span if as_list else None))
+    lists = {(s.unit.doc_id, span[0], span[1]) for s, _doc, span in plans if span is not None}
+    parts, quoted = [], set()
+    for s, doc, span in plans:
+        if span is not None:
+            key = (s.unit.doc_id, span[0], span[1])
+            if key in quoted:
+                continue  # two items of one list: the list is quoted once
+            quoted.add(key)
             marker = registry.markers([registry.cite(doc, span[0], span[1], "list", s.unit.section, s.score)])
             parts.append(_render_list(doc, span, marker))
-            continue
-        marker = registry.markers([_cite_unit(index, s.unit, s.score, registry)])
-        parts.append(with_marker(render_unit(doc, s.unit), marker))
-    # Drop list items already quoted inside a whole list.
-    text = []
-    for part in parts:
-        if not any(part in other for other in parts if other is not part):
-            text.append(part)
-    return "\n".join(text) if any("\n- " in p for p in text) else " ".join(text)
+        elif not any(d == s.unit.doc_id and a <= s.unit.start and s.unit.end <= b for d, a, b in lists):
+            marker = registry.markers([_cite_unit(index, s.unit, s.score, registry)])
+            parts.append(with_marker(render_unit(doc, s.unit), marker))
+    return "\n".join(parts) if any("\n- " in p for p in parts) else " ".join(parts)
 
 
 def _short_label(doc: Document, unit: Unit) -> str:
