@@ -110,6 +110,20 @@ def _constraint_terms(query: Query, attr: Attribute, glossary: dict[str, str]) -
     return {t for t in query.terms if t in other and t not in asked}
 
 
+def _names_only_table_entities(doc: Document, table: Table, query: Query, glossary: dict[str, str]) -> bool:
+    """Whether every glossary entity of the question occurs in the table: a table of BPD, IVH and NEC studies
+    cannot list the routes used for a disease it does not contain."""
+    tokens = set(tokenize(expand_abbreviations(doc.text[table.start : table.end], glossary)))
+    return all(set(tokenize(e)) <= tokens or set(tokenize(glossary.get(e, e))) <= tokens for e in query.entities)
+
+
+def _names_value(query: Query, value: str, glossary: dict[str, str]) -> bool:
+    """Whether the question's own words name `value` (or its long form). Glossary expansions of other words
+    do not count: "intraventricular" in the long form of IVH does not name the intraventricular route."""
+    words = set(tokenize(query.resolved))
+    return set(tokenize(value)) <= words or (value in glossary and set(tokenize(glossary[value])) <= words)
+
+
 def aggregate(doc: Document, query: Query, scored: list[ScoredUnit], glossary: dict[str, str],
               author_refs: set[StudyRef], min_score: float, table_in_focus: bool) -> Aggregation | None:
     """Group table rows and prose sentences by the value of the asked attribute; None if nothing asked.
@@ -118,7 +132,7 @@ def aggregate(doc: Document, query: Query, scored: list[ScoredUnit], glossary: d
     done only when a table row already ranks among the best units (`table_in_focus`).
     """
     attr = find_attribute(doc, query)
-    if attr is None:
+    if attr is None or not _names_only_table_entities(doc, attr.table, query, glossary):
         return None
     need = _constraint_terms(query, attr, glossary)
     if not need and not author_refs and not table_in_focus:
@@ -139,7 +153,7 @@ def aggregate(doc: Document, query: Query, scored: list[ScoredUnit], glossary: d
         for value in values:
             agg.groups.setdefault(value.lower(), []).append(
                 Entry(value, unit, refs, hit.score if hit else min_score, row))
-    if not agg.groups or all(set(tokenize(expand_abbreviations(v, glossary))) <= set(query.terms) for v in agg.groups):
+    if not agg.groups or all(_names_value(query, e[0].value, glossary) for e in agg.groups.values()):
         return None  # the question already names the value ("What kind of disease is BPD?"): nothing to list
     for s in scored:
         if s.unit.kind not in ("sentence", "list_item") or s.score < min_score or s.unit.doc_id != doc.doc_id:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 
 from index.lexical import tokenize
+from index.model import SearchHit
 from index.search import SearchIndex
 from qa.abstain import Abstainer
 from qa.aggregate import aggregate
@@ -17,12 +18,13 @@ from qa.compose import compose_abbreviation, compose_aggregation, compose_biblio
 from qa.errors import QAError
 from qa.model import Answer, Turn
 from qa.passages import passages_for_hits
-from qa.query import Query, analyse
+from qa.query import Query, analyse, entity_kinds
 from qa.rank import ScoredUnit, StudyRef, UnitScorer, candidate_units
 
 MAX_QUESTION_CHARS = 2000
 NOT_IN_REVIEWS = "The reviews do not say: no passage in them answers this question."
-RETRIEVAL_DEPTH = 15
+RETRIEVAL_DEPTH = 15  # passages whose units are scored
+SEARCH_DEPTH = 80  # candidates per retriever before fusion
 AGGREGATE_IF_ROW_IN_TOP = 8
 ALREADY_SAID_SHARE = 0.7  # a unit whose words are mostly in earlier assistant turns ...
 ALREADY_SAID_PENALTY = 0.7  # ... is scored down by this factor
@@ -56,7 +58,8 @@ class AnswerEngine:
             (d.doc_id, r.number): surname(r.authors[0]) for d in index.documents.values() for r in d.references
             if r.authors
         }
-        self.surnames = {s: None for s in self.first_authors.values()}
+        self.surnames = set(self.first_authors.values())
+        self.entity_kinds = entity_kinds([t for d in index.documents.values() for t in d.tables], index.glossary)
 
     def author_refs(self, query: Query) -> set[StudyRef]:
         """The references (document, number) whose first author the question names ("Chang et al.")."""
@@ -64,15 +67,18 @@ class AnswerEngine:
         return {key for key, s in self.first_authors.items() if s in names}
 
     def analyse(self, question: str, history: list[Turn] | None) -> Query:
-        query = analyse(question, history, self.index.glossary, set(self.surnames))
+        query = analyse(question, history, self.index.glossary, self.surnames, self.entity_kinds)
         query.study_refs = self.author_refs(query)
         return query
 
-    def rank(self, query: Query, history: list[Turn] | None = None) -> list[ScoredUnit]:
+    def rank(self, query: Query, history: list[Turn] | None = None, hits: list[SearchHit] | None = None
+             ) -> list[ScoredUnit]:
         """Candidate units scored best first; when the question names a study, the units about it lead; what
         the conversation already answered steps back, so a follow-up gets something new."""
         refs = query.study_refs
-        scored = self.scorer.score(query, candidate_units(self.scorer, query, RETRIEVAL_DEPTH, refs), refs)
+        if hits is None:
+            hits = self.index.search(query.expanded, RETRIEVAL_DEPTH, depth=SEARCH_DEPTH)
+        scored = self.scorer.score(query, candidate_units(self.scorer, query, hits, refs), refs)
         said = set(tokenize(" ".join(t.content for t in history or [] if t.role == "assistant")))
         if said:
             for s in scored:
@@ -93,16 +99,21 @@ class AnswerEngine:
             raise QAError("k must be between 1 and 20")
         t0 = time.perf_counter()
         query = self.analyse(text, history)
-        scored = self.rank(query, history)
-        hits = self.index.search(query.expanded, k)
+        # One search serves both the answer and `related`; its depth is fixed so that k changes only `related`.
+        hits = self.index.search(query.expanded, max(k, RETRIEVAL_DEPTH), depth=SEARCH_DEPTH)
+        scored = self.rank(query, history, hits[:RETRIEVAL_DEPTH])
         t1 = time.perf_counter()
         # Whether the reviews answer is judged on the passages that say something, not on bibliography entries.
         evidence = [s for s in scored if s.unit.kind != "reference"] or scored
         confidence = self.abstainer.confidence(query, evidence, self.scorer, query.study_refs)
+        if not query.terms:
+            confidence = 0.0  # nothing to look up: "???", "a", "what is it?" without a conversation
         if query.asks_abbreviation and query.entities:
             confidence = 1.0  # a glossary lookup: the abbreviation is defined in the reviews
-        if query.answer_type == "bibliographic" and self._named_references(query):
-            confidence = 1.0  # a lookup in the bibliography by number or author: nothing to guess
+        if query.answer_type == "bibliographic" and (query.reference_number is not None or query.study_refs):
+            # A lookup in the bibliography by number or author: nothing to guess, and a number the
+            # bibliographies do not have is not answered from some other passage.
+            confidence = 1.0 if self._named_references(query) else 0.0
         registry = CitationRegistry(self.index)
         answer_text = ""
         if scored and confidence >= self.abstainer.threshold:
@@ -110,7 +121,7 @@ class AnswerEngine:
         answer_text, citations = registry.finalize(answer_text)
         answered = bool(citations)
         cited = {(c.doc_id, c.start, c.end) for c in citations}
-        related = [p for p in passages_for_hits(self.index, hits) if (p.doc_id, p.start, p.end) not in cited]
+        related = [p for p in passages_for_hits(self.index, hits[:k]) if (p.doc_id, p.start, p.end) not in cited]
         return Answer(
             question=text, answer=answer_text if answered else NOT_IN_REVIEWS, answered=answered,
             citations=citations, related=related[:k],
@@ -134,7 +145,9 @@ class AnswerEngine:
             text = compose_bibliographic(self.index, query, scored, registry, query.study_refs)
             if text:
                 return text
-        for doc in self.index.documents.values():
+        # The document whose units rank best is tried first.
+        order = list(dict.fromkeys([s.unit.doc_id for s in scored] + list(self.index.documents)))
+        for doc in (self.index.documents[d] for d in order):
             if not doc.tables or query.answer_type == "definition":
                 continue
             top_units = scored[:AGGREGATE_IF_ROW_IN_TOP]

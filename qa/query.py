@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from corpus.model import Table
 from index.lexical import expand_abbreviations, tokenize
 from qa.model import Turn
 
@@ -27,13 +28,14 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
         r"^(have|has|had|were|was|is|are|did|does|do)\b.*\b(been|ever|any|tried|tested|studied|used|done|"
         r"conducted|performed|given|reported|investigated|shown)\b|\bis there (any )?(evidence|study|trial)\b|"
         r"\bare there (any )?(studies|trials|data)\b", re.I)),
+    ("year", re.compile(r"\b(what|which) ((is|was) the )?year\b|\bwhen (was|were|did)\b|\bin what year\b", re.I)),
+    ("number", re.compile(
+        r"\bhow (many|much|long|old|often)\b|\bnumber of\b|\bwhat (percentage|proportion|share|fraction)\b|"
+        r"\bwhat percent\b|\bat what age\b|\bhow large\b|\bwhat (\w+ ){0,3}(dose|dosage|amount)s?\b|\bwhich age\b", re.I)),
+    # After number and year: "What is the number of ..." asks for a number, not a definition.
     ("definition", re.compile(
         r"^(what|who) (is|are) (a |an |the )?[\w\s-]{1,60}\??$|^define\b|\bwhat does .* (mean|stand for)\b|"
         r"\bdefinition of\b|\bwhat is meant by\b", re.I)),
-    ("year", re.compile(r"\b(what|which) year\b|\bwhen (was|were|did)\b|\bin what year\b", re.I)),
-    ("number", re.compile(
-        r"\bhow (many|much|long|old|often)\b|\bnumber of\b|\bwhat (percentage|proportion|share|fraction)\b|"
-        r"\bwhat percent\b|\bat what age\b|\bhow large\b|\bwhat (\w+ )?(dose|dosage|amount)\b|\bwhich age\b", re.I)),
 ]
 _LIST_CUES = re.compile(
     r"\b(which|what) (\w+ ){0,3}(routes?|markers?|types?|cells?|studies|trials|diseases?|conditions?|"
@@ -83,7 +85,33 @@ def glossary_entities(text: str, glossary: dict[str, str]) -> list[str]:
     return [s for _, s in sorted(found)]
 
 
-def resolve_follow_up(question: str, history: list[Turn], glossary: dict[str, str]) -> str:
+def pair_entities(old: list[str], new: list[str], kinds: dict[str, str]) -> list[tuple[str, str]]:
+    """Which earlier entity each new one replaces: the first of the same kind ("And for IVH?" after a question
+    about BPD in hUC-MSC trials replaces the disease, not the cell type), else the first of unknown kind."""
+    free, pairs = list(old), []
+    for n in new:
+        same = [o for o in free if n in kinds and kinds.get(o) == kinds[n]]
+        unknown = [o for o in free if o not in kinds or n not in kinds]
+        choice = (same or unknown or [None])[0]
+        if choice is not None:
+            pairs.append((choice, n))
+            free.remove(choice)
+    return pairs
+
+
+def entity_kinds(tables: list[Table], glossary: dict[str, str]) -> dict[str, str]:
+    """The table column each glossary entity occurs in (BPD -> "Disease", hUC-MSC -> "Stem cell type")."""
+    kinds: dict[str, str] = {}
+    for table in tables:
+        for c, header in enumerate(table.columns):
+            cells = " ".join(row.cells[c].text for row in table.rows if c < len(row.cells))
+            for short in glossary_entities(cells, glossary):
+                kinds.setdefault(short, header)
+    return kinds
+
+
+def resolve_follow_up(question: str, history: list[Turn], glossary: dict[str, str],
+                      kinds: dict[str, str] | None = None) -> str:
     """Rewrite an elliptical follow-up ("And for IVH?") into a full question using the last user turn."""
     previous = next((t.content for t in reversed(history) if t.role == "user" and t.content.strip()), None)
     if previous is None:
@@ -97,12 +125,12 @@ def resolve_follow_up(question: str, history: list[Turn], glossary: dict[str, st
     continues = bool(_PRONOUN.search(question)) or bool(set(tokenize(question)) & earlier)
     if not elliptical and (names_own_topic or not continues):
         return question  # a question of its own, not a follow-up
-    if elliptical and new and old:
+    pairs = pair_entities(old, new, kinds or {}) if elliptical else []
+    if pairs:
         resolved = previous
-        for short in old:
-            long_form = glossary[short]
-            resolved = re.sub(rf"(?<![\w-]){re.escape(short)}(?![\w-])", new[0], resolved)
-            resolved = re.sub(re.escape(long_form), glossary[new[0]], resolved, flags=re.I)
+        for before, after in pairs:
+            resolved = re.sub(rf"(?<![\w-]){re.escape(before)}(?![\w-])", after, resolved)
+            resolved = re.sub(re.escape(glossary[before]), glossary[after], resolved, flags=re.I)
         return resolved
     if elliptical:
         rest = _ELLIPTICAL.sub("", question.strip()).strip(" ?,.")
@@ -112,9 +140,9 @@ def resolve_follow_up(question: str, history: list[Turn], glossary: dict[str, st
 
 
 def analyse(question: str, history: list[Turn] | None, glossary: dict[str, str],
-            surnames: set[str]) -> Query:
-    """Resolve, expand and classify a question."""
-    resolved = resolve_follow_up(question, history or [], glossary) if history else question
+            surnames: set[str], kinds: dict[str, str] | None = None) -> Query:
+    """Resolve, expand and classify a question; `kinds` (see `entity_kinds`) pairs entities in follow-ups."""
+    resolved = resolve_follow_up(question, history or [], glossary, kinds) if history else question
     answer_type = next((name for name, pattern in _TYPES if pattern.search(resolved)), "generic")
     expanded = expand_abbreviations(resolved, glossary)
     authors = [w for w in re.findall(r"\b([A-Z][\w-]+)", resolved) if w.lower() in surnames]

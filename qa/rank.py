@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from index.lexical import expand_abbreviations, tokenize
-from index.model import Unit
+from index.model import SearchHit, Unit
 from index.search import SearchIndex
 from qa.query import Query
 
@@ -160,11 +160,10 @@ class UnitScorer:
         return out
 
 
-def candidate_units(scorer: UnitScorer, query: Query, depth: int, author_refs: set[StudyRef] | None = None
-                    ) -> dict[int, float]:
-    """Units inside the top hybrid passages, each with the normalised score of its best passage; plus every
-    unit about a study whose author the question names."""
-    hits = scorer.index.search(query.expanded, depth)
+def candidate_units(scorer: UnitScorer, query: Query, hits: list[SearchHit],
+                    author_refs: set[StudyRef] | None = None) -> dict[int, float]:
+    """Units inside the retrieved passages (`hits`, best first), each with the normalised score of its best
+    passage; plus every unit about a study whose author the question names."""
     if not hits:
         return {}
     top = hits[0].score or 1.0

@@ -1,0 +1,90 @@
+"""Edge cases of the answer engine found in review: empty content, unknown references, list quoting,
+question typing, follow-up pairing and aggregation over a table that lacks the asked entity."""
+
+from __future__ import annotations
+
+import pytest
+
+from corpus.model import Document
+from index.lexical import expand_abbreviations
+from index.search import SearchIndex
+from qa.aggregate import aggregate
+from qa.citations import CitationRegistry
+from qa.compose import compose_extractive
+from qa.engine import AnswerEngine
+from qa.model import Turn
+
+
+@pytest.fixture(scope="module")
+def engine(search_index: SearchIndex) -> AnswerEngine:
+    return AnswerEngine(search_index)
+
+
+@pytest.mark.parametrize("question", ["???", "a", "the", "What is it?"])
+def test_questions_without_content_words_abstain(engine: AnswerEngine, question: str) -> None:
+    answer = engine.ask(question)
+    assert not answer.answered and not answer.citations
+
+
+def test_a_reference_number_the_bibliographies_lack_is_not_answered(engine: AnswerEngine) -> None:
+    missing = engine.ask("Who are the authors of reference 999?")
+    assert not missing.answered and not missing.citations
+    present = engine.ask("Who are the authors of reference 12?")
+    assert present.answered and present.citations[0].kind == "reference"
+
+
+@pytest.mark.parametrize(("question", "answer_type"), [
+    ("What is the number of infants enrolled in the trial?", "number"),
+    ("What is the dose of MSCs given to the infants?", "number"),
+    ("What was the year of the first phase I trial?", "year"),
+    ("What is bronchopulmonary dysplasia?", "definition"),
+])
+def test_question_types(engine: AnswerEngine, question: str, answer_type: str) -> None:
+    assert engine.analyse(question, None).answer_type == answer_type
+
+
+def test_follow_up_replaces_the_entity_of_the_same_kind(engine: AnswerEngine) -> None:
+    history = [Turn(role="user", content="Which routes were used for BPD with hUC-MSCs?")]
+    resolved = engine.analyse("And for IVH?", history).resolved
+    assert "IVH" in resolved and "hUC-MSC" in resolved and "BPD" not in resolved
+    history = [Turn(role="user", content="Which routes were used with hUC-MSCs for BPD?")]
+    resolved = engine.analyse("And for IVH?", history).resolved
+    assert "IVH" in resolved and "hUC-MSC" in resolved and "BPD" not in resolved
+
+
+def test_follow_up_aggregates_for_the_new_disease(engine: AnswerEngine) -> None:
+    """"intraventricular" in the long form of IVH does not make the question name the route it asks for."""
+    history = [Turn(role="user", content="Which routes were used for BPD with hUC-MSCs?")]
+    answer = engine.ask("And for IVH?", history)
+    assert answer.answered and "intraventricular" in answer.answer.lower()
+    assert all("BPD" not in c.text for c in answer.citations if c.kind == "table_row")
+
+
+def test_aggregation_needs_the_asked_entity_in_the_table(engine: AnswerEngine, review: Document) -> None:
+    """The table holds no study of cytokeratin (CK, from the glossary): it must not list its whole column."""
+    for question, expect in [("Which routes were used for cells expressing CK?", False),
+                             ("Which routes were used for BPD?", True)]:
+        query = engine.analyse(question, None)
+        scored = engine.rank(query)
+        agg = aggregate(review, query, scored, engine.index.glossary, set(), 0.0, table_in_focus=True)
+        assert (agg is not None) == expect, question
+
+
+def test_items_of_one_list_are_quoted_once(engine: AnswerEngine, search_index: SearchIndex) -> None:
+    items = [i for i, u in enumerate(search_index.units) if u.kind == "list_item"]
+    first, second = items[0], items[1]
+    assert search_index.units[second].block == search_index.units[first].block + 1  # the same list
+    query = engine.analyse("What abilities define a stem cell?", None)
+    scored = engine.scorer.score(query, {first: 1.0, second: 1.0})
+    registry = CitationRegistry(search_index)
+    text, citations = registry.finalize(compose_extractive(search_index, query, scored, registry, engine.scorer))
+    doc = search_index.documents[search_index.units[first].doc_id]
+    item = doc.text[search_index.units[first].start : search_index.units[first].end]
+    assert text.count(item) == 1 and len(citations) == 1
+
+
+def test_expanding_twice_changes_nothing(engine: AnswerEngine) -> None:
+    glossary = engine.index.glossary
+    for text in ["Which routes were used for BPD?", "bronchopulmonary dysplasia and NEC", "MSC exosomes"]:
+        once = expand_abbreviations(text, glossary)
+        assert once != text and expand_abbreviations(once, glossary) == once
