@@ -3,6 +3,10 @@
 Layout of an index folder: `manifest.json`, `documents.json`, `chunks.json`, `embeddings.npy`,
 `vectors.faiss` and `bm25/` (bm25s' own plain files). A build writes a sibling temp folder, fsyncs it and
 swaps it in by rename, so a failed build never touches the index being served.
+
+The swap is two renames (the old folder aside, the new one in place): POSIX has no atomic exchange of two
+non-empty folders. A crash between them leaves no index but the old one aside; the next read puts it back
+(`_recover_interrupted_swap`), so an interrupted rebuild never loses the last good index.
 """
 
 from __future__ import annotations
@@ -116,7 +120,7 @@ def write_index(
         _fsync_tree(tmp)
         if before_swap:
             before_swap(tmp)
-        old = folder.with_name(f".{folder.name}.old-{os.getpid()}-{time.monotonic_ns()}")
+        old = folder.with_name(f"{_ASIDE_PREFIX.format(name=folder.name)}{os.getpid()}-{time.monotonic_ns()}")
         if folder.exists():
             folder.rename(old)
         tmp.rename(folder)
@@ -141,7 +145,21 @@ def build_index(
     return manifest, loaded.warnings
 
 
+_ASIDE_PREFIX = ".{name}.old-"
+
+
+def _recover_interrupted_swap(folder: Path) -> None:
+    """Put back the previous index when a build stopped between its two renames."""
+    if folder.exists():
+        return
+    aside = sorted(folder.parent.glob(_ASIDE_PREFIX.format(name=folder.name) + "*"), key=lambda p: p.stat().st_mtime)
+    if aside and (aside[-1] / "manifest.json").exists():
+        aside[-1].rename(folder)
+
+
 def read_manifest(folder: Path) -> Manifest:
+    """The manifest of the index in `folder`; raises `IndexNotFound` or `IndexIncompatible` naming the fix."""
+    _recover_interrupted_swap(folder)
     path = folder / "manifest.json"
     if not path.exists():
         raise IndexNotFound(f"no index in {folder}: build it with `qa index` (or `make run`)")

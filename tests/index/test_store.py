@@ -62,6 +62,18 @@ def test_failed_build_leaves_the_previous_index_usable(index_dir: Path, tmp_path
     assert [p.name for p in tmp_path.iterdir()] == ["idx"]  # no temp folder left behind
 
 
+def test_a_build_stopped_between_its_renames_loses_nothing(index_dir: Path, tmp_path: Path,
+                                                         embedder: Embedder) -> None:
+    """The state a crash between "old folder aside" and "new folder in place" leaves: the old index is
+    put back on the next read."""
+    folder = tmp_path / "idx"
+    shutil.copytree(index_dir, tmp_path / ".idx.old-123-456")
+    assert not folder.exists()
+    assert read_manifest(folder) == read_manifest(index_dir)
+    assert load_index(folder, embedder).search("breast milk", 1)
+    assert [p.name for p in tmp_path.iterdir()] == ["idx"]
+
+
 def _edit_manifest(folder: Path, **changes: object) -> None:
     path = folder / "manifest.json"
     data = json.loads(path.read_text())
