@@ -27,9 +27,13 @@ def build_vectors(vectors: np.ndarray, hnsw_threshold: int) -> tuple[faiss.Index
 
 def search_vectors(index: faiss.Index, query: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     """Top-k (scores, ids) for one query vector; ids of -1 (fewer than k vectors) are dropped."""
+    x = query.reshape(1, -1).astype(np.float32)
     if isinstance(index, faiss.IndexHNSW):
-        index.hnsw.efSearch = max(64, 2 * k)
-    scores, ids = index.search(query.reshape(1, -1).astype(np.float32), min(k, index.ntotal))
+        # Per-call parameters: setting `index.hnsw.efSearch` would race between concurrent requests.
+        params = faiss.SearchParametersHNSW(efSearch=max(64, 2 * k))  # type: ignore[attr-defined]  # not in faiss' stubs
+        scores, ids = index.search(x, min(k, index.ntotal), params=params)
+    else:
+        scores, ids = index.search(x, min(k, index.ntotal))
     keep = ids[0] >= 0
     return scores[0][keep], ids[0][keep]
 
