@@ -52,21 +52,13 @@ def cmd_index(args: argparse.Namespace) -> int:
     return 0
 
 
-def _query(text: str, settings: Settings) -> str:
-    text = text.strip()
-    if not text:
-        raise QAError("the query is empty: give a question or some words to search for")
-    if len(text) > settings.max_question_chars:
-        raise QAError(f"the query is {len(text)} characters long; the limit is {settings.max_question_chars}")
-    return text
-
-
 def cmd_search(args: argparse.Namespace) -> int:
+    from qa.engine import validate_question
     from qa.loading import open_index
     from qa.passages import passages_for_hits
 
     settings = _settings(args)
-    query = _query(args.query, settings)
+    query = validate_question(args.query, settings.max_question_chars, noun="query")
     if not 1 <= args.k <= 100:
         raise QAError("-k must be between 1 and 100")
     index = open_index(settings, build_if_needed=False)

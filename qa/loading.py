@@ -41,4 +41,10 @@ def open_index(settings: Settings, build_if_needed: bool = False) -> SearchIndex
     embedder = Embedder(settings.model)
     if build_if_needed:
         ensure_index(settings, embedder, progress=True)
-    return load_index(settings.index_dir, embedder)
+    index = load_index(settings.index_dir, embedder)
+    if not build_if_needed:
+        stale = is_stale(settings.index_dir, settings.corpus_dir, settings.model, settings.chunking,
+                         [settings.upload_dir])
+        if stale is not None:  # still usable, but answers miss what changed: say so rather than hide it
+            print(f"warning: the index is out of date ({stale}); run `qa index` to refresh it", file=sys.stderr)
+    return index

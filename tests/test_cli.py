@@ -12,9 +12,10 @@ from pathlib import Path
 from corpus.store import BUILTIN_CORPUS
 
 
-def run_qa(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "HF_HUB_OFFLINE": "1"}
-    return subprocess.run([sys.executable, "-m", "qa.cli", *args], capture_output=True, text=True, env=env,
+def run_qa(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None
+           ) -> subprocess.CompletedProcess[str]:
+    full_env = {**os.environ, "HF_HUB_OFFLINE": "1", **(env or {})}
+    return subprocess.run([sys.executable, "-m", "qa.cli", *args], capture_output=True, text=True, env=full_env,
                           cwd=cwd, timeout=600)
 
 
@@ -36,6 +37,19 @@ def test_index_then_search(tmp_path: Path) -> None:
     assert {"doc_id", "section", "kind", "start", "end", "references", "dense_rank", "bm25_rank"} <= set(passages[0])
     human = run_qa("search", "intratracheal", "--mode", "bm25", "--index-dir", str(tmp_path / "idx"))
     assert "Chang YS" in human.stdout and "table_row" in human.stdout
+
+
+def test_search_warns_when_the_corpus_changed_since_indexing(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    shutil.copytree(BUILTIN_CORPUS, corpus)
+    env = {"QA_CORPUS_DIR": str(corpus), "QA_UPLOAD_DIR": str(tmp_path / "uploads")}
+    assert run_qa("index", "--index-dir", str(tmp_path / "idx"), env=env).returncode == 0
+    fresh = run_qa("search", "intratracheal", "--index-dir", str(tmp_path / "idx"), env=env)
+    assert fresh.returncode == 0 and "out of date" not in fresh.stderr
+    (corpus / "note.md").write_text("# Note\n\nSurfactant was given to preterm infants.\n", encoding="utf-8")
+    stale = run_qa("search", "intratracheal", "--index-dir", str(tmp_path / "idx"), env=env)
+    assert stale.returncode == 0 and "Chang" in stale.stdout
+    assert "out of date" in stale.stderr and "qa index" in stale.stderr
 
 
 def test_bad_input_is_a_clear_error(tmp_path: Path) -> None:
