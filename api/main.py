@@ -1,7 +1,8 @@
 """The FastAPI application: `create_app(settings)` wires the service, middleware, error handling and routers.
 
 The model and index load once, in a background thread started by the lifespan, so that `/healthz` and
-`/readyz` answer during start-up; `uvicorn api.main:app` serves the app built from the environment (`QA_*`).
+`/readyz` answer during start-up. `qa serve` runs it; `uvicorn --factory api.main:create_app` serves the app
+built from the environment (`QA_*`). Nothing is built at import time.
 """
 
 from __future__ import annotations
@@ -65,5 +66,3 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
     app.include_router(widget.router)
     return app
 
-
-app = create_app()
