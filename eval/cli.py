@@ -43,8 +43,8 @@ def register(sub: Any) -> None:
                    help="which questions (default test)")
     p.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"report folder (default {DEFAULT_OUT})")
     p.add_argument("-k", type=int, default=5,
-                   help="passages the engine may use per answer, 1-20 (default 5); "
-                        "the retrievers always rank 10 for recall@1/3/5/10")
+                   help="the engine's k, 1-20 (default 5): how many related passages it lists, not what it "
+                        "answers from; the retrievers always rank 10 for recall@1/3/5/10")
     p.add_argument("--systems", type=_systems, default=SYSTEM_NAMES,
                    help="comma-separated subset of bm25,dense,hybrid,engine (default: all four)")
     p.add_argument("--index-dir", help="index folder (default: .index or QA_INDEX_DIR)")

@@ -50,6 +50,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--history", action="append", metavar="EARLIER_QUESTION",
                    help="an earlier question of the conversation (repeat for several, oldest first)")
     p.add_argument("--json", action="store_true", help="print the answer contract as JSON")
-    p.add_argument("-k", type=int, default=5, help="number of related passages (1-20, default 5)")
+    p.add_argument("-k", type=int, default=5, help="related passages listed after the answer, 1-20 (default 5); "
+                   "the answer itself does not depend on it")
     p.add_argument("--index-dir")
     p.set_defaults(handler=cmd_ask)
