@@ -36,12 +36,13 @@ def surname(author: str) -> str:
     return (words[-1] if words else author.split()[0]).lower()
 
 
-def validate_question(question: str, limit: int = MAX_QUESTION_CHARS) -> str:
+def validate_question(question: str, limit: int = MAX_QUESTION_CHARS, noun: str = "question") -> str:
+    """The question without surrounding blanks; raises `QAError` when it is empty or over `limit` characters."""
     text = question.strip()
     if not text:
-        raise QAError("the question is empty")
+        raise QAError(f"the {noun} is empty")
     if len(text) > limit:
-        raise QAError(f"the question is {len(text)} characters long; the limit is {limit}")
+        raise QAError(f"the {noun} is {len(text)} characters long; the limit is {limit}")
     return text
 
 
@@ -88,8 +89,8 @@ class AnswerEngine:
             scored.sort(key=lambda x: (-x.score, x.unit.doc_id, x.unit.start))
         if refs and scored:
             floor = 0.5 * scored[0].score
-            about = [s for s in scored if s.refs & refs and s.score >= floor]
-            scored = about + [s for s in scored if s not in about]
+            about = {s.index for s in scored if s.refs & refs and s.score >= floor}
+            scored = [s for s in scored if s.index in about] + [s for s in scored if s.index not in about]
         return scored
 
     def ask(self, question: str, history: list[Turn] | None = None, k: int = 5) -> Answer:

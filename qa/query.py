@@ -31,7 +31,8 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
     ("year", re.compile(r"\b(what|which) ((is|was) the )?year\b|\bwhen (was|were|did)\b|\bin what year\b", re.I)),
     ("number", re.compile(
         r"\bhow (many|much|long|old|often)\b|\bnumber of\b|\bwhat (percentage|proportion|share|fraction)\b|"
-        r"\bwhat percent\b|\bat what age\b|\bhow large\b|\bwhat (\w+ ){0,3}(dose|dosage|amount)s?\b|\bwhich age\b", re.I)),
+        r"\bwhat percent\b|\bat what age\b|\bhow large\b|\bwhat (\w+ ){0,3}(dose|dosage|amount)s?\b|"
+        r"\bwhich age\b", re.I)),
     # After number and year: "What is the number of ..." asks for a number, not a definition.
     ("definition", re.compile(
         r"^(what|who) (is|are) (a |an |the )?[\w\s-]{1,60}\??$|^define\b|\bwhat does .* (mean|stand for)\b|"
@@ -66,7 +67,7 @@ class Query:
     answer_type: str
     is_list: bool
     entities: list[str] = field(default_factory=list)  # glossary short forms named by the question
-    authors: list[str] = field(default_factory=list)  # capitalised surnames before "et al" or in possessive
+    authors: list[str] = field(default_factory=list)  # capitalised words that are first authors' surnames
     reference_number: int | None = None
     cross_document: bool = False
     asks_abbreviation: bool = False
@@ -92,10 +93,10 @@ def pair_entities(old: list[str], new: list[str], kinds: dict[str, str]) -> list
     for n in new:
         same = [o for o in free if n in kinds and kinds.get(o) == kinds[n]]
         unknown = [o for o in free if o not in kinds or n not in kinds]
-        choice = (same or unknown or [None])[0]
-        if choice is not None:
-            pairs.append((choice, n))
-            free.remove(choice)
+        options = same or unknown
+        if options:
+            pairs.append((options[0], n))
+            free.remove(options[0])
     return pairs
 
 

@@ -29,7 +29,7 @@ _YEAR = re.compile(r"\b(19|20)\d{2}\b")
 _NEGATION = re.compile(r"\b(no|not|never|none|neither|nor|lack|lacking|without|unknown|remains? (to be|unclear|"
                        r"elusive)|have yet|has yet|thus far|so far)\b", re.I)
 _DEFINITION = re.compile(r"\b(is|are) (defined as|the|a|an)\b|\brefers? to\b|\bcharacteri[sz]ed by\b|"
-                         r"\bis known as\b|, which is\b|\bis the presence of\b", re.I)
+                         r"\bis known as\b|, which is\b", re.I)
 
 
 StudyRef = tuple[str, int]  # (doc_id, reference number): reference numbers are per document
