@@ -11,6 +11,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bs4.element import NavigableString, PreformattedString, Tag
+
 from corpus.errors import UnreadableDocument
 from corpus.text import normalise_line
 
@@ -84,41 +86,84 @@ def load_md(path: Path) -> RawDocument:
 
 
 _HTML_DROP = ("script", "style", "nav", "footer", "header", "aside", "form", "noscript", "button", "svg")
-_HTML_BLOCKS = ("h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "table", "blockquote", "pre", "dd", "dt")
+_HTML_TEXT_BLOCKS = ("h1", "h2", "h3", "h4", "h5", "h6", "p", "blockquote", "pre", "dd", "dt", "figcaption")
+# Elements that hold blocks: their loose text between child blocks is a paragraph of its own.
+_HTML_CONTAINERS = ("html", "body", "div", "section", "article", "main", "ul", "ol", "dl", "figure", "center")
+
+
+def _text(parts: list[str]) -> str:
+    return normalise_line(" ".join(" ".join(parts).split()))
+
+
+def _html_table(el: Tag) -> RawBlock | None:
+    rows = []
+    for tr in el.find_all("tr"):
+        cells = [normalise_line(" ".join(c.get_text(" ").split())) for c in tr.find_all(["th", "td"])]
+        if any(cells):
+            rows.append("\t".join(cells))
+    return RawBlock(rows, hint="table") if rows else None
+
+
+def _walk_html(el: Tag, blocks: list[RawBlock], depth: int = 0) -> None:
+    """Blocks of `el` in document order: text blocks, tables, list items (each with its own text only, its
+    nested lists after it) and the loose text of containers (`<div>text</div>`)."""
+    loose: list[str] = []
+
+    def flush() -> None:
+        text = _text(loose)
+        loose.clear()
+        if text:
+            blocks.append(RawBlock([text]))
+
+    for child in el.children:
+        if isinstance(child, NavigableString):
+            if not isinstance(child, PreformattedString):  # comments, doctype, CDATA
+                loose.append(str(child))
+            continue
+        if not isinstance(child, Tag):
+            continue
+        name = child.name
+        if name in _HTML_TEXT_BLOCKS or name in ("table", "li") or name in _HTML_CONTAINERS:
+            flush()
+        if name == "table":
+            table = _html_table(child)
+            if table is not None:
+                blocks.append(table)
+        elif name == "li":
+            own = [c.get_text(" ") if isinstance(c, Tag) else str(c) for c in child.children
+                   if not (isinstance(c, Tag) and c.name in ("ul", "ol")) and not isinstance(c, PreformattedString)]
+            text = _text(own)
+            if text:
+                blocks.append(RawBlock([" " * depth + "- " + text], hint="list"))
+            for nested in child.find_all(["ul", "ol"], recursive=False):
+                _walk_html(nested, blocks, depth + 1)
+        elif name in _HTML_TEXT_BLOCKS:
+            text = _text([child.get_text(" ")])
+            if text:
+                blocks.append(RawBlock([text], hint="heading" if name[0] == "h" and name[1:].isdigit() else None))
+        elif name in _HTML_CONTAINERS:
+            _walk_html(child, blocks, depth)
+        else:  # inline markup (a, em, span, ...) belongs to the surrounding text
+            loose.append(child.get_text(" "))
+    flush()
 
 
 def load_html(path: Path) -> RawDocument:
-    """HTML: headings, paragraphs, list items and tables in document order; page chrome is dropped."""
+    """HTML: headings, paragraphs, list items, tables and loose container text in document order; page chrome
+    is dropped."""
     from bs4 import BeautifulSoup
 
     soup = BeautifulSoup(_read_text(path), "html.parser")
     for tag in soup(list(_HTML_DROP)):
         tag.decompose()
-    blocks: list[RawBlock] = []
-    for el in soup.find_all(list(_HTML_BLOCKS)):
-        if el.find_parent(["table", "li"] if el.name != "table" else ["table"]) is not None and el.name != "li":
-            continue  # nested inside a table or list item: emitted with its container
-        if el.name == "table":
-            rows = []
-            for tr in el.find_all("tr"):
-                cells = [normalise_line(" ".join(c.get_text(" ").split())) for c in tr.find_all(["th", "td"])]
-                if any(cells):
-                    rows.append("\t".join(cells))
-            if rows:
-                blocks.append(RawBlock(rows, hint="table"))
-            continue
-        text = normalise_line(" ".join(el.get_text(" ").split()))
-        if not text:
-            continue
-        if el.name.startswith("h"):
-            blocks.append(RawBlock([text], hint="heading"))
-        elif el.name == "li":
-            depth = len(el.find_parents(["ul", "ol"])) - 1
-            blocks.append(RawBlock([" " * depth + "- " + text], hint="list"))
-        else:
-            blocks.append(RawBlock([text]))
     title_tag = soup.find("title")
     title = title_tag.get_text(" ").strip() if title_tag else None
+    if soup.head is not None:  # metadata, not body text
+        soup.head.decompose()
+    elif title_tag is not None:
+        title_tag.decompose()
+    blocks: list[RawBlock] = []
+    _walk_html(soup, blocks)
     return RawDocument(_merge_list_blocks(blocks), title=title or None)
 
 

@@ -61,6 +61,46 @@ def test_html(tmp_path: Path) -> None:
     assert doc.tables[0].rows[0].cell("Route") == "intravenous"
 
 
+def test_html_keeps_loose_container_text_and_nested_items_once(tmp_path: Path) -> None:
+    src = tmp_path / "divs.html"
+    src.write_text(
+        "<html><head><title>Divs</title></head><body><div class='content'>Stem cells were given "
+        "<em>intranasally</em> to rats.<p>A paragraph of its own.</p>Text after the paragraph.</div>"
+        "<section>Cooling is the standard of care.</section>"
+        "<ul><li>Mesenchymal<ul><li>Bone marrow</li><li>Umbilical cord</li></ul></li><li>Neural</li></ul>"
+        "</body></html>", encoding="utf-8")
+    doc = load_document(src)
+    paragraphs = [doc.text[b.start : b.end] for b in doc.blocks if b.kind == "paragraph"]
+    assert paragraphs == ["Stem cells were given intranasally to rats.", "A paragraph of its own.",
+                          "Text after the paragraph.", "Cooling is the standard of care."]
+    items = [doc.text[b.start : b.end] for b in doc.blocks if b.kind == "list_item"]
+    assert items == ["Mesenchymal", "Bone marrow", "Umbilical cord", "Neural"]
+    assert doc.text.count("Bone marrow") == 1
+
+
+@pytest.mark.parametrize("heading", ["## **References**", "REFERENCES:", "References:", "## Bibliography"])
+def test_reference_list_headings_in_other_styles(tmp_path: Path, heading: str) -> None:
+    src = tmp_path / "refs.md"
+    src.write_text(f"# Notes\n\nCells were given intratracheally [1] and intranasally [2, 3].\n\n{heading}\n\n"
+                   "1. Doe J. Tracheal cells. *J Lung* 2020; 1: 2-3.\n2. Roe K. Nasal cells. *J Nose* 2021; 2: 4-5.\n"
+                   "3. Poe L. More nasal cells. *J Nose* 2022; 3: 6-7.\n", encoding="utf-8")
+    doc = load_document(src)
+    assert [r.number for r in doc.references] == [1, 2, 3]
+    assert doc.references[1].journal == "J Nose"
+    assert doc.sections[-1].title.lower() in ("references", "bibliography")
+
+
+def test_bracket_citations_link_to_references(tmp_path: Path) -> None:
+    src = tmp_path / "brackets.txt"
+    src.write_text("Stem Cells\n\nCells were given intratracheally [1] and intranasally [2, 3]; see also [4-5] "
+                   "and [9], which is no entry.\n\nReferences\n\n1. Doe J. A. J Lung 2020.\n2. Roe K. B. J Nose 2021."
+                   "\n3. Poe L. C. J Nose 2022.\n4. Loe M. D. J Ear 2019.\n5. Moe N. E. J Eye 2018.\n",
+                   encoding="utf-8")
+    doc = load_document(src)
+    assert [m.numbers for m in doc.mentions] == [[1], [2, 3], [4, 5]]
+    assert [doc.text[m.start : m.end] for m in doc.mentions] == ["[1]", "[2, 3]", "[4-5]"]
+
+
 def test_pdf_with_running_header_and_page_break(tmp_path: Path) -> None:
     src = tmp_path / "paper.pdf"
     write_pdf(src, [
