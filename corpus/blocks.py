@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from corpus.loaders import RawBlock
+from corpus.text import strip_emphasis
 
 # Whole lines that web readers add around an article.
 _BOILERPLATE = [
@@ -33,7 +34,9 @@ _FURNITURE_ANY = re.compile(
     re.IGNORECASE,
 )
 _AFFILIATION = re.compile(r"\b(department|division|university|hospital|faculty|school of|institute)\b", re.I)
-_REFERENCES_HEADING = re.compile(r"^(references|bibliography|literature cited|works cited)$", re.IGNORECASE)
+# "References", "REFERENCES:", "**References**" (emphasis is kept in markdown headings).
+_REFERENCES_HEADING = re.compile(r"^[*_\s]*(references|bibliography|literature cited|works cited)[*_\s]*:?[*_\s]*$",
+                                 re.IGNORECASE)
 _SMALL_WORDS = {"a", "an", "and", "as", "at", "by", "for", "from", "in", "into", "of", "on", "or", "the", "to",
                 "with", "vs", "versus", "via"}
 _LIST_MARKER = re.compile(r"^(\s*)(?:[-*•◦▪]|\d{1,3}[.)])\s+")
@@ -130,7 +133,13 @@ def classify(raw: list[RawBlock], title: str | None, authors: list[str]) -> Clas
         if rb.hint == "table" or (rb.hint is None and _is_table(lines)):
             blocks.append(TypedBlock("table", rows=lines))
             continue
-        if rb.hint == "heading" or (len(lines) == 1 and looks_like_heading(lines[0], title)):
+        if _REFERENCES_HEADING.match(lines[0]) and rb.hint != "table":
+            # "References:" may sit on the first line of the list's own block, and ends with a colon.
+            blocks.append(TypedBlock("heading", strip_emphasis(lines[0]).strip().rstrip(":")))
+            in_references, lines = True, lines[1:]
+            if not lines:
+                continue
+        elif rb.hint == "heading" or (len(lines) == 1 and looks_like_heading(lines[0], title)):
             heading = lines[0].strip()
             in_references = bool(_REFERENCES_HEADING.match(heading))
             blocks.append(TypedBlock("heading", heading))

@@ -16,7 +16,9 @@ _PREFIX = (
     rf"(?:{_NAME_PARTICLES}{_AUTHOR_WORD}(?:[ -]{_AUTHOR_WORD})?"
     rf"(?:\s+(?:et al\.?|and {_NAME_PARTICLES}{_AUTHOR_WORD}))\s*)"
 )
-_CITATION = re.compile(rf"({_PREFIX})?\((\d{{1,3}}(?:\s*[,–-]\s*\d{{1,3}})*)\)")
+_NUMBERS = r"\d{1,3}(?:\s*[,–-]\s*\d{1,3})*"
+# "(39)", "(2,3)" and the bracket style "[1]", "[4-6]", "[1, 5]"; group 2 or 3 holds the numbers.
+_CITATION = re.compile(rf"({_PREFIX})?(?:\(({_NUMBERS})\)|\[({_NUMBERS})\])")
 
 
 @dataclass
@@ -90,7 +92,7 @@ def find_citations(text: str, known: set[int]) -> list[tuple[int, int, list[int]
     """
     found = []
     for m in _CITATION.finditer(text):
-        numbers = _expand(m.group(2))
+        numbers = _expand(m.group(2) or m.group(3))
         if numbers and all(n in known for n in numbers):
             found.append((m.start(), m.end(), numbers))
     return found
