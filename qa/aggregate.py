@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from corpus.model import Document, Table, TableRow
 from index.lexical import expand_abbreviations, tokenize
@@ -39,13 +40,23 @@ class Entry:
 ROW_LINK_SHARE = 0.5  # a sentence describes a row's study when it holds this share of the row's own words
 
 
-def describing_row(doc: Document, attr: Attribute, tokens: set[str], need: set[str],
+def _tokens(text: str, glossary: dict[str, str]) -> frozenset[str]:
+    """Glossary-expanded tokens of a table cell, row or sentence; the same few texts recur on every question."""
+    return _cached_tokens(text, tuple(glossary.items()))
+
+
+@lru_cache(maxsize=8192)
+def _cached_tokens(text: str, glossary: tuple[tuple[str, str], ...]) -> frozenset[str]:
+    return frozenset(tokenize(expand_abbreviations(text, dict(glossary))))
+
+
+def describing_row(doc: Document, attr: Attribute, tokens: frozenset[str], need: set[str],
                    glossary: dict[str, str]) -> TableRow | None:
     """The row (meeting the constraints) whose words the sentence repeats most, if it repeats enough of them:
     "In the phase II trial of children ... aged 0-1 years" describes "Wu et al. (41) | Phase II ... 0-1 year"."""
     best, best_share = None, 0.0
     for row in attr.table.rows:
-        row_tokens = set(tokenize(expand_abbreviations(doc.text[row.start : row.end], glossary)))
+        row_tokens = _tokens(doc.text[row.start : row.end], glossary)
         if not need <= row_tokens or not row_tokens - need:
             continue
         share = len((row_tokens - need) & tokens) / len(row_tokens - need)
@@ -105,7 +116,7 @@ def _constraint_terms(query: Query, attr: Attribute, glossary: dict[str, str]) -
     for row in attr.table.rows:
         for i, cell in enumerate(row.cells):
             if i != attr.column or attr.part >= 0:
-                other |= set(tokenize(expand_abbreviations(cell.text, glossary)))
+                other |= _tokens(cell.text, glossary)
     asked = set(tokenize(attr.name))
     return {t for t in query.terms if t in other and t not in asked}
 
@@ -113,7 +124,7 @@ def _constraint_terms(query: Query, attr: Attribute, glossary: dict[str, str]) -
 def _names_only_table_entities(doc: Document, table: Table, query: Query, glossary: dict[str, str]) -> bool:
     """Whether every glossary entity of the question occurs in the table: a table of BPD, IVH and NEC studies
     cannot list the routes used for a disease it does not contain."""
-    tokens = set(tokenize(expand_abbreviations(doc.text[table.start : table.end], glossary)))
+    tokens = _tokens(doc.text[table.start : table.end], glossary)
     return all(set(tokenize(e)) <= tokens or set(tokenize(glossary.get(e, e))) <= tokens for e in query.entities)
 
 
@@ -143,7 +154,7 @@ def aggregate(doc: Document, query: Query, scored: list[ScoredUnit], glossary: d
     for row in attr.table.rows:
         values = cell_values(row, attr)
         vocabulary |= {v.lower() for v in values}
-        row_tokens = set(tokenize(expand_abbreviations(doc.text[row.start : row.end], glossary)))
+        row_tokens = _tokens(doc.text[row.start : row.end], glossary)
         refs = doc.cited_numbers(row.start, row.end)
         if not need <= row_tokens or (author_refs and not author_refs & {(doc.doc_id, r) for r in refs}):
             continue
@@ -159,7 +170,7 @@ def aggregate(doc: Document, query: Query, scored: list[ScoredUnit], glossary: d
         if s.unit.kind not in ("sentence", "list_item") or s.score < min_score or s.unit.doc_id != doc.doc_id:
             continue
         text = doc.text[s.unit.start : s.unit.end]
-        tokens = set(tokenize(expand_abbreviations(text, glossary)))
+        tokens = _tokens(text, glossary)
         if not need <= tokens:
             continue
         # A value inside a defined term is not that value ("intraventricular hemorrhage" is no route).
