@@ -149,7 +149,7 @@ class AnswerEngine:
         # The document whose units rank best is tried first.
         order = list(dict.fromkeys([s.unit.doc_id for s in scored] + list(self.index.documents)))
         for doc in (self.index.documents[d] for d in order):
-            if not doc.tables or query.answer_type == "definition":
+            if not doc.tables or query.answer_type == "definition" or query.compares:
                 continue
             top_units = scored[:AGGREGATE_IF_ROW_IN_TOP]
             in_focus = any(s.unit.kind == "table_row" and s.unit.doc_id == doc.doc_id for s in top_units)

@@ -52,6 +52,9 @@ _CROSS_DOCUMENT = re.compile(
     r"\b(both|either|each|two|all|the) (of the )?(reviews?|papers?|articles?|sources?|documents?)\b|"
     r"\bacross (the )?(two |both )?(reviews|papers)\b", re.I)
 _SINGLE_DOCUMENT = re.compile(r"\bthe (review|paper|article|document)\b", re.I)
+# "Which route worked better?", "... the most effective ...": a comparison, which a list of values cannot give.
+_COMPARISON = re.compile(r"\b(better|best|worse|worst|more effective|most effective|less effective|superior|"
+                         r"inferior|outperform\w*|compared (with|to)|versus|vs\.?)\b", re.I)
 _ABBREVIATION = re.compile(r"\bstand(s)? for\b|\babbreviation\b|\bacronym\b|\bshort for\b", re.I)
 
 
@@ -71,6 +74,7 @@ class Query:
     reference_number: int | None = None
     cross_document: bool = False
     asks_abbreviation: bool = False
+    compares: bool = False  # asks which of several did better: answered by the sentence that compares them
     study_refs: set[tuple[str, int]] = field(default_factory=set)  # (doc_id, number) of the studies named
 
 
@@ -161,4 +165,5 @@ def analyse(question: str, history: list[Turn] | None, glossary: dict[str, str],
         reference_number=int(next(g for g in ref.groups() if g)) if ref else None,
         cross_document=bool(_CROSS_DOCUMENT.search(resolved)) and not _SINGLE_DOCUMENT.search(resolved),
         asks_abbreviation=bool(_ABBREVIATION.search(resolved)),
+        compares=bool(_COMPARISON.search(question)),
     )

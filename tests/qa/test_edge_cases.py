@@ -88,3 +88,11 @@ def test_expanding_twice_changes_nothing(engine: AnswerEngine) -> None:
     for text in ["Which routes were used for BPD?", "bronchopulmonary dysplasia and NEC", "MSC exosomes"]:
         once = expand_abbreviations(text, glossary)
         assert once != text and expand_abbreviations(once, glossary) == once
+
+
+def test_a_comparison_is_answered_by_the_comparing_sentence(engine: AnswerEngine) -> None:
+    """"Which route did better" is not a list of routes: the sentence that compares them answers it."""
+    answer = engine.ask("In the study by Pisano et al., which administration route gave better results?")
+    assert answer.answered
+    assert any("lower in the intraperitoneally administered group" in c.text for c in answer.citations)
+    assert not answer.answer.startswith("Pisano")  # not the table row's value list
