@@ -45,7 +45,10 @@ _LIST_CUES = re.compile(
     re.I,
 )
 _ELLIPTICAL = re.compile(r"^(and|what about|how about|same for|also|and what about|and for|what of)\b", re.I)
-_PRONOUN = re.compile(r"\b(it|its|they|them|their|those|these|this|that study|that trial|the same)\b", re.I)
+# "that" is a pronoun only as a subject after the opening verb ("Does that also happen ...?"); elsewhere it is
+# mostly a conjunction ("... showed that ...").
+_PRONOUN = re.compile(r"\b(it|its|they|them|their|those|these|this|that study|that trial|the same)\b|"
+                      r"^(does|did|do|is|was|are|were|can|could|would|will|has|had|have) that\b", re.I)
 
 
 _CROSS_DOCUMENT = re.compile(

@@ -96,3 +96,14 @@ def test_a_comparison_is_answered_by_the_comparing_sentence(engine: AnswerEngine
     assert answer.answered
     assert any("lower in the intraperitoneally administered group" in c.text for c in answer.citations)
     assert not answer.answer.startswith("Pisano")  # not the table row's value list
+
+
+def test_that_as_the_subject_of_a_follow_up_carries_the_topic(engine: AnswerEngine) -> None:
+    history = [Turn(role="user", content="What is microchimerism?")]
+    query = engine.analyse("Is that also seen during breastfeeding?", history)
+    assert "microchimerism" in query.resolved
+    answer = engine.ask("Is that also seen during breastfeeding?", history)
+    assert "microchimerism" in answer.citations[0].text and "breastfeeding" in answer.citations[0].text
+    # "that" as a conjunction is no pronoun: this question stands on its own.
+    own = engine.analyse("Which studies showed that breast milk contains stem cells?", history)
+    assert own.resolved == own.question
