@@ -36,6 +36,7 @@ from index.vectors import build_vectors, load_vectors, save_vectors
 _DOCS = TypeAdapter(list[Document])
 _CHUNKS = TypeAdapter(list[Chunk])
 _UNITS = TypeAdapter(list[Unit])
+_ASIDE_PREFIX = ".{name}.old-"  # where a build puts the previous index while it swaps the new one in
 
 
 def merged_glossary(documents: list[Document]) -> dict[str, str]:
@@ -143,9 +144,6 @@ def build_index(
     manifest = write_index(folder, loaded.documents, embedder, chunking, digest, hnsw_threshold, progress, started,
                            known=known)
     return manifest, loaded.warnings
-
-
-_ASIDE_PREFIX = ".{name}.old-"
 
 
 def _recover_interrupted_swap(folder: Path) -> None:

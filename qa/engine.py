@@ -75,7 +75,8 @@ class AnswerEngine:
     def rank(self, query: Query, history: list[Turn] | None = None, hits: list[SearchHit] | None = None
              ) -> list[ScoredUnit]:
         """Candidate units scored best first; when the question names a study, the units about it lead; what
-        the conversation already answered steps back, so a follow-up gets something new."""
+        the conversation already answered steps back, so a follow-up gets something new. `hits` are the
+        passages to look in (searched here when not given)."""
         refs = query.study_refs
         if hits is None:
             hits = self.index.search(query.expanded, RETRIEVAL_DEPTH, depth=SEARCH_DEPTH)
