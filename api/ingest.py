@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import secrets
 import shutil
+from collections.abc import Container
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,12 +18,24 @@ from starlette.datastructures import UploadFile
 from api.errors import InvalidDocument, NotReady, PayloadTooLarge, UnsupportedMediaType
 from api.service import Service, Snapshot
 from corpus.store import SUPPORTED_SUFFIXES, corpus_files, load_document, slugify
-from index.store import build_index, known_vectors, load_index
+from index.build import build_index
+from index.store import load_index
 
 log = logging.getLogger(__name__)
 
 _STAGING = ".incoming"  # a sub-folder: the corpus loader reads only files directly inside upload_dir
 _READ_CHUNK = 256 * 1024
+
+
+@dataclass(frozen=True)
+class _Either:
+    """Membership in either of two collections (the served index's documents are looked up, not listed)."""
+
+    first: Container[str]
+    second: Container[str]
+
+    def __contains__(self, item: object) -> bool:
+        return item in self.first or item in self.second
 
 
 @dataclass(frozen=True)
@@ -68,7 +81,7 @@ async def stage_upload(upload: UploadFile, upload_dir: Path, max_bytes: int) -> 
     return path
 
 
-def _unique_doc_id(slug: str, taken: set[str]) -> str:
+def _unique_doc_id(slug: str, taken: Container[str]) -> str:
     doc_id, n = slug, 2
     while doc_id in taken:
         doc_id, n = f"{slug}-{n}", n + 1
@@ -90,13 +103,14 @@ def ingest(service: Service, staged: Path) -> Ingested:
             if before is None or service.embedder is None:
                 raise NotReady("not ready: the model and index are still loading")
             taken = {slugify(p.stem) for p in corpus_files(settings.corpus_dir, [settings.upload_dir])}
-            doc_id = _unique_doc_id(slugify(staged.stem), taken | set(before.index.documents))
+            doc_id = _unique_doc_id(slugify(staged.stem), _Either(taken, before.index.documents))
             doc = load_document(staged, doc_id)
             final = settings.upload_dir / f"{doc_id}{staged.suffix}"
             staged.rename(final)
-            build_index(settings.corpus_dir, settings.index_dir, service.embedder, settings.chunking,
-                        settings.hnsw_threshold, False, [settings.upload_dir], known=known_vectors(before.index))
-            index = load_index(settings.index_dir, service.embedder)
+            # Incremental: the other documents are carried over from the served index, only this one is embedded.
+            build_index(settings.corpus_dir, settings.index_dir, service.embedder, settings.build_options(),
+                        [settings.upload_dir])
+            index = load_index(settings.index_dir, service.embedder, settings.document_cache)
             if doc_id not in index.documents:
                 raise InvalidDocument(f"{staged.name}: the corpus loader skipped this file")
             after = service.publish(index)
@@ -106,7 +120,7 @@ def ingest(service: Service, staged: Path) -> Ingested:
         raise
     finally:
         shutil.rmtree(staged.parent, ignore_errors=True)
-    added = sum(1 for c in after.index.chunks if c.doc_id == doc_id)
+    added = after.index.documents.chunk_count(doc_id)
     log.info("ingested %s as %s (%d chunks); serving index %s", staged.name, doc_id, added, after.version)
     return Ingested(doc_id=doc_id, title=doc.meta.title, filename=final.name, chars=len(doc.text),
                     chunks_added=added, snapshot=after)

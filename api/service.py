@@ -31,11 +31,11 @@ class Snapshot:
 
     @property
     def documents(self) -> int:
-        return len(self.index.documents)
+        return self.index.manifest.documents
 
     @property
     def chunks(self) -> int:
-        return len(self.index.chunks)
+        return self.index.manifest.chunks
 
 
 class Service:
@@ -78,7 +78,7 @@ class Service:
                 reason = ensure_index(self.settings, self.embedder)
                 if reason:
                     log.info("built the index in %s (%s)", self.settings.index_dir, reason)
-                self.publish(load_index(self.settings.index_dir, self.embedder))
+                self.publish(load_index(self.settings.index_dir, self.embedder, self.settings.document_cache))
             except Exception as exc:  # reported by /readyz; the server stays up to say why
                 self.error = f"{type(exc).__name__}: {exc}"
                 log.exception("loading the index failed")

@@ -13,9 +13,9 @@ import time
 from _common import percentile, temp_index_dir
 
 from corpus.store import BUILTIN_CORPUS
+from index.build import build_index
 from index.embedder import Embedder
-from index.model import ChunkingConfig
-from index.store import build_index, load_index
+from index.store import load_index
 from qa.engine import AnswerEngine
 
 QUESTIONS = [
@@ -40,7 +40,7 @@ def main() -> None:
     args = parser.parse_args()
     embedder = Embedder()
     folder = temp_index_dir()
-    build_index(BUILTIN_CORPUS, folder, embedder, ChunkingConfig())
+    build_index(BUILTIN_CORPUS, folder, embedder)
     index = load_index(folder, embedder)
     engine = AnswerEngine(index)
     engine.ask("warm-up question about stem cells")

@@ -50,15 +50,64 @@ def corpus_files(folder: Path, extra: Sequence[Path] = ()) -> list[Path]:
     return files
 
 
+@dataclass(frozen=True)
+class SourceFile:
+    """One source file of the corpus with the id its document gets."""
+
+    path: Path
+    doc_id: str
+
+    def sidecar(self) -> Path:
+        return self.path.with_name(self.path.stem + SIDECAR_SUFFIX)
+
+    def content_hash(self) -> str:
+        """Hash of the file, its sidecar and the parser version: the document changes exactly when this does."""
+        h = hashlib.sha256(PARSER_VERSION.encode() + b"\0" + self.path.name.encode() + b"\0")
+        h.update(self.path.read_bytes())
+        sidecar = self.sidecar()
+        if sidecar.exists():
+            h.update(b"\0sidecar\0" + sidecar.read_bytes())
+        return h.hexdigest()
+
+    def signature(self) -> str:
+        """Name, size and modification time of the file and its sidecar: a change without reading them."""
+        parts = [self.path.name]
+        for p in (self.path, self.sidecar()):
+            if p.exists():
+                st = p.stat()
+                parts += [str(st.st_size), str(st.st_mtime_ns)]
+        return "/".join(parts)
+
+
+def corpus_sources(folder: Path, extra: Sequence[Path] = ()) -> list[SourceFile]:
+    """The corpus' files in order, each with a unique document id (its slug, made unique by a short hash)."""
+    sources: list[SourceFile] = []
+    seen: set[str] = set()
+    for path in corpus_files(folder, extra):
+        doc_id = slugify(path.stem)
+        if doc_id in seen:
+            doc_id = f"{doc_id}-{hashlib.sha1(path.name.encode()).hexdigest()[:6]}"
+        seen.add(doc_id)
+        sources.append(SourceFile(path, doc_id))
+    return sources
+
+
+def combined_hash(parts: Sequence[str]) -> str:
+    """One hash of many (file hashes, or signatures) in order."""
+    h = hashlib.sha256(PARSER_VERSION.encode())
+    for part in parts:
+        h.update(part.encode() + b"\n")
+    return h.hexdigest()
+
+
 def corpus_hash(folder: Path, extra: Sequence[Path] = ()) -> str:
     """Content hash of the corpus (sources, sidecars and parser version): changes when anything is edited."""
-    h = hashlib.sha256(PARSER_VERSION.encode())
-    for path in corpus_files(folder, extra):
-        h.update(path.name.encode() + b"\0" + path.read_bytes())
-        sidecar = path.with_name(path.stem + SIDECAR_SUFFIX)
-        if sidecar.exists():
-            h.update(sidecar.read_bytes())
-    return h.hexdigest()
+    return combined_hash([s.content_hash() for s in corpus_sources(folder, extra)])
+
+
+def corpus_signature(folder: Path, extra: Sequence[Path] = ()) -> str:
+    """A hash of the files' names, sizes and modification times: cheap to compute, reads no file."""
+    return combined_hash([s.signature() for s in corpus_sources(folder, extra)])
 
 
 def read_meta(path: Path, fallback_title: str | None, fallback_authors: list[str]) -> DocumentMeta:
@@ -98,18 +147,13 @@ def _load_document(path: Path, doc_id: str | None) -> Document:
 
 def load_corpus(folder: Path, extra: Sequence[Path] = ()) -> LoadedCorpus:
     """Load every document of `folder` (and `extra` folders); unreadable files are skipped with a warning."""
-    files = corpus_files(folder, extra)
-    if not files:
+    sources = corpus_sources(folder, extra)
+    if not sources:
         raise CorpusNotFound(f"no {', '.join(SUPPORTED_SUFFIXES)} files in {folder}")
     loaded = LoadedCorpus([])
-    seen: set[str] = set()
-    for path in files:
-        doc_id = slugify(path.stem)
-        if doc_id in seen:
-            doc_id = f"{doc_id}-{hashlib.sha1(path.name.encode()).hexdigest()[:6]}"
+    for source in sources:
         try:
-            loaded.documents.append(load_document(path, doc_id))
-            seen.add(doc_id)
+            loaded.documents.append(load_document(source.path, source.doc_id))
         except UnreadableDocument as exc:
             log.warning("skipped %s", exc)
             loaded.warnings.append(f"skipped {exc}")

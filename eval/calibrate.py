@@ -35,7 +35,7 @@ def collect(engine: AnswerEngine, gold: list[dict]) -> tuple[np.ndarray, np.ndar
     for item in gold:
         query = engine.analyse(item["question"], [Turn(**t) for t in item.get("history", [])])
         scored = [s for s in engine.rank(query) if s.unit.kind != "reference"] or engine.rank(query)
-        rows.append(features(query, scored, engine.scorer, query.study_refs))
+        rows.append(features(query, scored, engine.scorer))
         labels.append(int(item["answerable"]))
     return np.array(rows), np.array(labels)
 

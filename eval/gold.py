@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Literal, get_args
 
@@ -88,7 +89,7 @@ def load_gold(path: Path = DEFAULT_GOLD, split: SplitChoice = "all") -> list[Gol
     return [item for item in items if split == "all" or item.split == split]
 
 
-def locate_quote(quote: str, documents: dict[str, Document]) -> list[EvidenceSpan]:
+def locate_quote(quote: str, documents: Mapping[str, Document]) -> list[EvidenceSpan]:
     """Every exact occurrence of `quote` in the documents' cleaned text, in document then offset order."""
     spans: list[EvidenceSpan] = []
     for doc_id in sorted(documents):
@@ -100,6 +101,6 @@ def locate_quote(quote: str, documents: dict[str, Document]) -> list[EvidenceSpa
     return spans
 
 
-def locate_evidence(item: GoldItem, documents: dict[str, Document]) -> list[list[EvidenceSpan]]:
+def locate_evidence(item: GoldItem, documents: Mapping[str, Document]) -> list[list[EvidenceSpan]]:
     """For each evidence quote of `item`, its occurrences in the corpus (an empty list when not found)."""
     return [locate_quote(quote, documents) for quote in item.evidence]

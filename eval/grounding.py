@@ -8,12 +8,13 @@ glossary-expanded). See eval/README.md for the rule, its adaptation of ALCE and 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from pydantic import BaseModel
 
 from corpus.model import Document
-from index.lexical import expand_abbreviations, tokenize
+from index.glossary import Glossary
+from index.lexical import tokenize
 from qa.model import Citation
 
 SUPPORT_RATIO = 0.8  # share of a sentence's content tokens the cited spans must contain
@@ -118,9 +119,16 @@ def split_sentences(answer: str) -> list[Sentence]:
     return sentences
 
 
-def content_tokens(text: str, glossary: dict[str, str]) -> set[str]:
+GlossaryLike = Glossary | Mapping[str, str]
+
+
+def as_glossary(glossary: GlossaryLike) -> Glossary:
+    return glossary if isinstance(glossary, Glossary) else Glossary.of(glossary)
+
+
+def content_tokens(text: str, glossary: GlossaryLike) -> set[str]:
     """Distinct content stems of `text` without markers, with abbreviations expanded both ways."""
-    return set(tokenize(expand_abbreviations(strip_markers(text), glossary)))
+    return set(tokenize(as_glossary(glossary).expand(strip_markers(text))))
 
 
 def coverage(claim: set[str], evidence: set[str]) -> float:
@@ -133,14 +141,14 @@ def supports(claim: set[str], evidence: set[str], ratio: float = SUPPORT_RATIO) 
     return coverage(claim, evidence) >= ratio
 
 
-def citation_intact(citation: Citation, documents: dict[str, Document]) -> bool:
+def citation_intact(citation: Citation, documents: Mapping[str, Document]) -> bool:
     """The citation points inside a known document and its text is exactly `document.text[start:end]`."""
     doc = documents.get(citation.doc_id)
     return (doc is not None and 0 <= citation.start < citation.end <= len(doc.text)
             and doc.text[citation.start : citation.end] == citation.text)
 
 
-def _span_tokens(citation: Citation, documents: dict[str, Document], glossary: dict[str, str]) -> set[str]:
+def _span_tokens(citation: Citation, documents: Mapping[str, Document], glossary: GlossaryLike) -> set[str]:
     # What the citation points at is the source of truth, whatever its `text` claims.
     doc = documents.get(citation.doc_id)
     if doc is None or not 0 <= citation.start < citation.end <= len(doc.text):
@@ -179,12 +187,13 @@ def check_sentence(claim: set[str], spans: dict[int, set[str]],
     return cov, True, precise
 
 
-def ground(answer: str, citations: list[Citation], documents: dict[str, Document],
-           glossary: dict[str, str]) -> Grounding:
+def ground(answer: str, citations: list[Citation], documents: Mapping[str, Document],
+           glossary: GlossaryLike) -> Grounding:
     """Check each sentence of `answer` against its cited spans.
 
     Sentences without content tokens (e.g. "Yes.") are skipped.
     """
+    glossary = as_glossary(glossary)
     spans = {c.marker: _span_tokens(c, documents, glossary) for c in citations}
     checks: list[SentenceCheck] = []
     used: set[int] = set()

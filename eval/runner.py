@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 
 from tqdm import tqdm
 
@@ -10,7 +11,7 @@ from corpus.model import Document
 from eval.answers import abstention_scores, key_facts, word_count
 from eval.gate import check, load_thresholds
 from eval.gold import GoldItem, locate_evidence
-from eval.grounding import LITTLE_RATIO, SUPPORT_RATIO, ground
+from eval.grounding import LITTLE_RATIO, SUPPORT_RATIO, GlossaryLike, ground
 from eval.model import Metrics, QuestionResult, Report, RunMeta, Scores, SystemTiming
 from eval.retrieval import NDCG_K, RECALL_KS, first_cover_ranks, ndcg_at, recall_at, reciprocal_rank
 from eval.systems import SYSTEMS, SystemName, SystemOutput, make_runners
@@ -24,8 +25,8 @@ def _round(value: float | None) -> float | None:
     return None if value is None else round(value, DIGITS)
 
 
-def score(item: GoldItem, system: str, output: SystemOutput, documents: dict[str, Document],
-          glossary: dict[str, str]) -> QuestionResult:
+def score(item: GoldItem, system: str, output: SystemOutput, documents: Mapping[str, Document],
+          glossary: GlossaryLike) -> QuestionResult:
     """Score one system's output on one gold question."""
     answer = output.answer
     result = QuestionResult(

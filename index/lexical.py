@@ -1,9 +1,19 @@
-"""BM25 over stemmed tokens (bm25s), with abbreviations expanded both ways through the glossary."""
+"""Word stems for matching, and BM25 over chunks with bm25s (its files memory-mapped, its top-k retrieval).
+
+Tokens are Unicode words folded for matching: accents and compatibility forms are normalised ("Özek" and
+"Ozek" are one token, "µg" is "μg"), then stemmed; the text that is cited keeps its original form. The BM25
+vocabulary (token -> id) lives in the index store and is looked up per question token, so loading the index
+reads no vocabulary and a question costs the posting lists of its own words.
+"""
 
 from __future__ import annotations
 
+import json
 import logging
 import re
+import threading
+import unicodedata
+from collections.abc import Callable, Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path
 
@@ -11,6 +21,7 @@ import bm25s
 import numpy as np
 import Stemmer
 from bm25s.stopwords import STOPWORDS_EN
+from bm25s.tokenization import Tokenized
 
 logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every build at DEBUG on its own handler
 
@@ -21,67 +32,90 @@ _STOP = set(STOPWORDS_EN) | {
     "would", "should", "may", "might", "also", "any", "some", "there", "their", "its", "it", "they", "them",
     "about", "from", "than", "then", "so", "very", "tell", "me", "please", "according", "review", "reviews",
 }
-_TOKEN = re.compile(r"[a-z0-9αβγδκ]+")
-_stemmer = Stemmer.Stemmer("english")
+_WORD = re.compile(r"[^\W_]+")
+_stemmers = threading.local()  # a PyStemmer object is not documented as thread-safe: one per thread
 
 
-@lru_cache(maxsize=4096)
+def fold(text: str) -> str:
+    """Lower case without accents, compatibility forms unified: the form words are matched in."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+@lru_cache(maxsize=65536)
 def _stem(word: str) -> str:
-    return str(_stemmer.stemWord(word))
+    stemmer = getattr(_stemmers, "english", None)
+    if stemmer is None:
+        stemmer = _stemmers.english = Stemmer.Stemmer("english")
+    return str(stemmer.stemWord(word))
 
 
 def tokenize(text: str) -> list[str]:
-    """Lower-case word stems without stop words; hyphenated words count as their parts."""
-    return [_stem(w) for w in _TOKEN.findall(text.lower()) if w not in _STOP]
+    """Stems of the text's words without stop words; hyphenated words count as their parts."""
+    return [_stem(w) for w in _WORD.findall(fold(text)) if w not in _STOP]
 
 
-@lru_cache(maxsize=64)
-def _glossary_patterns(items: tuple[tuple[str, str], ...]) -> list[tuple[re.Pattern[str], str, str]]:
-    # Short forms of up to three letters are matched case-sensitively: "NEC" is not "nec" in a word list.
-    return [(re.compile(rf"(?<![\w-]){re.escape(short)}s?(?![\w-])", re.IGNORECASE if len(short) > 3 else 0),
-             short, long_form) for short, long_form in items]
+class TokenIds:
+    """Ids of a growing vocabulary (token -> 0..n-1), as bm25s numbers its matrix columns."""
+
+    def __init__(self) -> None:
+        self.ids: dict[str, int] = {}
+
+    def __call__(self, tokens: Sequence[str]) -> np.ndarray:
+        ids = self.ids
+        return np.fromiter((ids.setdefault(t, len(ids)) for t in tokens), dtype=np.int32, count=len(tokens))
 
 
-def expand_abbreviations(text: str, glossary: dict[str, str]) -> str:
-    """Append the long form of each abbreviation in `text`, and the abbreviation of each long form found.
+class _AsLists(Sequence[list[int]]):
+    """Per-chunk token ids kept as compact arrays, handed to bm25s as the lists it expects, one at a time."""
 
-    Forms already present are not appended again, so expanding twice changes nothing (a query expanded by
-    the engine is not weighted twice by BM25)."""
-    extra: list[str] = []
-    lower = text.lower()
-    for pattern, short, long_form in _glossary_patterns(tuple(glossary.items())):
-        has_short, has_long = bool(pattern.search(text)), long_form.lower() in lower
-        if has_short and not has_long:
-            extra.append(long_form)
-        elif has_long and not has_short:
-            extra.append(short)
-    return text if not extra else text + " " + " ".join(extra)
+    def __init__(self, arrays: list[np.ndarray]) -> None:
+        self.arrays = arrays
+
+    def __len__(self) -> int:
+        return len(self.arrays)
+
+    def __getitem__(self, i: int) -> list[int]:  # type: ignore[override]  # bm25s indexes it with ints only
+        return self.arrays[i].tolist()
+
+    def __iter__(self) -> Iterator[list[int]]:
+        return (a.tolist() for a in self.arrays)
+
+
+def write_bm25(folder: Path, chunk_token_ids: list[np.ndarray], vocabulary_size: int) -> None:
+    """Build the BM25 matrix of the chunks (token ids from one `TokenIds`) and save bm25s' plain files."""
+    retriever = bm25s.BM25()
+    corpus = _AsLists([a if len(a) else np.array([vocabulary_size], np.int32) for a in chunk_token_ids])
+    # An empty chunk gets a token of its own (id `vocabulary_size`) so that every row of the matrix exists.
+    ids = range(vocabulary_size + 1)
+    retriever.index(Tokenized(ids=corpus, vocab=dict(zip(ids, ids, strict=True))),
+                    create_empty_token=False, show_progress=False)
+    retriever.save(str(folder), show_progress=False)
+    (folder / "vocab.index.json").unlink(missing_ok=True)  # the vocabulary lives in the index store
 
 
 class LexicalIndex:
-    """A BM25 index of chunk texts; scores every chunk for a query."""
+    """BM25 over the chunks: bm25s' matrix memory-mapped; question tokens mapped to ids by `token_ids`."""
 
-    def __init__(self, retriever: bm25s.BM25, glossary: dict[str, str]) -> None:
-        self.retriever = retriever
-        self.glossary = glossary
-        self.vocab = set(retriever.vocab_dict)
+    def __init__(self, folder: Path, token_ids: Callable[[list[str]], dict[str, int]]) -> None:
+        self.retriever = bm25s.BM25.load(str(folder), mmap=True, load_vocab=False)
+        self.token_ids = token_ids
+        vocabulary = len(self.retriever.scores["indptr"]) - 1
+        # bm25s filters query ids through this set; a range answers `in` without holding the vocabulary.
+        self.retriever.unique_token_ids_set = range(vocabulary)
+        self.size = int(self.retriever.scores["num_docs"])
 
-    @classmethod
-    def build(cls, texts: list[str], glossary: dict[str, str]) -> LexicalIndex:
-        retriever = bm25s.BM25()
-        corpus = [tokenize(expand_abbreviations(t, glossary)) or ["∅"] for t in texts]
-        retriever.index(corpus, show_progress=False)
-        return cls(retriever, glossary)
+    def top(self, tokens: list[str], depth: int) -> list[tuple[int, float]]:
+        """The `depth` best chunks (row, score) for question tokens, best first; only chunks scoring above 0."""
+        known = self.token_ids(tokens)
+        ids = [known[t] for t in tokens if t in known]  # repeated question words weigh more, as before
+        if not ids or self.size == 0:
+            return []
+        docs, scores = self.retriever.retrieve([ids], k=min(depth, self.size), show_progress=False,
+                                               n_threads=0)
+        return [(int(d), float(s)) for d, s in zip(docs[0], scores[0], strict=True) if s > 0]
 
-    def scores(self, query: str) -> np.ndarray:
-        tokens = [t for t in tokenize(expand_abbreviations(query, self.glossary)) if t in self.vocab]
-        if not tokens:
-            return np.zeros(self.retriever.scores["num_docs"], dtype=np.float32)
-        return np.asarray(self.retriever.get_scores(tokens), dtype=np.float32)
 
-    def save(self, folder: Path) -> None:
-        self.retriever.save(str(folder), show_progress=False)
-
-    @classmethod
-    def load(cls, folder: Path, glossary: dict[str, str]) -> LexicalIndex:
-        return cls(bm25s.BM25.load(str(folder), mmap=False), glossary)
+def bm25_params(folder: Path) -> dict[str, object]:
+    """bm25s' saved parameters (k1, b, method, version), for the manifest."""
+    return dict(json.loads((folder / "params.index.json").read_text(encoding="utf-8")))

@@ -6,10 +6,12 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from index.vectors import VectorParams
+
 ChunkKind = Literal["text", "table_row", "list", "reference"]
 SearchMode = Literal["hybrid", "dense", "bm25"]
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 
 
 class Chunk(BaseModel):
@@ -22,8 +24,9 @@ class Chunk(BaseModel):
     start: int
     end: int
     text: str
-    embed_text: str = Field(description="What is embedded and indexed: the text with its context.")
+    embed_text: str = Field("", description="What is embedded and indexed; kept at build time only, not stored.")
     references: list[int] = Field(default_factory=list, description="Reference numbers the span cites.")
+    units: tuple[int, int] = Field((0, 0), description="Ids of the answer units it holds (a half-open range).")
 
 
 UnitKind = Literal["sentence", "list_item", "table_row", "reference"]
@@ -38,7 +41,7 @@ class Unit(BaseModel):
     start: int
     end: int
     block: int = Field(description="Index of the block in `Document.blocks`.")
-    embed_text: str
+    embed_text: str = Field("", description="What is embedded; kept at build time only, not stored.")
 
 
 class SearchHit(BaseModel):
@@ -56,14 +59,19 @@ class ChunkingConfig(BaseModel):
 
 
 class Manifest(BaseModel):
+    """What an index folder holds and how it was built; written last, so a folder with it is complete."""
+
     format_version: int = FORMAT_VERSION
     model: str
     dimension: int
     chunking: ChunkingConfig
-    corpus_hash: str
+    corpus_hash: str = Field(description="Content hash of the sources, sidecars and parser version.")
+    corpus_signature: str = Field(description="Hash of the source files' names, sizes and modification times.")
+    parser_version: str
     documents: int
     chunks: int
     units: int
-    vector_index: Literal["flat", "hnsw"]
+    vector_index: VectorParams
+    embedded_texts: int = Field(description="Texts the build sent to the model (the rest were reused).")
     built_at: str
     build_seconds: float

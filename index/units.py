@@ -13,6 +13,9 @@ from index.model import Unit
 def document_units(doc: Document) -> list[Unit]:
     """Every citable unit of `doc`, in text order; `doc.text[start:end]` is the unit's text."""
     units: list[Unit] = []
+    block_at: dict[int, int] = {}
+    for i, b in enumerate(doc.blocks):
+        block_at.setdefault(b.start, i)
     for s in doc.sentences:
         block = doc.blocks[s.block]
         kind = "list_item" if block.kind == "list_item" else "sentence"
@@ -21,12 +24,10 @@ def document_units(doc: Document) -> list[Unit]:
                           block=s.block, embed_text=text + abbreviation_note(text, doc.glossary)))
     for table in doc.tables:
         for row in table.rows:
-            row_block = next(i for i, b in enumerate(doc.blocks) if b.start == row.start)
             units.append(Unit(doc_id=doc.doc_id, kind="table_row", section=table.section, start=row.start,
-                              end=row.end, block=row_block, embed_text=row_embed_text(doc, table, row)))
+                              end=row.end, block=block_at[row.start], embed_text=row_embed_text(doc, table, row)))
     for ref in doc.references:
-        ref_block = next(i for i, b in enumerate(doc.blocks) if b.start == ref.start)
         units.append(Unit(doc_id=doc.doc_id, kind="reference", section="References", start=ref.start, end=ref.end,
-                          block=ref_block, embed_text=f"Reference {ref.number}: {ref.text}"))
+                          block=block_at[ref.start], embed_text=f"Reference {ref.number}: {ref.text}"))
     units.sort(key=lambda u: u.start)
     return units

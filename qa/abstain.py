@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from qa.query import Query
-from qa.rank import ScoredUnit, StudyRef, UnitScorer
+from qa.rank import ScoredUnit, UnitScorer
 
 PARAMS_FILE = Path(__file__).with_name("abstention.json")
 FEATURES = ("dense", "lexical", "out_of_corpus", "number_mismatch", "study_match", "type_match")
@@ -34,18 +34,17 @@ META_TERMS = {"tabl", "list", "paper", "articl", "mention", "cite", "describ", "
               "record", "discuss", "refer", "both", "either", "abbrevi", "stand", "defin", "mean"}
 
 
-def features(query: Query, scored: list[ScoredUnit], scorer: UnitScorer, author_refs: set[StudyRef]
-             ) -> list[float]:
+def features(query: Query, scored: list[ScoredUnit], scorer: UnitScorer) -> list[float]:
+    """The six features of the best unit for `query` (see the module doc)."""
     if not scored:
         return [0.0, 0.0, 1.0, 0.0, 0.0, 0.0]
     top = scored[0]
     terms = [t for t in query.terms if t not in META_TERMS]
-    total = sum(scorer.idf.get(t, scorer.default_idf) for t in terms) or 1.0
-    outside = sum(scorer.default_idf for t in terms if t not in scorer.idf) / total
-    text = scorer.plain[top.index]
+    total = sum(scorer.idf(query, t) for t in terms) or 1.0
+    outside = sum(scorer.default_idf for t in terms if t not in query.idf) / total
     numbers = re.findall(r"\b\d+\b", query.resolved)
-    mismatch = float(any(n not in text for n in numbers))
-    study = float(bool(author_refs) and bool(top.refs & author_refs))
+    mismatch = float(any(n not in top.plain for n in numbers))
+    study = float(bool(query.study_refs) and bool(top.refs & query.study_refs))
     return [max(0.0, top.dense), top.lexical, outside, mismatch, study, top.type_match]
 
 
@@ -65,7 +64,6 @@ class Abstainer:
         z = self.bias + sum(w * v for w, v in zip(self.weights, values, strict=True))
         return 1.0 / (1.0 + math.exp(-z))
 
-    def confidence(self, query: Query, scored: list[ScoredUnit], scorer: UnitScorer,
-                   author_refs: set[StudyRef]) -> float:
+    def confidence(self, query: Query, scored: list[ScoredUnit], scorer: UnitScorer) -> float:
         """Estimated probability that the best units answer the question."""
-        return self.probability(features(query, scored, scorer, author_refs))
+        return self.probability(features(query, scored, scorer))

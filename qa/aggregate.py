@@ -9,14 +9,17 @@ sentences that satisfy the same constraints and name one of the column's values 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from corpus.model import Document, Table, TableRow
-from index.lexical import expand_abbreviations, tokenize
+from index.glossary import Glossary
+from index.lexical import tokenize
+from index.lookups import StudyRef
 from index.model import Unit
 from qa.query import Query
-from qa.rank import ScoredUnit, StudyRef
+from qa.rank import ScoredUnit
 
 
 @dataclass
@@ -40,23 +43,35 @@ class Entry:
 ROW_LINK_SHARE = 0.5  # a sentence describes a row's study when it holds this share of the row's own words
 
 
-def _tokens(text: str, glossary: dict[str, str]) -> frozenset[str]:
-    """Glossary-expanded tokens of a table cell, row or sentence; the same few texts recur on every question."""
-    return _cached_tokens(text, tuple(glossary.items()))
+DOCUMENTS_CACHED = 64
 
 
-@lru_cache(maxsize=8192)
-def _cached_tokens(text: str, glossary: tuple[tuple[str, str], ...]) -> frozenset[str]:
-    return frozenset(tokenize(expand_abbreviations(text, dict(glossary))))
+class DocumentTokens:
+    """Tokens of a document's cells, rows and sentences, expanded with that document's own glossary; the same
+    few texts recur on every list question, so they are kept per document (a small LRU)."""
+
+    def __init__(self, documents: Mapping[str, Document]) -> None:
+        self.documents = documents
+        self._glossary = lru_cache(maxsize=DOCUMENTS_CACHED)(self._make_glossary)
+        self._tokens = lru_cache(maxsize=DOCUMENTS_CACHED * 256)(self._make_tokens)
+
+    def _make_glossary(self, doc_id: str) -> Glossary:
+        return Glossary.of(self.documents[doc_id].glossary)
+
+    def _make_tokens(self, doc_id: str, text: str) -> frozenset[str]:
+        return frozenset(tokenize(self._glossary(doc_id).expand(text)))
+
+    def __call__(self, doc: Document, text: str) -> frozenset[str]:
+        return self._tokens(doc.doc_id, text)
 
 
 def describing_row(doc: Document, attr: Attribute, tokens: frozenset[str], need: set[str],
-                   glossary: dict[str, str]) -> TableRow | None:
+                   doc_tokens: DocumentTokens) -> TableRow | None:
     """The row (meeting the constraints) whose words the sentence repeats most, if it repeats enough of them:
     "In the phase II trial of children ... aged 0-1 years" describes "Wu et al. (41) | Phase II ... 0-1 year"."""
     best, best_share = None, 0.0
     for row in attr.table.rows:
-        row_tokens = _tokens(doc.text[row.start : row.end], glossary)
+        row_tokens = doc_tokens(doc, doc.text[row.start : row.end])
         if not need <= row_tokens or not row_tokens - need:
             continue
         share = len((row_tokens - need) & tokens) / len(row_tokens - need)
@@ -110,22 +125,28 @@ def cell_values(row: TableRow, attr: Attribute) -> list[str]:
     return [v.strip() for v in re.split(r",\s*|\s+and\s+", text) if v.strip()]
 
 
-def _constraint_terms(query: Query, attr: Attribute, glossary: dict[str, str]) -> set[str]:
+def _constraint_terms(doc: Document, query: Query, attr: Attribute, doc_tokens: DocumentTokens) -> set[str]:
     """Question words that occur in other columns' cells: they restrict which rows count."""
     other: set[str] = set()
     for row in attr.table.rows:
         for i, cell in enumerate(row.cells):
             if i != attr.column or attr.part >= 0:
-                other |= _tokens(cell.text, glossary)
+                other |= doc_tokens(doc, cell.text)
     asked = set(tokenize(attr.name))
     return {t for t in query.terms if t in other and t not in asked}
 
 
-def _names_only_table_entities(doc: Document, table: Table, query: Query, glossary: dict[str, str]) -> bool:
+def _long_forms(doc: Document, query: Query, short: str) -> list[str]:
+    """The long forms of an abbreviation of the question: the document's own meaning, else the corpus'."""
+    return [doc.glossary[short]] if short in doc.glossary else query.entity_forms.get(short, [short])
+
+
+def _names_only_table_entities(doc: Document, table: Table, query: Query, doc_tokens: DocumentTokens) -> bool:
     """Whether every glossary entity of the question occurs in the table: a table of BPD, IVH and NEC studies
     cannot list the routes used for a disease it does not contain."""
-    tokens = _tokens(doc.text[table.start : table.end], glossary)
-    return all(set(tokenize(e)) <= tokens or set(tokenize(glossary.get(e, e))) <= tokens for e in query.entities)
+    tokens = doc_tokens(doc, doc.text[table.start : table.end])
+    return all(set(tokenize(e)) <= tokens or any(set(tokenize(f)) <= tokens for f in _long_forms(doc, query, e))
+               for e in query.entities)
 
 
 def _names_value(query: Query, value: str, glossary: dict[str, str]) -> bool:
@@ -135,7 +156,7 @@ def _names_value(query: Query, value: str, glossary: dict[str, str]) -> bool:
     return set(tokenize(value)) <= words or (value in glossary and set(tokenize(glossary[value])) <= words)
 
 
-def aggregate(doc: Document, query: Query, scored: list[ScoredUnit], glossary: dict[str, str],
+def aggregate(doc: Document, query: Query, scored: list[ScoredUnit], doc_tokens: DocumentTokens,
               author_refs: set[StudyRef], min_score: float, table_in_focus: bool) -> Aggregation | None:
     """Group table rows and prose sentences by the value of the asked attribute; None if nothing asked.
 
@@ -143,9 +164,10 @@ def aggregate(doc: Document, query: Query, scored: list[ScoredUnit], glossary: d
     done only when a table row already ranks among the best units (`table_in_focus`).
     """
     attr = find_attribute(doc, query)
-    if attr is None or not _names_only_table_entities(doc, attr.table, query, glossary):
+    if attr is None or not _names_only_table_entities(doc, attr.table, query, doc_tokens):
         return None
-    need = _constraint_terms(query, attr, glossary)
+    glossary = doc.glossary
+    need = _constraint_terms(doc, query, attr, doc_tokens)
     if not need and not author_refs and not table_in_focus:
         return None
     agg = Aggregation(attr)
@@ -154,7 +176,7 @@ def aggregate(doc: Document, query: Query, scored: list[ScoredUnit], glossary: d
     for row in attr.table.rows:
         values = cell_values(row, attr)
         vocabulary |= {v.lower() for v in values}
-        row_tokens = _tokens(doc.text[row.start : row.end], glossary)
+        row_tokens = doc_tokens(doc, doc.text[row.start : row.end])
         refs = doc.cited_numbers(row.start, row.end)
         if not need <= row_tokens or (author_refs and not author_refs & {(doc.doc_id, r) for r in refs}):
             continue
@@ -170,7 +192,7 @@ def aggregate(doc: Document, query: Query, scored: list[ScoredUnit], glossary: d
         if s.unit.kind not in ("sentence", "list_item") or s.score < min_score or s.unit.doc_id != doc.doc_id:
             continue
         text = doc.text[s.unit.start : s.unit.end]
-        tokens = _tokens(text, glossary)
+        tokens = doc_tokens(doc, text)
         if not need <= tokens:
             continue
         # A value inside a defined term is not that value ("intraventricular hemorrhage" is no route).
@@ -179,7 +201,7 @@ def aggregate(doc: Document, query: Query, scored: list[ScoredUnit], glossary: d
             if long_form.lower() not in vocabulary:
                 searchable = re.sub(re.escape(long_form), " ", searchable, flags=re.I)
         refs = doc.cited_numbers(s.unit.start, s.unit.end)
-        linked = None if refs else describing_row(doc, attr, tokens, need, glossary)
+        linked = None if refs else describing_row(doc, attr, tokens, need, doc_tokens)
         if linked is not None:
             refs = doc.cited_numbers(linked.start, linked.end)
         if author_refs and not author_refs & {(doc.doc_id, r) for r in refs}:

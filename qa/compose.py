@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import re
-
 from corpus.model import Document
+from index.lexical import tokenize
+from index.lookups import StudyRef
 from index.model import Unit
-from index.search import SearchIndex
+from index.search import SearchIndex, UnitRecord
 from qa.aggregate import Aggregation
 from qa.citations import CitationRegistry
 from qa.query import Query
-from qa.rank import ScoredUnit, StudyRef, UnitScorer
+from qa.rank import ScoredUnit, UnitScorer
 from qa.render import render_row, render_unit, with_marker
 
 SECOND_UNIT_RATIO = 0.92  # a further quote is added only when it scores this close to the best one
@@ -51,7 +51,7 @@ def _list_span(doc: Document, unit: Unit) -> tuple[int, int, list[int]] | None:
     return start, doc.blocks[last].end, list(range(first, last + 1))
 
 
-def _novel(tokens_seen: set[str], unit_tokens: set[str]) -> bool:
+def _novel(tokens_seen: set[str], unit_tokens: frozenset[str]) -> bool:
     return len(unit_tokens - tokens_seen) >= max(2, 0.3 * len(unit_tokens))
 
 
@@ -74,7 +74,6 @@ def choose_units(query: Query, scored: list[ScoredUnit], scorer: UnitScorer,
     study) speak of that study; then units that cover question words still uncovered, preferring the
     sentences next to a chosen one ("... conducted by Pisano et al. (45) ..." + "The results showed ...").
     A cross-document question gets the best unit of each document."""
-    tokens = scorer.tokens
     top = scored[0]
     chosen = [top]
     study_refs = (author_refs or set()) & top.refs
@@ -83,7 +82,7 @@ def choose_units(query: Query, scored: list[ScoredUnit], scorer: UnitScorer,
             break
         if any(_overlaps(c.unit, s.unit) for c in chosen) or (study_refs and not study_refs & s.refs):
             continue
-        if not _novel(set().union(*(tokens[c.index] for c in chosen)), tokens[s.index]):
+        if not _novel(set().union(*(c.tokens for c in chosen)), s.tokens):
             continue
         chosen.append(s)
     _complete_coverage(query, scored, scorer, chosen, study_refs)
@@ -98,31 +97,52 @@ def choose_units(query: Query, scored: list[ScoredUnit], scorer: UnitScorer,
 
 def _complete_coverage(query: Query, scored: list[ScoredUnit], scorer: UnitScorer, chosen: list[ScoredUnit],
                        study_refs: set[StudyRef]) -> None:
-    """Add units that bring question words the chosen ones lack, while that adds enough (IDF-weighted)."""
-    units = scorer.index.units
-    terms = [t for t in query.focus_terms if t in scorer.idf]
-    total = sum(scorer.idf[t] for t in terms) or 1.0
+    """Add units that bring question words the chosen ones lack, while that adds enough (IDF-weighted).
+
+    An abbreviation the corpus defines in several ways counts with the meaning of the best unit's document:
+    the words of its other meanings are not missing from an answer about this one."""
+    other_meanings = _other_meanings(scorer, query, chosen[0])
+    terms = [t for t in query.focus_terms if t in query.idf and t not in other_meanings]
+    total = sum(query.idf[t] for t in terms) or 1.0
     while len(chosen) < MAX_QUOTES + 1:
-        covered = set().union(*(scorer.tokens[c.index] for c in chosen))
+        covered = set().union(*(c.tokens for c in chosen))
         missing = [t for t in terms if t not in covered]
         if not missing:
             return
-        neighbours = {j for c in chosen for j in (c.index - 1, c.index + 1)
-                      if 0 <= j < len(units) and units[j].doc_id == c.unit.doc_id and units[j].block == c.unit.block}
+        neighbours = _neighbours(scorer, chosen)
         pool = {s.index: s for s in scored[:COVERAGE_POOL] if not study_refs or study_refs & s.refs}
-        for j in neighbours - set(pool):
-            pool[j] = scorer.score(query, {j: 0.0})[0]
+        for j in sorted(set(neighbours) - set(pool)):
+            pool[j] = scorer.score(query, {j: 0.0}, {j: neighbours[j]})[0]
         best, gain = None, 0.0
         for i, s in pool.items():
             if any(c.index == i or _overlaps(c.unit, s.unit) for c in chosen) or s.unit.kind == "reference":
                 continue
-            g = sum(scorer.idf[t] for t in missing if t in scorer.tokens[i]) / total
+            g = sum(query.idf[t] for t in missing if t in s.tokens) / total
             g *= 1.0 if i in neighbours else NON_NEIGHBOUR_DISCOUNT
             if g > gain:
                 best, gain = s, g
         if best is None or gain < MIN_COVERAGE_GAIN:
             return
         chosen.append(best)
+
+
+def _other_meanings(scorer: UnitScorer, query: Query, top: ScoredUnit) -> set[str]:
+    """Words of the long forms of the question's abbreviations that the top unit's document does not use."""
+    ambiguous = {e: forms for e, forms in query.entity_forms.items() if len(forms) > 1}
+    if not ambiguous:
+        return set()
+    own = scorer.index.documents[top.unit.doc_id].glossary
+    words = {t for e, forms in ambiguous.items() if e in own for f in forms if f != own[e] for t in tokenize(f)}
+    return words - set(tokenize(" ".join(own[e] for e in ambiguous if e in own)))
+
+
+def _neighbours(scorer: UnitScorer, chosen: list[ScoredUnit]) -> dict[int, UnitRecord]:
+    """The units just before and after the chosen ones, in the same paragraph."""
+    ids = {(j, c.unit.doc_id, c.unit.block) for c in chosen for j in (c.index - 1, c.index + 1)
+           if 0 <= j < scorer.index.manifest.units}
+    records = scorer.index.units(sorted({j for j, _, _ in ids}))
+    return {j: records[j] for j, doc_id, block in ids
+            if j in records and records[j].unit.doc_id == doc_id and records[j].unit.block == block}
 
 
 def compose_extractive(index: SearchIndex, query: Query, scored: list[ScoredUnit],
@@ -201,9 +221,11 @@ def compose_aggregation(doc: Document, query: Query, agg: Aggregation, registry:
 
 def compose_bibliographic(index: SearchIndex, query: Query, scored: list[ScoredUnit],
                           registry: CitationRegistry, author_refs: set[StudyRef]) -> str:
-    """The bibliography entries of the study the question names (by number, author, or best passage)."""
+    """The bibliography entries of the study the question names (by number, author, or best passage), looked
+    for in the documents the question reached, best first."""
     top_text = next((s for s in scored if s.unit.kind != "reference"), None)
-    for doc in index.documents.values():
+    order = dict.fromkeys([*(d for d, _ in sorted(author_refs)), *(s.unit.doc_id for s in scored)])
+    for doc in (index.documents[d] for d in order):
         numbers: list[int] = []
         if query.reference_number is not None:
             numbers = [query.reference_number]
@@ -225,31 +247,18 @@ def compose_bibliographic(index: SearchIndex, query: Query, scored: list[ScoredU
     return ""
 
 
-def compose_abbreviation(index: SearchIndex, query: Query, registry: CitationRegistry) -> str:
-    """What an abbreviation stands for, quoted from the legend entry or the in-text definition."""
+def compose_abbreviation(index: SearchIndex, query: Query, scored: list[ScoredUnit],
+                         registry: CitationRegistry) -> str:
+    """What an abbreviation stands for, quoted from a legend entry or an in-text definition; a document the
+    question reached is preferred, as it gives the meaning the question's context has."""
+    reached = {s.unit.doc_id: rank for rank, s in reversed(list(enumerate(scored)))}
     parts = []
     for short in query.entities:
-        for doc in index.documents.values():
-            span = _definition_span(doc, short)
-            if span is not None:
-                marker = registry.markers([registry.cite(doc, span[0], span[1], "definition",
-                                                         doc.section_at(span[0]), 1.0)])
-                parts.append(with_marker(doc.text[span[0] : span[1]], marker))
-                break
-    return " ".join(parts)
-
-
-def _definition_span(doc: Document, short: str) -> tuple[int, int] | None:
-    """`BMSC: breast milk-derived stem cell` in a legend, or `hypoxic-ischemic encephalopathy (HIE)` in text."""
-    long_form = doc.glossary.get(short)
-    if long_form is None:
-        return None
-    for block in doc.blocks:
-        if block.kind != "legend":
+        found = index.lookups.definitions(short)
+        if not found:
             continue
-        text = doc.text[block.start : block.end]
-        m = re.search(rf"(?<![\w-]){re.escape(short)}\s*[:,]\s*[^;]+", text)
-        if m:
-            return block.start + m.start(), block.start + m.end()
-    m = re.search(rf"{re.escape(long_form)}\s*\({re.escape(short)}\)", doc.text, re.I)
-    return (m.start(), m.end()) if m else None
+        doc_id, start, end = min(found, key=lambda f: reached.get(f[0], len(reached)))
+        doc = index.documents[doc_id]
+        marker = registry.markers([registry.cite(doc, start, end, "definition", doc.section_at(start), 1.0)])
+        parts.append(with_marker(doc.text[start:end], marker))
+    return " ".join(parts)

@@ -6,20 +6,21 @@ or reference entry) or a lead built from such units' own words, and carries the 
 
 from __future__ import annotations
 
+import math
 import time
 
-from index.lexical import tokenize
+from index.lexical import fold, tokenize
 from index.model import SearchHit
 from index.search import SearchIndex
 from qa.abstain import Abstainer
-from qa.aggregate import aggregate
+from qa.aggregate import DocumentTokens, aggregate
 from qa.citations import CitationRegistry
 from qa.compose import compose_abbreviation, compose_aggregation, compose_bibliographic, compose_extractive
 from qa.errors import QAError
 from qa.model import Answer, Turn
 from qa.passages import passages_for_hits
-from qa.query import Query, analyse, entity_kinds
-from qa.rank import ScoredUnit, StudyRef, UnitScorer, candidate_units
+from qa.query import Query, analyse
+from qa.rank import ScoredUnit, UnitScorer, candidate_units
 
 MAX_QUESTION_CHARS = 2000
 NOT_IN_REVIEWS = "The reviews do not say: no passage in them answers this question."
@@ -28,12 +29,8 @@ SEARCH_DEPTH = 80  # candidates per retriever before fusion
 AGGREGATE_IF_ROW_IN_TOP = 8
 ALREADY_SAID_SHARE = 0.7  # a unit whose words are mostly in earlier assistant turns ...
 ALREADY_SAID_PENALTY = 0.7  # ... is scored down by this factor
-
-
-def surname(author: str) -> str:
-    """The family name's last word, lower case: "van Velthoven CT" -> "velthoven", "Chang YS" -> "chang"."""
-    words = [w for w in author.split() if not (w.isupper() and len(w) <= 3)]
-    return (words[-1] if words else author.split()[0]).lower()
+MAX_NAMED_STUDIES = 50  # studies a named author is looked up in, at most (a common surname in a large library)
+AGGREGATION_DOCUMENTS = 5  # documents whose tables may answer a list question: those of the best units
 
 
 def validate_question(question: str, limit: int = MAX_QUESTION_CHARS, noun: str = "question") -> str:
@@ -47,7 +44,10 @@ def validate_question(question: str, limit: int = MAX_QUESTION_CHARS, noun: str 
 
 
 class AnswerEngine:
-    """Answers questions from one loaded `SearchIndex`; read-only, so safe to share between threads."""
+    """Answers questions from one loaded `SearchIndex`; read-only, so safe to share between threads.
+
+    Creating it reads nothing from the index: every lookup happens per question, for that question.
+    """
 
     def __init__(self, index: SearchIndex, max_question_chars: int = MAX_QUESTION_CHARS,
                  abstainer: Abstainer | None = None) -> None:
@@ -55,21 +55,15 @@ class AnswerEngine:
         self.max_question_chars = max_question_chars
         self.scorer = UnitScorer(index)
         self.abstainer = abstainer or Abstainer.default()
-        self.first_authors = {
-            (d.doc_id, r.number): surname(r.authors[0]) for d in index.documents.values() for r in d.references
-            if r.authors
-        }
-        self.surnames = set(self.first_authors.values())
-        self.entity_kinds = entity_kinds([t for d in index.documents.values() for t in d.tables], index.glossary)
-
-    def author_refs(self, query: Query) -> set[StudyRef]:
-        """The references (document, number) whose first author the question names ("Chang et al.")."""
-        names = {a.lower() for a in query.authors}
-        return {key for key, s in self.first_authors.items() if s in names}
+        self.document_tokens = DocumentTokens(index.documents)
 
     def analyse(self, question: str, history: list[Turn] | None) -> Query:
-        query = analyse(question, history, self.index.glossary, self.surnames, self.entity_kinds)
-        query.study_refs = self.author_refs(query)
+        """The question resolved, expanded and typed, with the studies it names and its terms' IDF."""
+        query = analyse(question, history, self.index.glossary, self.index.lookups)
+        query.study_refs = self.index.lookups.studies_by({fold(a) for a in query.authors}, MAX_NAMED_STUDIES)
+        n = max(1, self.index.manifest.units)
+        df = self.index.lookups.document_frequencies(query.terms + query.focus_terms)
+        query.idf = {t: math.log(1 + n / c) for t, c in df.items()}
         return query
 
     def rank(self, query: Query, history: list[Turn] | None = None, hits: list[SearchHit] | None = None
@@ -80,11 +74,12 @@ class AnswerEngine:
         refs = query.study_refs
         if hits is None:
             hits = self.index.search(query.expanded, RETRIEVAL_DEPTH, depth=SEARCH_DEPTH)
-        scored = self.scorer.score(query, candidate_units(self.scorer, query, hits, refs), refs)
+        candidates, records = candidate_units(self.index, query, hits, refs)
+        scored = self.scorer.score(query, candidates, records, refs)
         said = set(tokenize(" ".join(t.content for t in history or [] if t.role == "assistant")))
         if said:
             for s in scored:
-                toks = self.scorer.tokens[s.index]
+                toks = s.tokens
                 if toks and len(toks & said) >= ALREADY_SAID_SHARE * len(toks):
                     s.score *= ALREADY_SAID_PENALTY
             scored.sort(key=lambda x: (-x.score, x.unit.doc_id, x.unit.start))
@@ -107,7 +102,7 @@ class AnswerEngine:
         t1 = time.perf_counter()
         # Whether the reviews answer is judged on the passages that say something, not on bibliography entries.
         evidence = [s for s in scored if s.unit.kind != "reference"] or scored
-        confidence = self.abstainer.confidence(query, evidence, self.scorer, query.study_refs)
+        confidence = self.abstainer.confidence(query, evidence, self.scorer)
         if not query.terms:
             confidence = 0.0  # nothing to look up: "???", "a", "what is it?" without a conversation
         if query.asks_abbreviation and query.entities:
@@ -115,7 +110,7 @@ class AnswerEngine:
         if query.answer_type == "bibliographic" and (query.reference_number is not None or query.study_refs):
             # A lookup in the bibliography by number or author: nothing to guess, and a number the
             # bibliographies do not have is not answered from some other passage.
-            confidence = 1.0 if self._named_references(query) else 0.0
+            confidence = 1.0 if self._named_references(query, scored) else 0.0
         registry = CitationRegistry(self.index)
         answer_text = ""
         if scored and confidence >= self.abstainer.threshold:
@@ -132,29 +127,32 @@ class AnswerEngine:
             timings_ms={"retrieve": round((t1 - t0) * 1000, 2), "compose": round((time.perf_counter() - t1) * 1000, 2)},
         )
 
-    def _named_references(self, query: Query) -> bool:
+    def _named_references(self, query: Query, scored: list[ScoredUnit]) -> bool:
+        """Whether a bibliography the question reached holds the reference it names (by number or author)."""
         if query.reference_number is not None:
-            return any(d.reference(query.reference_number) for d in self.index.documents.values())
+            docs = dict.fromkeys(s.unit.doc_id for s in scored)
+            return any(self.index.documents[d].reference(query.reference_number) for d in docs)
         return bool(query.study_refs)
 
     def _compose(self, query: Query, scored: list[ScoredUnit], registry: CitationRegistry) -> str:
         top = scored[0]
         if query.asks_abbreviation and query.entities:
-            text = compose_abbreviation(self.index, query, registry)
+            text = compose_abbreviation(self.index, query, scored, registry)
             if text:
                 return text
         if query.answer_type == "bibliographic":
             text = compose_bibliographic(self.index, query, scored, registry, query.study_refs)
             if text:
                 return text
-        # The document whose units rank best is tried first.
-        order = list(dict.fromkeys([s.unit.doc_id for s in scored] + list(self.index.documents)))
-        for doc in (self.index.documents[d] for d in order):
-            if not doc.tables or query.answer_type == "definition" or query.compares:
-                continue
+        if query.answer_type != "definition" and not query.compares:
+            # The documents of the best units, best first, whose tables may group the answer.
+            order = list(dict.fromkeys(s.unit.doc_id for s in scored))[:AGGREGATION_DOCUMENTS]
             top_units = scored[:AGGREGATE_IF_ROW_IN_TOP]
-            in_focus = any(s.unit.kind == "table_row" and s.unit.doc_id == doc.doc_id for s in top_units)
-            agg = aggregate(doc, query, scored, self.index.glossary, query.study_refs, 0.6 * top.score, in_focus)
-            if agg is not None:
-                return compose_aggregation(doc, query, agg, registry)
+            for doc_id in self.index.lookups.with_tables(order):
+                doc = self.index.documents[doc_id]
+                in_focus = any(s.unit.kind == "table_row" and s.unit.doc_id == doc_id for s in top_units)
+                agg = aggregate(doc, query, scored, self.document_tokens, query.study_refs, 0.6 * top.score,
+                                in_focus)
+                if agg is not None:
+                    return compose_aggregation(doc, query, agg, registry)
         return compose_extractive(self.index, query, scored, registry, self.scorer, query.study_refs)

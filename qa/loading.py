@@ -6,9 +6,10 @@ import logging
 import sys
 import time
 
+from index.build import build_index
 from index.embedder import Embedder
 from index.search import SearchIndex
-from index.store import build_index, is_stale, load_index
+from index.store import is_stale, load_index
 from qa.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -24,15 +25,14 @@ def ensure_index(settings: Settings, embedder: Embedder, rebuild: bool = False, 
     if progress:
         print(f"building index in {settings.index_dir} ({reason})", file=sys.stderr)
     started = time.perf_counter()
-    manifest, warnings = build_index(
-        settings.corpus_dir, settings.index_dir, embedder, settings.chunking, settings.hnsw_threshold, progress,
-        [settings.upload_dir],
-    )
-    for warning in warnings:
+    report = build_index(settings.corpus_dir, settings.index_dir, embedder, settings.build_options(progress),
+                         [settings.upload_dir], reuse=not rebuild)
+    for warning in report.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     if progress:
-        print(f"indexed {manifest.documents} documents, {manifest.chunks} chunks "
-              f"in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+        m = report.manifest
+        print(f"indexed {m.documents} documents ({report.parsed} parsed, {report.copied} unchanged), {m.chunks} "
+              f"chunks, {m.embedded_texts} texts embedded, in {time.perf_counter() - started:.1f} s", file=sys.stderr)
     return reason
 
 
@@ -41,7 +41,7 @@ def open_index(settings: Settings, build_if_needed: bool = False) -> SearchIndex
     embedder = Embedder(settings.model)
     if build_if_needed:
         ensure_index(settings, embedder, progress=True)
-    index = load_index(settings.index_dir, embedder)
+    index = load_index(settings.index_dir, embedder, settings.document_cache)
     if not build_if_needed:
         stale = is_stale(settings.index_dir, settings.corpus_dir, settings.model, settings.chunking,
                          [settings.upload_dir])

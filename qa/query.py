@@ -7,11 +7,15 @@ nothing here knows a particular question.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from corpus.model import Table
-from index.lexical import expand_abbreviations, tokenize
+from index.glossary import Glossary
+from index.lexical import fold, tokenize
+from index.lookups import Lookups
 from qa.model import Turn
+
+HISTORY_EXPANDED_CHARS = 4000  # of the conversation's end, expanded for follow-up detection
 
 # Answer types, tried in order; the first pattern that matches the question wins.
 _TYPES: list[tuple[str, re.Pattern[str]]] = [
@@ -79,18 +83,8 @@ class Query:
     asks_abbreviation: bool = False
     compares: bool = False  # asks which of several did better: answered by the sentence that compares them
     study_refs: set[tuple[str, int]] = field(default_factory=set)  # (doc_id, number) of the studies named
-
-
-def glossary_entities(text: str, glossary: dict[str, str]) -> list[str]:
-    """Short forms whose short or long form occurs in `text`, in order of appearance."""
-    found: list[tuple[int, str]] = []
-    lower = text.lower()
-    for short, long_form in glossary.items():
-        m = re.search(rf"(?<![\w-]){re.escape(short)}s?(?![\w-])", text)
-        pos = m.start() if m else lower.find(long_form.lower())
-        if pos >= 0:
-            found.append((pos, short))
-    return [s for _, s in sorted(found)]
+    entity_forms: dict[str, list[str]] = field(default_factory=dict)  # long forms of each entity, most used first
+    idf: dict[str, float] = field(default_factory=dict)  # of the terms the corpus has (others: the maximum)
 
 
 def pair_entities(old: list[str], new: list[str], kinds: dict[str, str]) -> list[tuple[str, str]]:
@@ -107,38 +101,42 @@ def pair_entities(old: list[str], new: list[str], kinds: dict[str, str]) -> list
     return pairs
 
 
-def entity_kinds(tables: list[Table], glossary: dict[str, str]) -> dict[str, str]:
-    """The table column each glossary entity occurs in (BPD -> "Disease", hUC-MSC -> "Stem cell type")."""
-    kinds: dict[str, str] = {}
-    for table in tables:
-        for c, header in enumerate(table.columns):
-            cells = " ".join(row.cells[c].text for row in table.rows if c < len(row.cells))
-            for short in glossary_entities(cells, glossary):
-                kinds.setdefault(short, header)
-    return kinds
+def _earlier_tokens(history: list[Turn], glossary: Glossary) -> set[str]:
+    """Tokens of the conversation so far, its latest part with abbreviations expanded (a long conversation is
+    not looked up whole on every question)."""
+    text = " ".join(t.content for t in history)
+    return set(tokenize(text)) | set(tokenize(glossary.expand(text[-HISTORY_EXPANDED_CHARS:])))
 
 
-def resolve_follow_up(question: str, history: list[Turn], glossary: dict[str, str],
-                      kinds: dict[str, str] | None = None) -> str:
-    """Rewrite an elliptical follow-up ("And for IVH?") into a full question using the last user turn."""
+def _first_long(glossary: Glossary, short: str) -> str | None:
+    forms = glossary.long_forms(short)
+    return forms[0] if forms else None
+
+
+def resolve_follow_up(question: str, history: list[Turn], glossary: Glossary,
+                      kinds: Callable[[Iterable[str]], dict[str, str]] | None = None) -> str:
+    """Rewrite an elliptical follow-up ("And for IVH?") into a full question using the last user turn.
+
+    `kinds` names the table column of each entity (see `Lookups.entity_kinds`), to pair old and new ones."""
     previous = next((t.content for t in reversed(history) if t.role == "user" and t.content.strip()), None)
     if previous is None:
         return question
     content = tokenize(question)
     elliptical = bool(_ELLIPTICAL.match(question.strip())) or len(content) <= 2
-    new = glossary_entities(question, glossary)
-    old = glossary_entities(previous, glossary)
+    new = glossary.entities(question)
+    old = glossary.entities(previous)
     names_own_topic = bool(new) or bool(re.search(r"\b[A-Z][a-z]+ et al\b", question))
-    earlier = set(tokenize(expand_abbreviations(" ".join(t.content for t in history), glossary)))
-    continues = bool(_PRONOUN.search(question)) or bool(set(tokenize(question)) & earlier)
+    continues = bool(_PRONOUN.search(question)) or bool(set(tokenize(question)) & _earlier_tokens(history, glossary))
     if not elliptical and (names_own_topic or not continues):
         return question  # a question of its own, not a follow-up
-    pairs = pair_entities(old, new, kinds or {}) if elliptical else []
+    pairs = pair_entities(old, new, kinds(old + new) if kinds else {}) if elliptical else []
     if pairs:
         resolved = previous
         for before, after in pairs:
             resolved = re.sub(rf"(?<![\w-]){re.escape(before)}(?![\w-])", after, resolved)
-            resolved = re.sub(re.escape(glossary[before]), glossary[after], resolved, flags=re.I)
+            long_before, long_after = _first_long(glossary, before), _first_long(glossary, after)
+            if long_before and long_after:
+                resolved = re.sub(re.escape(long_before), long_after, resolved, flags=re.I)
         return resolved
     if elliptical:
         rest = _ELLIPTICAL.sub("", question.strip()).strip(" ?,.")
@@ -147,24 +145,26 @@ def resolve_follow_up(question: str, history: list[Turn], glossary: dict[str, st
     return f"{question.rstrip(' ?')} ({previous.strip().rstrip('?')})?"
 
 
-def analyse(question: str, history: list[Turn] | None, glossary: dict[str, str],
-            surnames: set[str], kinds: dict[str, str] | None = None) -> Query:
-    """Resolve, expand and classify a question; `kinds` (see `entity_kinds`) pairs entities in follow-ups."""
-    resolved = resolve_follow_up(question, history or [], glossary, kinds) if history else question
+def analyse(question: str, history: list[Turn] | None, glossary: Glossary, lookups: Lookups) -> Query:
+    """Resolve, expand and classify a question, looking its abbreviations and authors up in the index."""
+    resolved = resolve_follow_up(question, history or [], glossary, lookups.entity_kinds) if history else question
     answer_type = next((name for name, pattern in _TYPES if pattern.search(resolved)), "generic")
-    expanded = expand_abbreviations(resolved, glossary)
-    authors = [w for w in re.findall(r"\b([A-Z][\w-]+)", resolved) if w.lower() in surnames]
+    matches = glossary.find(resolved)
+    expanded = glossary.expand(resolved)
+    capitalised = re.findall(r"\b([A-Z][\w-]+)", resolved)
+    surnames = lookups.surnames(fold(w) for w in capitalised)
     ref = re.search(r"\breference (?:number )?(\d+)\b|\bref\.? ?(\d+)\b", resolved, re.I)
     return Query(
         question=question,
         resolved=resolved,
         expanded=expanded,
         terms=list(dict.fromkeys(tokenize(expanded))),
-        focus_terms=list(dict.fromkeys(tokenize(expand_abbreviations(question, glossary)))),
+        focus_terms=list(dict.fromkeys(tokenize(glossary.expand(question)))),
         answer_type=answer_type,
         is_list=bool(_LIST_CUES.search(resolved)) and answer_type not in ("number", "year", "bibliographic"),
-        entities=glossary_entities(resolved, glossary),
-        authors=authors,
+        entities=[m.short for m in matches],
+        entity_forms={m.short: list(m.long_forms) for m in matches},
+        authors=[w for w in capitalised if fold(w) in surnames],
         reference_number=int(next(g for g in ref.groups() if g)) if ref else None,
         cross_document=bool(_CROSS_DOCUMENT.search(resolved)) and not _SINGLE_DOCUMENT.search(resolved),
         asks_abbreviation=bool(_ABBREVIATION.search(resolved)),

@@ -9,6 +9,7 @@ from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from corpus.store import BUILTIN_CORPUS
+from index.build import BuildOptions
 from index.embedder import DEFAULT_MODEL
 from index.model import ChunkingConfig
 
@@ -22,7 +23,9 @@ class Settings(BaseSettings):
     model: str = Field(DEFAULT_MODEL, description="Packaged model name or a local sentence-transformers folder.")
     chunk_chars: int = Field(700, ge=100, le=10_000)
     overlap_sentences: int = Field(1, ge=0, le=10)
-    hnsw_threshold: int = Field(20_000, ge=1, description="Above this many chunks, FAISS uses HNSW.")
+    exact_threshold: int = Field(50_000, ge=1, description="Up to this many chunks, FAISS searches exactly.")
+    pq_threshold: int = Field(5_000_000, ge=1, description="Above this many chunks, vectors are product-quantized.")
+    document_cache: int = Field(256, ge=1, description="Documents kept parsed in memory (an LRU).")
     max_question_chars: int = Field(2000, ge=1, le=2000, description="At most 2000, the HTTP schema's limit.")
     torch_threads: int = Field(1, ge=0, description="Model threads per call when serving (0: torch's default).")
     host: str = "127.0.0.1"
@@ -49,6 +52,10 @@ class Settings(BaseSettings):
     @property
     def chunking(self) -> ChunkingConfig:
         return ChunkingConfig(chunk_chars=self.chunk_chars, overlap_sentences=self.overlap_sentences)
+
+    def build_options(self, progress: bool = False) -> BuildOptions:
+        return BuildOptions(chunking=self.chunking, exact_threshold=self.exact_threshold,
+                            pq_threshold=self.pq_threshold, progress=progress)
 
 
 @lru_cache(maxsize=1)

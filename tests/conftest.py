@@ -13,10 +13,10 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 from corpus.model import Document  # noqa: E402
 from corpus.store import BUILTIN_CORPUS, load_corpus  # noqa: E402
+from index.build import build_index  # noqa: E402
 from index.embedder import Embedder  # noqa: E402
-from index.model import ChunkingConfig  # noqa: E402
 from index.search import SearchIndex  # noqa: E402
-from index.store import build_index, load_index  # noqa: E402
+from index.store import load_index  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -43,7 +43,7 @@ def embedder() -> Embedder:
 @pytest.fixture(scope="session")
 def index_dir(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Path:
     folder = tmp_path_factory.mktemp("index") / "builtin"
-    build_index(BUILTIN_CORPUS, folder, embedder, ChunkingConfig())
+    build_index(BUILTIN_CORPUS, folder, embedder)
     return folder
 
 

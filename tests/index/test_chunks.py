@@ -12,11 +12,15 @@ from index.search import SearchIndex
 
 
 def test_offset_invariant_over_every_indexed_chunk(search_index: SearchIndex) -> None:
-    assert len(search_index.chunks) > 50
-    for chunk in search_index.chunks:
+    chunks = list(search_index.iter_chunks())
+    assert len(chunks) == search_index.manifest.chunks > 50
+    for chunk in chunks:
         doc = search_index.documents[chunk.doc_id]
         assert doc.text[chunk.start : chunk.end] == chunk.text
         assert chunk.text.strip() == chunk.text and chunk.text
+        units = search_index.units(list(range(*chunk.units)))
+        assert units and all(chunk.start <= u.unit.start < chunk.end and u.unit.doc_id == chunk.doc_id
+                             for u in units.values())
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

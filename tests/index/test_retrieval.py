@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from index.lexical import expand_abbreviations
 from index.search import SearchIndex
 
 
@@ -29,8 +28,8 @@ def test_paraphrase_with_little_word_overlap(search_index: SearchIndex) -> None:
 
 def test_abbreviations_expand_both_ways(search_index: SearchIndex) -> None:
     g = search_index.glossary
-    assert "bronchopulmonary dysplasia" in expand_abbreviations("routes for BPD", g)
-    assert "BPD" in expand_abbreviations("bronchopulmonary dysplasia trials", g)
+    assert "bronchopulmonary dysplasia" in g.expand("routes for BPD")
+    assert "BPD" in g.expand("bronchopulmonary dysplasia trials")
     by_short = {h.chunk.chunk_id for h in search_index.search("BPD", 10, "bm25")}
     by_long = {h.chunk.chunk_id for h in search_index.search("bronchopulmonary dysplasia", 10, "bm25")}
     assert len(by_short & by_long) >= 7

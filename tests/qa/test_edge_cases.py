@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 
 from corpus.model import Document
-from index.lexical import expand_abbreviations
 from index.search import SearchIndex
 from qa.aggregate import aggregate
 from qa.citations import CitationRegistry
@@ -66,28 +65,29 @@ def test_aggregation_needs_the_asked_entity_in_the_table(engine: AnswerEngine, r
                              ("Which routes were used for BPD?", True)]:
         query = engine.analyse(question, None)
         scored = engine.rank(query)
-        agg = aggregate(review, query, scored, engine.index.glossary, set(), 0.0, table_in_focus=True)
+        agg = aggregate(review, query, scored, engine.document_tokens, set(), 0.0, table_in_focus=True)
         assert (agg is not None) == expect, question
 
 
 def test_items_of_one_list_are_quoted_once(engine: AnswerEngine, search_index: SearchIndex) -> None:
-    items = [i for i, u in enumerate(search_index.units) if u.kind == "list_item"]
+    records = search_index.units(list(range(search_index.manifest.units)))
+    items = [i for i, r in sorted(records.items()) if r.unit.kind == "list_item"]
     first, second = items[0], items[1]
-    assert search_index.units[second].block == search_index.units[first].block + 1  # the same list
+    assert records[second].unit.block == records[first].unit.block + 1  # the same list
     query = engine.analyse("What abilities define a stem cell?", None)
-    scored = engine.scorer.score(query, {first: 1.0, second: 1.0})
+    scored = engine.scorer.score(query, {first: 1.0, second: 1.0}, records)
     registry = CitationRegistry(search_index)
     text, citations = registry.finalize(compose_extractive(search_index, query, scored, registry, engine.scorer))
-    doc = search_index.documents[search_index.units[first].doc_id]
-    item = doc.text[search_index.units[first].start : search_index.units[first].end]
+    unit = records[first].unit
+    item = search_index.documents[unit.doc_id].text[unit.start : unit.end]
     assert text.count(item) == 1 and len(citations) == 1
 
 
 def test_expanding_twice_changes_nothing(engine: AnswerEngine) -> None:
     glossary = engine.index.glossary
     for text in ["Which routes were used for BPD?", "bronchopulmonary dysplasia and NEC", "MSC exosomes"]:
-        once = expand_abbreviations(text, glossary)
-        assert once != text and expand_abbreviations(once, glossary) == once
+        once = glossary.expand(text)
+        assert once != text and glossary.expand(once) == once
 
 
 def test_a_comparison_is_answered_by_the_comparing_sentence(engine: AnswerEngine) -> None:

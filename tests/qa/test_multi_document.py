@@ -7,9 +7,9 @@ import shutil
 import pytest
 
 from corpus.store import BUILTIN_CORPUS
+from index.build import build_index
 from index.embedder import Embedder
-from index.model import ChunkingConfig
-from index.store import build_index, load_index
+from index.store import load_index
 from qa.engine import AnswerEngine
 
 SECOND_REVIEW = """# Surfactant Lavage in Meconium Aspiration
@@ -35,7 +35,7 @@ def engine(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Answ
     shutil.copytree(BUILTIN_CORPUS, corpus, dirs_exist_ok=True)
     (corpus / "lavage-review.md").write_text(SECOND_REVIEW, encoding="utf-8")
     folder = corpus.parent / "index"
-    build_index(corpus, folder, embedder, ChunkingConfig())
+    build_index(corpus, folder, embedder)
     return AnswerEngine(load_index(folder, embedder))
 
 

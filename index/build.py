@@ -1,0 +1,184 @@
+"""Build an index from a corpus folder: parse, prepare, embed and write, incrementally and atomically.
+
+Documents stream through in file order. A file whose content hash matches the previous index's copy of it is
+copied from that index (rows and vectors: no parsing, no embedding); the others are parsed and prepared, and
+their texts embedded in batches across documents, each distinct text once, reusing every vector the previous
+index already has for the same text. Deleted files simply are not carried over. The new index is written in a
+temporary folder beside the old one and swapped in (see `index.store`), so a failed build changes nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+from tqdm import tqdm
+
+from corpus.errors import CorpusNotFound, UnreadableDocument
+from corpus.model import Document
+from corpus.store import PARSER_VERSION, SUPPORTED_SUFFIXES, SourceFile, combined_hash, corpus_sources, load_document
+from index.embedder import Embedder
+from index.model import FORMAT_VERSION, ChunkingConfig, Manifest
+from index.prepare import PreparedDocument, prepare_document
+from index.previous import PreviousIndex
+from index.store import swap_in
+from index.writer import IndexWriter, text_hash
+
+log = logging.getLogger(__name__)
+
+EMBED_BATCH_TEXTS = 1024  # texts gathered across documents per call to the model
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """What shapes an index besides its corpus and model."""
+
+    chunking: ChunkingConfig = field(default_factory=ChunkingConfig)
+    exact_threshold: int = 50_000
+    pq_threshold: int = 5_000_000
+    progress: bool = False
+
+
+@dataclass
+class BuildReport:
+    manifest: Manifest
+    warnings: list[str]
+    parsed: int  # documents parsed (new or changed)
+    copied: int  # documents carried over unchanged from the previous index
+
+
+class _Batcher:
+    """Gathers prepared documents until enough texts wait, then embeds the distinct new ones in one call."""
+
+    def __init__(self, writer: IndexWriter, embedder: Embedder, previous: PreviousIndex | None) -> None:
+        self.writer, self.embedder, self.previous = writer, embedder, previous
+        self.pending: list[tuple[PreparedDocument | int, str, str | None]] = []
+        self.texts = 0
+        self.embedded = 0
+
+    def add(self, item: PreparedDocument | int, file_hash: str, source: str | None) -> None:
+        """A prepared document, or the number of a previous-index document to copy, in corpus order."""
+        self.pending.append((item, file_hash, source))
+        if isinstance(item, PreparedDocument):
+            self.texts += len(item.chunks) + len(item.units)
+        if self.texts >= EMBED_BATCH_TEXTS:
+            self.flush()
+
+    def flush(self) -> None:
+        texts = [t for item, _, _ in self.pending if isinstance(item, PreparedDocument) for t in item.texts()]
+        vectors = self._vectors(texts)
+        for item, file_hash, source in self.pending:
+            if isinstance(item, PreparedDocument):
+                n = len(item.chunks) + len(item.units)
+                self.writer.add(item, np.array([vectors[t] for t in item.texts()]).reshape(n, -1), file_hash, source)
+            else:
+                assert self.previous is not None
+                self.writer.copy(self.previous.store, item, self.previous.chunk_vectors, self.previous.unit_vectors)
+        self.pending, self.texts = [], 0
+
+    def _vectors(self, texts: list[str]) -> dict[str, np.ndarray]:
+        distinct = list(dict.fromkeys(texts))
+        known = self.previous.vectors([text_hash(t) for t in distinct]) if self.previous else {}
+        out = {t: known[text_hash(t)] for t in distinct if text_hash(t) in known}
+        missing = [t for t in distinct if t not in out]
+        if missing:
+            out.update(zip(missing, self.embedder.encode(missing), strict=True))
+            self.embedded += len(missing)
+        return out
+
+
+def _prepare(source: SourceFile, chunking: ChunkingConfig) -> PreparedDocument:
+    return prepare_document(load_document(source.path, source.doc_id), chunking)
+
+
+def build_index(corpus_dir: Path, folder: Path, embedder: Embedder, options: BuildOptions | None = None,
+                extra_dirs: Sequence[Path] = (), before_swap: Callable[[Path], None] | None = None,
+                reuse: bool = True) -> BuildReport:
+    """Index the corpus folder(s) into `folder`, reusing what the index already there holds (unless `reuse`
+    is false: then every document is parsed and every text embedded again)."""
+    options = options or BuildOptions()
+    started = time.perf_counter()
+    sources = corpus_sources(corpus_dir, extra_dirs)
+    if not sources:
+        raise CorpusNotFound(f"no {', '.join(SUPPORTED_SUFFIXES)} files in {corpus_dir}")
+    previous = PreviousIndex.open(folder, embedder.name, embedder.dimension, options.chunking) if reuse else None
+    warnings: list[str] = []
+    hashes: list[str] = []
+    counts = {"parsed": 0, "copied": 0}
+
+    def documents(batcher: _Batcher) -> None:
+        for source in tqdm(sources, desc="index", unit="doc", disable=not options.progress):
+            file_hash = source.content_hash()
+            hashes.append(file_hash)
+            old = previous.unchanged(source.doc_id, file_hash) if previous else None
+            if old is not None:
+                batcher.add(old, file_hash, None)
+                counts["copied"] += 1
+                continue
+            try:
+                prep = _prepare(source, options.chunking)
+            except UnreadableDocument as exc:
+                log.warning("skipped %s", exc)
+                warnings.append(f"skipped {exc}")
+                continue
+            batcher.add(prep, file_hash, source.path.name)
+            counts["parsed"] += 1
+
+    try:
+        manifest = _write(folder, embedder, options, documents, previous, started, before_swap,
+                          lambda: combined_hash(hashes), combined_hash([s.signature() for s in sources]))
+    finally:
+        if previous:
+            previous.close()
+    if manifest.documents == 0:
+        raise CorpusNotFound(f"no readable documents in {corpus_dir}: " + "; ".join(warnings))
+    return BuildReport(manifest, warnings, counts["parsed"], counts["copied"])
+
+
+def write_index(folder: Path, documents: Iterable[Document], embedder: Embedder, options: BuildOptions | None = None,
+                corpus_digest: str = "", before_swap: Callable[[Path], None] | None = None) -> Manifest:
+    """Index already parsed documents into `folder` (no previous index is reused)."""
+    options = options or BuildOptions()
+
+    def feed(batcher: _Batcher) -> None:
+        for doc in documents:
+            batcher.add(prepare_document(doc, options.chunking), "", doc.meta.source)
+
+    return _write(folder, embedder, options, feed, None, time.perf_counter(), before_swap,
+                  lambda: corpus_digest, corpus_digest)
+
+
+def _write(folder: Path, embedder: Embedder, options: BuildOptions, feed: Callable[[_Batcher], None],
+           previous: PreviousIndex | None, started: float, before_swap: Callable[[Path], None] | None,
+           digest: Callable[[], str], signature: str) -> Manifest:
+    folder = folder.resolve()
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    tmp = folder.with_name(f".{folder.name}.tmp-{os.getpid()}-{time.monotonic_ns()}")
+    tmp.mkdir()
+    try:
+        writer = IndexWriter(tmp, embedder.dimension)
+        batcher = _Batcher(writer, embedder, previous)
+        feed(batcher)
+        batcher.flush()
+        params = writer.finish(options.exact_threshold, options.pq_threshold)
+        manifest = Manifest(
+            format_version=FORMAT_VERSION, model=embedder.name, dimension=embedder.dimension,
+            chunking=options.chunking, corpus_hash=digest(), corpus_signature=signature,
+            parser_version=PARSER_VERSION, documents=writer.documents, chunks=writer.chunks, units=writer.units,
+            vector_index=params, embedded_texts=batcher.embedded,
+            built_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            build_seconds=round(time.perf_counter() - started, 3),
+        )
+        (tmp / "manifest.json").write_text(manifest.model_dump_json(indent=2), encoding="utf-8")
+        if manifest.documents:
+            swap_in(tmp, folder, before_swap)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return manifest

@@ -1,0 +1,190 @@
+"""Abbreviations found by token lookup: the short and long forms a text names, never a loop over the glossary.
+
+A text is cut into words once; each word (and its singular, "MSCs" -> "MSC") is looked up as a short form,
+and the words are matched against long forms by their first word (a document's own glossary, at index time)
+or as runs of up to `MAX_LONG_WORDS` words (the corpus glossary in the index store, at question time). The
+cost of a lookup grows with the text, not with the number of abbreviations the corpus defines.
+
+Each document expands its text with its own glossary: two papers that define "PDA" differently never
+rewrite each other. A question's short form expands to the long forms the corpus defines for it, the ones
+used by most documents first, at most `MAX_LONG_FORMS`: every meaning a user's library gives the
+abbreviation gets a say in retrieval, the dominant ones first, and a short form with dozens of rare
+meanings does not flood the query.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Protocol
+
+MAX_LONG_FORMS = 3
+MAX_LONG_WORDS = 12  # long forms longer than this are never looked up as word runs
+MAX_EXPANSION_ROUNDS = 3
+CASE_SENSITIVE_UP_TO = 3  # "NEC" is not "nec"; longer short forms ("hUC-MSC") match in any case
+
+_SHORT = re.compile(r"[^\W_](?:[\w-]*[^\W_])?")  # a word with inner hyphens: "hUC-MSCs", "IL-6"
+_WORD = re.compile(r"[^\W_]+")
+
+
+def long_key(text: str) -> str:
+    """The form a long form is looked up by: its words, lower case, single-spaced ("milk-derived" = "milk derived")."""
+    return " ".join(_WORD.findall(text.casefold()))
+
+
+def folded_short(short: str) -> str | None:
+    """The case-insensitive form of a short form, or None for short ones, which match in their own case only."""
+    return short.casefold() if len(short) > CASE_SENSITIVE_UP_TO else None
+
+
+def short_candidates(word: str) -> tuple[str, ...]:
+    """A word and its singular: "MSCs" may be the plural of the short form "MSC"."""
+    return (word, word[:-1]) if len(word) > 2 and word.endswith("s") else (word,)
+
+
+class GlossarySource(Protocol):
+    """Where abbreviations are looked up: a document's dictionary or the corpus table of the index store."""
+
+    def short_forms(self, words: set[str]) -> dict[str, tuple[str, list[str]]]:
+        """For each word that is a short form: (the short form as defined, its long forms, most used first)."""
+        ...
+
+    def long_forms_in(self, words: list[str]) -> list[tuple[int, str, str]]:
+        """(index of the first word, short form, long form) for each long form that `words` (folded) spell out."""
+        ...
+
+
+class MappingSource:
+    """One glossary held in memory (a document's own): short form -> long form."""
+
+    def __init__(self, mapping: Mapping[str, str]) -> None:
+        self.exact: dict[str, tuple[str, list[str]]] = {}
+        self.folded: dict[str, tuple[str, list[str]]] = {}
+        # Long forms by their first word, so that a text is matched word by word, not entry by entry.
+        self.by_first: dict[str, list[tuple[list[str], str, str]]] = {}
+        for short, long_form in mapping.items():
+            entry = (short, [long_form])
+            self.exact[short] = entry
+            folded = folded_short(short)
+            if folded:
+                self.folded.setdefault(folded, entry)
+            words = long_key(long_form).split()
+            if 0 < len(words) <= MAX_LONG_WORDS:
+                self.by_first.setdefault(words[0], []).append((words, short, long_form))
+
+    def short_forms(self, words: set[str]) -> dict[str, tuple[str, list[str]]]:
+        out = {}
+        for w in words:
+            entry = self.exact.get(w) or self.folded.get(w.casefold())
+            if entry:
+                out[w] = entry
+        return out
+
+    def long_forms_in(self, words: list[str]) -> list[tuple[int, str, str]]:
+        found = []
+        for i, w in enumerate(words):
+            for first in short_candidates(w):
+                for key, short, long_form in self.by_first.get(first, ()):
+                    if _spells(words, i, key):
+                        found.append((i, short, long_form))
+        return found
+
+
+def _spells(words: list[str], i: int, key: list[str]) -> bool:
+    """Whether `words[i:]` starts with the long form `key`, its last word maybe in the plural."""
+    seg = words[i : i + len(key)]
+    return len(seg) == len(key) and seg[:-1] == key[:-1] and key[-1] in short_candidates(seg[-1])
+
+
+def word_runs(words: list[str], max_words: int) -> dict[str, int]:
+    """Every run of 1..max_words consecutive words (and with its last word singular) -> where it first starts:
+    the keys to look a question's long forms up by."""
+    runs: dict[str, int] = {}
+    for i in range(len(words)):
+        for n in range(1, min(max_words, len(words) - i) + 1):
+            run = words[i : i + n]
+            for last in short_candidates(run[-1]):
+                runs.setdefault(" ".join([*run[:-1], last]), i)
+    return runs
+
+
+@dataclass(frozen=True)
+class Match:
+    """An abbreviation named in a text, by its short form or one of its long forms, at `position`."""
+
+    position: int
+    short: str
+    long_forms: tuple[str, ...]
+    by_long: str | None = None  # the long form the text names, when it names the long form
+
+
+class Glossary:
+    """Finds and expands abbreviations through a `GlossarySource`."""
+
+    def __init__(self, source: GlossarySource) -> None:
+        self.source = source
+
+    @classmethod
+    def of(cls, mapping: Mapping[str, str]) -> Glossary:
+        """The glossary of one in-memory mapping (a document's `glossary`)."""
+        return cls(MappingSource(mapping))
+
+    def find(self, text: str) -> list[Match]:
+        """Every abbreviation `text` names, in order of first appearance (one match per short form)."""
+        shorts = [(m.start(), m.group()) for m in _SHORT.finditer(text)]
+        words = [(m.start(), m.group()) for m in _WORD.finditer(text.casefold())]
+        candidates = {c for _, w in shorts for c in short_candidates(w)}
+        known = self.source.short_forms(candidates) if candidates else {}
+        found: dict[str, Match] = {}
+        for pos, w in shorts:
+            hit = next((known[c] for c in short_candidates(w) if c in known), None)
+            if hit and hit[0] not in found:
+                found[hit[0]] = Match(pos, hit[0], tuple(hit[1][:MAX_LONG_FORMS]))
+        for i, short, long_form in self.source.long_forms_in([w for _, w in words]) if words else []:
+            pos = words[i][0]
+            if short not in found or found[short].position > pos:
+                forms = found[short].long_forms if short in found else tuple(self.long_forms(short)) or (long_form,)
+                found[short] = Match(pos, short, forms, by_long=long_form)
+        return sorted(found.values(), key=lambda m: (m.position, m.short))
+
+    def entities(self, text: str) -> list[str]:
+        """Short forms of the abbreviations `text` names, in order of appearance."""
+        return [m.short for m in self.find(text)]
+
+    def long_forms(self, short: str) -> list[str]:
+        """The long forms of a short form, most used first (empty when it is no short form)."""
+        entry = self.source.short_forms({short}).get(short)
+        return entry[1][:MAX_LONG_FORMS] if entry else []
+
+    def expand(self, text: str) -> str:
+        """`text` plus the long forms of the short forms it names and the short forms of the long forms it names.
+
+        Forms already present are not appended again, and what an appended form names in turn is appended too
+        ("human umbilical cord mesenchymal stem cell" names MSC), so expanding twice changes nothing.
+        """
+        for _ in range(MAX_EXPANSION_ROUNDS):
+            extra = self._missing_forms(text)
+            if not extra:
+                break
+            text = text + " " + " ".join(extra)
+        return text
+
+    def _missing_forms(self, text: str) -> list[str]:
+        matches = self.find(text)
+        folded = f" {long_key(text)} "
+        named_shorts = {m.short for m in matches if m.by_long is None} | _shorts_in(text, matches)
+        extra: list[str] = []
+        for m in matches:
+            if m.short not in named_shorts:
+                extra.append(m.short)
+                continue
+            named = {long_key(m.by_long)} if m.by_long else set()
+            extra += [f for f in m.long_forms if long_key(f) not in named and f" {long_key(f)} " not in folded]
+        return list(dict.fromkeys(extra))
+
+
+def _shorts_in(text: str, matches: Iterable[Match]) -> set[str]:
+    """Short forms that appear written out in `text` (a match found by its long form may be there too)."""
+    words = {c for m in _SHORT.finditer(text) for c in short_candidates(m.group())}
+    return {m.short for m in matches if m.short in words}

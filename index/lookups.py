@@ -1,0 +1,118 @@
+"""Per-question lookups in the index store, each by key: abbreviations, word statistics, authors and studies.
+
+Every function here costs the size of its question (its words, the studies it names), never the corpus.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+
+from index.db import StoreReader
+from index.glossary import MAX_LONG_WORDS, word_runs
+
+StudyRef = tuple[str, int]  # (doc_id, reference number): reference numbers are per document
+
+
+class StoreGlossary:
+    """The corpus glossary (`glossary.GlossarySource`): every long form the corpus gives a short form, the
+    ones defined by most documents first."""
+
+    def __init__(self, store: StoreReader) -> None:
+        self.store = store
+        self._max_words: int | None = None
+
+    @property
+    def max_words(self) -> int:
+        if self._max_words is None:
+            self._max_words = min(MAX_LONG_WORDS, int(self.store.meta("max_long_words") or 0))
+        return self._max_words
+
+    def _forms(self, column: str, values: Iterable[str]) -> dict[str, tuple[str, list[str]]]:
+        rows = self.store.query_in(
+            f"SELECT {column}, short, long FROM glossary_forms WHERE {column} IN ({{}}) ORDER BY docs DESC, long",
+            sorted(set(values)))
+        out: dict[str, tuple[str, list[str]]] = {}
+        for key, short, long_form in rows:
+            entry = out.setdefault(key, (short, []))
+            if entry[0] == short:  # two short forms folding alike ("Ck", "CK"): the most used one answers
+                entry[1].append(long_form)
+        return out
+
+    def short_forms(self, words: set[str]) -> dict[str, tuple[str, list[str]]]:
+        exact = self._forms("short", words)
+        folded = self._forms("folded", {w.casefold() for w in words if w not in exact})
+        out = {w: exact[w] for w in words if w in exact}
+        out.update({w: folded[w.casefold()] for w in words if w not in exact and w.casefold() in folded})
+        return out
+
+    def long_forms_in(self, words: list[str]) -> list[tuple[int, str, str]]:
+        runs = word_runs(words, self.max_words) if self.max_words else {}
+        if not runs:
+            return []
+        rows = self.store.query_in("SELECT long_key, short, long FROM glossary_forms WHERE long_key IN ({})",
+                                   list(runs))
+        return [(runs[key], short, long_form) for key, short, long_form in rows]
+
+
+class Lookups:
+    """Word statistics, vocabulary ids, authors, studies, entity kinds and definitions."""
+
+    def __init__(self, store: StoreReader) -> None:
+        self.store = store
+
+    def document_frequencies(self, tokens: Iterable[str]) -> dict[str, int]:
+        """In how many answer units each token occurs (tokens the corpus lacks are left out)."""
+        return dict(self.store.query_in("SELECT token, df FROM terms WHERE token IN ({})", sorted(set(tokens))))
+
+    def token_ids(self, tokens: Iterable[str]) -> dict[str, int]:
+        """BM25 vocabulary ids of the tokens the chunks contain."""
+        return dict(self.store.query_in("SELECT token, id FROM vocab WHERE token IN ({})", sorted(set(tokens))))
+
+    def surnames(self, words: Iterable[str]) -> set[str]:
+        """Which of these folded words are first authors' surnames in some bibliography."""
+        rows = self.store.query_in("SELECT DISTINCT surname FROM authors WHERE surname IN ({})", sorted(set(words)))
+        return {r[0] for r in rows}
+
+    def studies_by(self, surnames: Iterable[str], limit: int) -> set[StudyRef]:
+        """References (document, number) whose first author has one of these surnames, at most `limit`."""
+        names = sorted(set(surnames))
+        if not names:
+            return set()
+        rows = self.store.query_in(
+            "SELECT d.doc_id, a.number FROM authors a JOIN documents d ON d.id = a.doc WHERE a.surname IN ({}) "
+            f"ORDER BY a.doc, a.number LIMIT {int(limit)}", names)
+        return {(doc_id, number) for doc_id, number in rows}
+
+    def units_about(self, refs: Iterable[StudyRef], limit: int) -> list[int]:
+        """Ids of the units that speak of these studies, at most `limit`, in text order."""
+        out: list[int] = []
+        for doc_id, number in sorted(refs):
+            out += [r[0] for r in self.store.query(
+                "SELECT s.unit FROM study_units s JOIN documents d ON d.id = s.doc "
+                "WHERE d.doc_id = ? AND s.number = ? ORDER BY s.unit LIMIT ?", (doc_id, number, limit - len(out)))]
+            if len(out) >= limit:
+                break
+        return out
+
+    def entity_kinds(self, shorts: Iterable[str]) -> dict[str, str]:
+        """The table column each abbreviation occurs in, where some table names it (BPD -> "Disease")."""
+        return dict(self.store.query_in("SELECT short, kind FROM entity_kinds WHERE short IN ({})",
+                                        sorted(set(shorts))))
+
+    def with_tables(self, doc_ids: list[str]) -> list[str]:
+        """Those of the documents that have a table, in the given order."""
+        found = {r[0] for r in self.store.query_in("SELECT doc_id FROM documents WHERE tables > 0 AND doc_id IN ({})",
+                                                   doc_ids)}
+        return [d for d in doc_ids if d in found]
+
+    def definitions(self, short: str, limit: int = 20) -> list[tuple[str, int, int]]:
+        """Where documents define `short` (doc_id, start, end), in document order."""
+        rows = self.store.query(
+            "SELECT d.doc_id, g.def_start, g.def_end FROM glossary g JOIN documents d ON d.id = g.doc "
+            "WHERE g.short = ? AND g.def_start IS NOT NULL ORDER BY g.doc LIMIT ?", (short, limit))
+        return [(doc_id, int(start), int(end)) for doc_id, start, end in rows]
+
+
+def decode_refs(doc_id: str, value: str) -> set[StudyRef]:
+    return {(doc_id, int(n)) for n in json.loads(value)}

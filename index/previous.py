@@ -1,0 +1,63 @@
+"""The index a build replaces, read for what it can give the new one: unchanged documents and known vectors."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from corpus.store import PARSER_VERSION
+from index.db import StoreReader
+from index.model import FORMAT_VERSION, ChunkingConfig, Manifest
+from index.writer import CHUNK_VECTORS, STORE, UNIT_VECTORS, open_vectors
+
+
+class PreviousIndex:
+    """Documents of the previous index by id and content hash, and its vectors by text hash."""
+
+    def __init__(self, folder: Path, manifest: Manifest, copyable: bool) -> None:
+        self.store = StoreReader(folder / STORE)
+        self.chunk_vectors = open_vectors(folder / CHUNK_VECTORS, manifest.chunks, manifest.dimension)
+        self.unit_vectors = open_vectors(folder / UNIT_VECTORS, manifest.units, manifest.dimension)
+        # Documents can be copied only when they would be prepared the same way; vectors whenever the model is
+        # the same (a unit's text does not depend on the chunking).
+        self.documents: dict[str, tuple[int, str]] = {}
+        if copyable:
+            rows = self.store.query("SELECT doc_id, id, file_hash FROM documents")
+            self.documents = {doc_id: (i, h) for doc_id, i, h in rows}
+
+    @classmethod
+    def open(cls, folder: Path, model: str, dimension: int, chunking: ChunkingConfig) -> PreviousIndex | None:
+        """The index in `folder` if it was built by this format with the same model, else None."""
+        try:
+            raw = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+            if raw.get("format_version") != FORMAT_VERSION:
+                return None
+            manifest = Manifest.model_validate(raw)
+        except (OSError, ValueError):
+            return None
+        if manifest.model != model or manifest.dimension != dimension:
+            return None
+        copyable = manifest.chunking == chunking and manifest.parser_version == PARSER_VERSION
+        return cls(folder, manifest, copyable)
+
+    def unchanged(self, doc_id: str, file_hash: str) -> int | None:
+        """The previous number of a document whose source has not changed, or None."""
+        found = self.documents.get(doc_id)
+        return found[0] if found and found[1] == file_hash else None
+
+    def vectors(self, hashes: Sequence[bytes]) -> dict[bytes, np.ndarray]:
+        """Vectors the previous index holds for texts with these hashes."""
+        out: dict[bytes, np.ndarray] = {}
+        for table, vectors in (("units", self.unit_vectors), ("chunks", self.chunk_vectors)):
+            wanted = [h for h in hashes if h not in out]
+            if not wanted:
+                break
+            for h, row in self.store.query_in(f"SELECT text_hash, id FROM {table} WHERE text_hash IN ({{}})", wanted):
+                out.setdefault(h, np.asarray(vectors[row]))
+        return out
+
+    def close(self) -> None:
+        self.store.close()
