@@ -77,8 +77,12 @@ class DocumentSummary(BaseModel):
 
 
 class DocumentList(BaseModel):
+    """One page of the indexed documents; `total` counts them all."""
+
     documents: list[DocumentSummary]
     total: int
+    offset: int = 0
+    limit: int
 
 
 class DocumentDetail(BaseModel):

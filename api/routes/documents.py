@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Request, Response
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartException
@@ -18,6 +19,9 @@ from corpus.store import SUPPORTED_SUFFIXES
 from index.search import SearchIndex
 
 router = APIRouter(prefix="/documents", tags=["documents"])
+
+DEFAULT_PAGE = 100
+MAX_PAGE = 1000
 
 _UPLOAD_BODY = {
     "requestBody": {
@@ -38,19 +42,20 @@ def _document(index: SearchIndex, doc_id: str) -> Document:
     return doc
 
 
-def _summary(doc: Document) -> DocumentSummary:
-    m = doc.meta
-    return DocumentSummary(doc_id=doc.doc_id, title=m.title, authors=m.authors, journal=m.journal,
-                           year=m.year, kind=m.kind, source=m.source, chars=len(doc.text),
-                           sections=len(doc.sections), references=len(doc.references), tables=len(doc.tables))
+def _summary(row: tuple[object, ...]) -> DocumentSummary:
+    doc_id, title, authors, journal, year, kind, source, chars, sections, refs, tables = row
+    return DocumentSummary.model_validate(dict(
+        doc_id=doc_id, title=title, authors=json.loads(str(authors)), journal=journal, year=year, kind=kind,
+        source=source, chars=chars, sections=sections, references=refs, tables=tables))
 
 
-@router.get("", response_model=DocumentList, summary="List the indexed documents",
-            responses=error_responses(503))
-def list_documents(index: IndexDep) -> DocumentList:
-    """Every document of the served index, in index order."""
-    docs = [_summary(d) for d in index.documents.values()]
-    return DocumentList(documents=docs, total=len(docs))
+@router.get("", response_model=DocumentList, summary="List the indexed documents, a page at a time",
+            responses=error_responses(422, 503))
+def list_documents(index: IndexDep, offset: Annotated[int, Query(ge=0)] = 0,
+                   limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = DEFAULT_PAGE) -> DocumentList:
+    """Documents of the served index in index order, from `offset`, at most `limit`; `total` counts them all."""
+    docs = [_summary(row) for row in index.documents.page(offset, limit)]
+    return DocumentList(documents=docs, total=len(index.documents), offset=offset, limit=limit)
 
 
 @router.get("/{doc_id}", response_model=DocumentDetail, summary="One document",

@@ -16,6 +16,16 @@ def test_list_documents(client: TestClient) -> None:
     assert "text" not in review
 
 
+def test_documents_are_listed_a_page_at_a_time(client: TestClient) -> None:
+    first = client.get("/v1/documents", params={"limit": 1}).json()
+    second = client.get("/v1/documents", params={"limit": 1, "offset": 1}).json()
+    assert first["total"] == second["total"] == 2 and (first["limit"], second["offset"]) == (1, 1)
+    assert [d["doc_id"] for d in first["documents"] + second["documents"]] == [
+        d["doc_id"] for d in client.get("/v1/documents").json()["documents"]]
+    assert client.get("/v1/documents", params={"offset": 2}).json()["documents"] == []
+    assert client.get("/v1/documents", params={"limit": 0}).status_code == 422
+
+
 def test_one_document(client: TestClient) -> None:
     doc = client.get(f"/v1/documents/{REVIEW}").json()
     assert doc["meta"]["title"].startswith("Breast milk stem cells")
