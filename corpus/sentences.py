@@ -1,15 +1,36 @@
-"""Sentence boundaries with character offsets, aware of the abbreviations of scientific prose."""
+"""Sentence boundaries with character offsets, aware of the abbreviations of scientific prose.
+
+The one set of sentence rules of the project: the corpus splits its paragraphs with `sentence_spans`, and the
+evaluation splits answers with the same rules (`ends_with_abbreviation`, `SENTENCE_START`), adding only what
+answers have and papers do not (citation markers, bullets). A sentence starts with a capital letter of any
+script ("Özek et al. found …"), a digit, or a Greek letter.
+"""
 
 from __future__ import annotations
 
 import re
 
 # Tokens after which a period does not end a sentence.
-_NO_BREAK_AFTER = {
+NO_BREAK_AFTER = frozenset({
     "al", "e.g", "i.e", "eg", "ie", "etc", "vs", "fig", "figs", "no", "nos", "vol", "approx", "ca", "dr", "mr",
     "mrs", "ms", "prof", "st", "cf", "ref", "refs", "resp", "sp", "spp", "inc", "ltd", "co", "jr", "sr", "mol",
-}
-_CANDIDATE = re.compile(r"[.!?…]+['\")\]]*(?=\s+[\"'(\[]?[A-Z0-9αβγδκ])")
+})
+_GREEK_STARTS = frozenset("αβγδκ")  # "β-cells were …" opens a sentence in lower case
+# A possible end: punctuation, closing quotes or brackets, whitespace, and a word character that
+# `starts_sentence` then checks (Python's `re` has no class for upper-case letters of every script).
+_CANDIDATE = re.compile(r"[.!?…]+['\")\]]*(?=\s+[\"'(\[]?(\w))")
+
+
+def starts_sentence(char: str) -> bool:
+    """Whether a sentence may open with `char`: an upper-case letter of any script, a digit, a Greek letter."""
+    return char.isupper() or char.isdigit() or char in _GREEK_STARTS
+
+
+def ends_with_abbreviation(before: str) -> bool:
+    """Whether the text before a period ends with an abbreviation ("et al", "e.g", "Fig") or a single initial."""
+    word = re.search(r"([\w.]+)$", before)
+    token = word.group(1).lower() if word else ""
+    return token.rstrip(".") in NO_BREAK_AFTER or bool(re.fullmatch(r"[^\W\d_]", token))
 
 
 def sentence_spans(text: str, offset: int = 0) -> list[tuple[int, int]]:
@@ -17,11 +38,13 @@ def sentence_spans(text: str, offset: int = 0) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     start = 0
     for m in _CANDIDATE.finditer(text):
+        if not starts_sentence(m.group(1)):
+            continue
         before = text[start : m.start()]
-        word = re.search(r"([\w.]+)$", before)
-        token = word.group(1).lower() if word else ""
-        if token.rstrip(".") in _NO_BREAK_AFTER or re.fullmatch(r"[a-z]", token):
+        if ends_with_abbreviation(before):
             continue  # "et al.", "e.g.", a single initial such as "J."
+        word = re.search(r"([\w.]+)$", before)
+        token = word.group(1) if word else ""
         if re.fullmatch(r"\d+", token) and m.group(0) == "." and re.match(r"\s+\d", text[m.end() :]):
             continue  # "Fig. 2. 3" style numbering
         spans.append((start, m.end()))

@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 BUILTIN_CORPUS = Path(__file__).parent / "data"
 SIDECAR_SUFFIX = ".meta.json"
 # Bump when cleaning or structure changes, so that indexes built from the old parse are rebuilt.
-PARSER_VERSION = "2"
+PARSER_VERSION = "3"
 
 
 @dataclass

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from pydantic import BaseModel
 
 from corpus.model import Document
+from corpus.sentences import ends_with_abbreviation, starts_sentence
 from index.glossary import Glossary
 from index.lexical import tokenize
 from qa.model import Citation
@@ -26,8 +27,8 @@ _BULLET = re.compile(r"^\s*(?:[-*•·]|\d{1,2}[.)])\s+")
 # A sentence ends at . ! or ? (with closing quotes/brackets and the markers right after it), or at a marker
 # group alone (maybe with : ; or ,), when whitespace and a capital letter follow: "… decreased [1]. The …",
 # "… row [1] Wu et al. …", "… as follows (8) [1]: Weissman IL. …".
-_END = re.compile(rf"(?:(?P<punct>[.!?])[\"'”’)]*)?(?P<markers>(?:\s*{_MARKER_RE})*)[:;,]?\s+(?=[\"“]?[A-Z])")
-_ABBREVIATIONS = {"al", "e.g", "i.e", "vs", "fig", "figs", "no", "nos", "approx", "ref", "cf", "dr", "etc"}
+# The character after the whitespace is checked by the corpus' rule of what opens a sentence.
+_END = re.compile(rf"(?:(?P<punct>[.!?])[\"'”’)]*)?(?P<markers>(?:\s*{_MARKER_RE})*)[:;,]?\s+(?=[\"“]?(?P<next>\w))")
 _INITIALS = re.compile(r"\b[A-Z][a-z'’-]+ [A-Z]{1,3}\.$")  # "Park WS." in an author list
 # A bibliographic entry ("Ahn SY, Chang YS, …", "van Haafden T, …", "Weissman IL. …") runs to its marker.
 _AUTHORS = re.compile(r"(?:(?:van|von|de|der|den|da|di|du|le|la|el)\s+)*"
@@ -83,13 +84,8 @@ def strip_markers(text: str) -> str:
 
 
 def _ends_with_abbreviation(text: str) -> bool:
-    if _INITIALS.search(text):
-        return True
-    word = re.search(r"([\w.]+)\.$", text)
-    if word is None:
-        return False
-    token = word.group(1)
-    return (len(token) == 1 and token.isalpha()) or token.lower() in _ABBREVIATIONS
+    """"… et al.", "… e.g.", "… J.", or an author's initials ("Park WS.")."""
+    return bool(_INITIALS.search(text)) or (text.endswith(".") and ends_with_abbreviation(text[:-1]))
 
 
 def split_sentences(answer: str) -> list[Sentence]:
@@ -100,7 +96,7 @@ def split_sentences(answer: str) -> list[Sentence]:
         start = 0
         for match in _END.finditer(line):
             punct, markers = match.group("punct"), match.group("markers").strip()
-            if not punct and not markers:
+            if not starts_sentence(match.group("next")) or not punct and not markers:
                 continue
             head = line[start : match.start("punct") + 1] if punct else ""
             if not markers and (_ends_with_abbreviation(head)

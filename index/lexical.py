@@ -36,9 +36,15 @@ _WORD = re.compile(r"[^\W_]+")
 _stemmers = threading.local()  # a PyStemmer object is not documented as thread-safe: one per thread
 
 
+# Latin letters that Unicode does not decompose into a base letter and an accent.
+_UNDECOMPOSED = str.maketrans({"ı": "i", "ł": "l", "Ł": "l", "ø": "o", "Ø": "o", "đ": "d", "Đ": "d", "ð": "d",
+                               "þ": "th", "æ": "ae", "Æ": "ae", "œ": "oe", "Œ": "oe", "ħ": "h"})
+
+
 def fold(text: str) -> str:
-    """Lower case without accents, compatibility forms unified: the form words are matched in."""
-    decomposed = unicodedata.normalize("NFKD", text)
+    """Lower case without accents, compatibility forms unified: the form words are matched in
+    ("Özek" -> "ozek", "Aydın" -> "aydin", "µg" -> "μg")."""
+    decomposed = unicodedata.normalize("NFKD", text.translate(_UNDECOMPOSED))
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 

@@ -125,7 +125,7 @@ def resolve_follow_up(question: str, history: list[Turn], glossary: Glossary,
     elliptical = bool(_ELLIPTICAL.match(question.strip())) or len(content) <= 2
     new = glossary.entities(question)
     old = glossary.entities(previous)
-    names_own_topic = bool(new) or bool(re.search(r"\b[A-Z][a-z]+ et al\b", question))
+    names_own_topic = bool(new) or any(w[0].isupper() for w in re.findall(r"\b([^\W\d_][\w'’-]*) et al\b", question))
     continues = bool(_PRONOUN.search(question)) or bool(set(tokenize(question)) & _earlier_tokens(history, glossary))
     if not elliptical and (names_own_topic or not continues):
         return question  # a question of its own, not a follow-up
@@ -151,7 +151,7 @@ def analyse(question: str, history: list[Turn] | None, glossary: Glossary, looku
     answer_type = next((name for name, pattern in _TYPES if pattern.search(resolved)), "generic")
     matches = glossary.find(resolved)
     expanded = glossary.expand(resolved)
-    capitalised = re.findall(r"\b([A-Z][\w-]+)", resolved)
+    capitalised = [w for w in re.findall(r"\b([^\W\d_][\w-]+)", resolved) if w[0].isupper()]
     surnames = lookups.surnames(fold(w) for w in capitalised)
     ref = re.search(r"\breference (?:number )?(\d+)\b|\bref\.? ?(\d+)\b", resolved, re.I)
     return Query(
