@@ -10,7 +10,6 @@ temporary folder beside the old one and swapped in (see `index.store`), so a fai
 from __future__ import annotations
 
 import logging
-import os
 import shutil
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -28,7 +27,7 @@ from index.embedder import Embedder
 from index.model import FORMAT_VERSION, ChunkingConfig, Manifest
 from index.prepare import PreparedDocument, prepare_document
 from index.previous import PreviousIndex
-from index.store import swap_in
+from index.store import build_lock, swap_in, temp_folder
 from index.writer import IndexWriter, text_hash
 
 log = logging.getLogger(__name__)
@@ -159,26 +158,26 @@ def _write(folder: Path, embedder: Embedder, options: BuildOptions, feed: Callab
            previous: PreviousIndex | None, started: float, before_swap: Callable[[Path], None] | None,
            digest: Callable[[], str], signature: str) -> Manifest:
     folder = folder.resolve()
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    tmp = folder.with_name(f".{folder.name}.tmp-{os.getpid()}-{time.monotonic_ns()}")
-    tmp.mkdir()
-    try:
-        writer = IndexWriter(tmp, embedder.dimension)
-        batcher = _Batcher(writer, embedder, previous)
-        feed(batcher)
-        batcher.flush()
-        params = writer.finish(options.exact_threshold, options.pq_threshold)
-        manifest = Manifest(
-            format_version=FORMAT_VERSION, model=embedder.name, dimension=embedder.dimension,
-            chunking=options.chunking, corpus_hash=digest(), corpus_signature=signature,
-            parser_version=PARSER_VERSION, documents=writer.documents, chunks=writer.chunks, units=writer.units,
-            vector_index=params, embedded_texts=batcher.embedded,
-            built_at=datetime.now(UTC).isoformat(timespec="seconds"),
-            build_seconds=round(time.perf_counter() - started, 3),
-        )
-        (tmp / "manifest.json").write_text(manifest.model_dump_json(indent=2), encoding="utf-8")
-        if manifest.documents:
-            swap_in(tmp, folder, before_swap)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+    with build_lock(folder):
+        tmp = temp_folder(folder)
+        tmp.mkdir()
+        try:
+            writer = IndexWriter(tmp, embedder.dimension)
+            batcher = _Batcher(writer, embedder, previous)
+            feed(batcher)
+            batcher.flush()
+            params = writer.finish(options.exact_threshold, options.pq_threshold)
+            manifest = Manifest(
+                format_version=FORMAT_VERSION, model=embedder.name, dimension=embedder.dimension,
+                chunking=options.chunking, corpus_hash=digest(), corpus_signature=signature,
+                parser_version=PARSER_VERSION, documents=writer.documents, chunks=writer.chunks,
+                units=writer.units, vector_index=params, embedded_texts=batcher.embedded,
+                built_at=datetime.now(UTC).isoformat(timespec="seconds"),
+                build_seconds=round(time.perf_counter() - started, 3),
+            )
+            (tmp / "manifest.json").write_text(manifest.model_dump_json(indent=2), encoding="utf-8")
+            if manifest.documents:
+                swap_in(tmp, folder, before_swap)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
     return manifest

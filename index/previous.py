@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -10,7 +9,9 @@ import numpy as np
 
 from corpus.store import PARSER_VERSION
 from index.db import StoreReader
-from index.model import FORMAT_VERSION, ChunkingConfig, Manifest
+from index.errors import SearchIndexError
+from index.model import ChunkingConfig, Manifest
+from index.store import read_manifest
 from index.writer import CHUNK_VECTORS, STORE, UNIT_VECTORS, open_vectors
 
 
@@ -32,11 +33,8 @@ class PreviousIndex:
     def open(cls, folder: Path, model: str, dimension: int, chunking: ChunkingConfig) -> PreviousIndex | None:
         """The index in `folder` if it was built by this format with the same model, else None."""
         try:
-            raw = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-            if raw.get("format_version") != FORMAT_VERSION:
-                return None
-            manifest = Manifest.model_validate(raw)
-        except (OSError, ValueError):
+            manifest = read_manifest(folder)  # also puts back an index a killed build left aside
+        except SearchIndexError:
             return None
         if manifest.model != model or manifest.dimension != dimension:
             return None

@@ -12,11 +12,13 @@ non-empty folders. A crash between them leaves no index but the old one aside; t
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import shutil
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -28,6 +30,7 @@ from index.model import FORMAT_VERSION, ChunkingConfig, Manifest
 from index.search import SearchIndex
 
 _ASIDE_PREFIX = ".{name}.old-"  # where a build puts the previous index while it swaps the new one in
+_TMP_PREFIX = ".{name}.tmp-"  # where a build writes the new index
 _REBUILD = "rebuild it with `qa index`"
 
 
@@ -61,11 +64,44 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def _recover_interrupted_swap(folder: Path) -> None:
-    """Put back the previous index when a build stopped between its two renames."""
-    if folder.exists():
+def temp_folder(folder: Path) -> Path:
+    """A new folder beside `folder` for a build to write in."""
+    return folder.with_name(f"{_TMP_PREFIX.format(name=folder.name)}{os.getpid()}-{time.monotonic_ns()}")
+
+
+@contextmanager
+def build_lock(folder: Path) -> Iterator[None]:
+    """Hold the index folder's build lock: one build at a time, and what a killed build left is cleaned up.
+
+    The lock is an `flock` on a file beside the folder, so the kernel releases it when its holder dies; whoever
+    takes it next finds only dead builds' temporary and set-aside folders, and removes them.
+    """
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(folder.with_name(f".{folder.name}.lock"), os.O_CREAT | os.O_RDWR, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        _recover_interrupted_swap(folder, locked=True)
+        for prefix in (_TMP_PREFIX, _ASIDE_PREFIX):
+            for stale in folder.parent.glob(prefix.format(name=folder.name) + "*"):
+                shutil.rmtree(stale, ignore_errors=True)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
+
+
+def _recover_interrupted_swap(folder: Path, locked: bool = False) -> None:
+    """Put back the previous index when a build stopped between its two renames.
+
+    A live build is between its renames for an instant only: the lock waits for it, so a reader never takes
+    the set-aside index back from under a build that is about to put the new one in place.
+    """
+    pattern = _ASIDE_PREFIX.format(name=folder.name) + "*"
+    if folder.exists() or not any(folder.parent.glob(pattern)):
         return
-    aside = sorted(folder.parent.glob(_ASIDE_PREFIX.format(name=folder.name) + "*"), key=lambda p: p.stat().st_mtime)
+    if not locked:
+        with build_lock(folder):  # recovers under the lock, then removes what else was left
+            return
+    aside = sorted(folder.parent.glob(pattern), key=lambda p: p.stat().st_mtime)
     if aside and (aside[-1] / "manifest.json").exists():
         aside[-1].rename(folder)
 

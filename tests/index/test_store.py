@@ -74,7 +74,7 @@ def test_failed_build_leaves_the_previous_index_usable(index_dir: Path, tmp_path
         write_index(folder, docs, embedder, corpus_digest="other-hash", before_swap=crash)
     assert read_manifest(folder) == before
     assert load_index(folder, embedder).search("breast milk", 1)
-    assert [p.name for p in tmp_path.iterdir()] == ["idx"]  # no temp folder left behind
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".idx.lock", "idx"]  # no temp folder left behind
 
 
 def test_a_build_stopped_between_its_renames_loses_nothing(index_dir: Path, tmp_path: Path,
@@ -86,7 +86,7 @@ def test_a_build_stopped_between_its_renames_loses_nothing(index_dir: Path, tmp_
     assert not folder.exists()
     assert read_manifest(folder) == read_manifest(index_dir)
     assert load_index(folder, embedder).search("breast milk", 1)
-    assert [p.name for p in tmp_path.iterdir()] == ["idx"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".idx.lock", "idx"]
 
 
 def _edit_manifest(folder: Path, **changes: object) -> None:
