@@ -17,13 +17,13 @@ from starlette.datastructures import UploadFile
 
 from api.errors import InvalidDocument, NotReady, PayloadTooLarge, UnsupportedMediaType
 from api.service import Service, Snapshot
+from api.staging import STAGING
 from corpus.store import SUPPORTED_SUFFIXES, corpus_files, load_document, slugify
 from index.build import build_index
 from index.store import load_index
 
 log = logging.getLogger(__name__)
 
-_STAGING = ".incoming"  # a sub-folder: the corpus loader reads only files directly inside upload_dir
 _READ_CHUNK = 256 * 1024
 
 
@@ -62,7 +62,7 @@ def check_suffix(filename: str) -> str:
 async def stage_upload(upload: UploadFile, upload_dir: Path, max_bytes: int) -> Path:
     """Copy the upload into a private staging folder, enforcing `max_bytes` while reading."""
     suffix = check_suffix(upload.filename or "")
-    folder = upload_dir / _STAGING / secrets.token_hex(8)
+    folder = upload_dir / STAGING / secrets.token_hex(8)
     folder.mkdir(parents=True)
     path = folder / f"{slugify(Path(upload.filename or 'document').stem)}{suffix}"
     size = 0

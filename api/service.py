@@ -11,6 +11,7 @@ import logging
 import threading
 from dataclasses import dataclass
 
+from api.staging import clean_staging
 from index.embedder import Embedder
 from index.search import SearchIndex
 from index.store import load_index
@@ -72,6 +73,7 @@ class Service:
     def _load(self) -> None:
         with self.write_lock:
             try:
+                clean_staging(self.settings.upload_dir)  # no upload is in flight before the first snapshot
                 if self.embedder is None:
                     log.info("loading the model %s", self.settings.model)
                     self.embedder = Embedder(self.settings.model)

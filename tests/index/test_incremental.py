@@ -47,7 +47,8 @@ def test_add_change_and_delete_touch_only_those_documents(corpus: Path, tmp_path
 
     (corpus / "surfactant.md").write_text(SURFACTANT, encoding="utf-8")  # added
     (corpus / "caffeine.md").write_text(CAFFEINE.replace("one week", "nine days"), encoding="utf-8")  # changed
-    (corpus / "msc-secretome-preterm-infants-summary.md").unlink()  # deleted
+    for name in ("msc-secretome-preterm-infants-summary.txt", "msc-secretome-preterm-infants-summary.meta.json"):
+        (corpus / name).unlink()  # deleted
     second = build_index(corpus, index_dir, embedder)
     assert (second.parsed, second.copied) == (2, 1)
     # Only texts never embedded before went to the model: the changed sentence (as unit and in its chunk), the
