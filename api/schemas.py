@@ -7,16 +7,15 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from corpus.model import DocumentKind, DocumentMeta, Reference, Section
-from qa.model import Passage, Turn
+from qa.model import MAX_QUESTION_CHARS, Passage, Turn
 
-QUESTION_MAX_CHARS = 2000  # the engine also enforces `Settings.max_question_chars`
 TURN_MAX_CHARS = 8000
 HISTORY_MAX_TURNS = 20
 K_MAX = 20
 
 # Stripped before the length checks, so that "   " is an empty question.
 Question = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=QUESTION_MAX_CHARS)
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_QUESTION_CHARS)
 ]
 
 
@@ -34,7 +33,7 @@ class TurnIn(_Input):
 class AskRequest(_Input):
     """A question, the conversation so far (oldest first) and how many passages to retrieve."""
 
-    question: Question = Field(description="The question, 1-2000 characters.")
+    question: Question = Field(description=f"The question, 1-{MAX_QUESTION_CHARS} characters.")
     history: list[TurnIn] = Field(default_factory=list, max_length=HISTORY_MAX_TURNS)
     k: int = Field(5, ge=1, le=K_MAX, description="Passages to retrieve (1-20).")
 
@@ -46,7 +45,7 @@ class AskRequest(_Input):
 class SearchQuery(_Input):
     """Query parameters of `GET /v1/search`."""
 
-    q: Question = Field(description="Words or a question, 1-2000 characters.")
+    q: Question = Field(description=f"Words or a question, 1-{MAX_QUESTION_CHARS} characters.")
     k: int = Field(5, ge=1, le=K_MAX, description="Number of passages (1-20).")
     mode: Literal["hybrid", "dense", "bm25"] = "hybrid"
 

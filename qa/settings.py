@@ -12,6 +12,7 @@ from corpus.store import BUILTIN_CORPUS
 from index.build import BuildOptions
 from index.embedder import DEFAULT_MODEL
 from index.model import ChunkingConfig
+from qa.model import MAX_QUESTION_CHARS
 
 
 class Settings(BaseSettings):
@@ -26,7 +27,8 @@ class Settings(BaseSettings):
     exact_threshold: int = Field(50_000, ge=1, description="Up to this many chunks, FAISS searches exactly.")
     pq_threshold: int = Field(5_000_000, ge=1, description="Above this many chunks, vectors are product-quantized.")
     document_cache: int = Field(256, ge=1, description="Documents kept parsed in memory (an LRU).")
-    max_question_chars: int = Field(2000, ge=1, le=2000, description="At most 2000, the HTTP schema's limit.")
+    max_question_chars: int = Field(MAX_QUESTION_CHARS, ge=1, le=MAX_QUESTION_CHARS,
+                                    description="Question length limit; at most MAX_QUESTION_CHARS, the HTTP schema's.")
     torch_threads: int = Field(1, ge=0, description="Model threads per call when serving (0: torch's default).")
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=1, le=65535)

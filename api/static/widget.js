@@ -18,7 +18,7 @@
   var scriptOrigin = script && script.src ? new URL(script.src, location.href).origin : location.origin;
   var API = (apiAttr || scriptOrigin).replace(/\/+$/, "");
   var TITLE = (script && script.getAttribute("data-title")) || "Ask the reviews";
-  var MAX_QUESTION = 2000;
+  var MAX_QUESTION = 2000; // qa.model.MAX_QUESTION_CHARS (a test keeps the two equal)
   var HISTORY_TURNS = 10; // the last five exchanges are enough to resolve a follow-up
   var TURN_CHARS = 4000;
 
