@@ -257,13 +257,15 @@
       body: JSON.stringify({ question: question, history: history })
     }).then(function (response) {
       if (!response.ok) return errorMessage(response).then(function (msg) { view.fail(msg); });
+      var failure = null;
       return readEvents(response, function (name, data) {
         if (name === "token") view.append(data.text);
         else if (name === "citation") view.cite(data);
         else if (name === "done") view.finish(data);
+        else if (name === "error") failure = (data && data.message) || "The answer failed.";
         self.scroll();
       }).then(function () {
-        if (!view.answer) { view.fail("The answer was interrupted. Please ask again."); return; }
+        if (!view.answer) { view.fail(failure || "The answer was interrupted. Please ask again."); return; }
         self.history.push({ role: "user", content: question });
         self.history.push({ role: "assistant", content: view.answer.answer });
       });

@@ -11,7 +11,11 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
+from pydantic import ValidationError
 
+from api.cli import is_loopback
+from qa.settings import MIN_API_KEY_CHARS, Settings
 from tests.api.live import free_port
 
 
@@ -53,3 +57,33 @@ def test_serve_starts_and_answers(tmp_path: Path, index_dir: Path) -> None:
         output = proc.communicate(timeout=30)[0]
     assert "Traceback" not in output, output
     assert f"serving on http://127.0.0.1:{port}/" in output and "ready: 2 documents" in output
+
+
+@pytest.mark.parametrize(("variable", "value", "says"), [
+    ("QA_API_KEY", "fifteen-chars!!", "at least 16 characters"),
+    ("QA_API_KEY", "changeme", "real secret"),
+    ("QA_RATE_LIMIT", "lots", "120/minute"),
+])
+def test_bad_settings_stop_serve_with_one_line(tmp_path: Path, variable: str, value: str, says: str) -> None:
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", variable: value}
+    out = subprocess.run([sys.executable, "-m", "qa.cli", "serve", "--port", str(free_port())], env=env,
+                         cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 2 and out.stdout == ""
+    lines = out.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"qa: error: invalid configuration: {variable}: "), out.stderr
+    assert says in lines[0]
+    if variable == "QA_API_KEY":
+        assert value not in lines[0]  # a secret, even a bad one, is never printed
+
+
+def test_api_key_length_is_checked_by_the_settings() -> None:
+    assert Settings(_env_file=None, api_key="k" * MIN_API_KEY_CHARS).api_key  # type: ignore[call-arg]
+    with pytest.raises(ValidationError, match=f"at least {MIN_API_KEY_CHARS} characters"):
+        Settings(_env_file=None, api_key="k" * (MIN_API_KEY_CHARS - 1))  # type: ignore[call-arg]
+
+
+@pytest.mark.parametrize(("host", "loopback"), [("127.0.0.1", True), ("127.0.0.53", True), ("::1", True),
+                                                ("localhost", True), ("0.0.0.0", False), ("::", False),
+                                                ("192.0.2.10", False), ("qa.example", False)])
+def test_loopback_hosts(host: str, loopback: bool) -> None:
+    assert is_loopback(host) is loopback
