@@ -60,8 +60,8 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
     app.add_middleware(RateLimitMiddleware, rate_limit=settings.rate_limit)  # outside the body limit
     if settings.cors_origins:  # outermost, so that errors (413 included) carry the CORS headers too
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"],
-                           allow_headers=["Content-Type", "X-API-Key"], expose_headers=[INDEX_VERSION_HEADER],
-                           max_age=600)
+                           allow_headers=["Content-Type", "X-API-Key"],
+                           expose_headers=[INDEX_VERSION_HEADER, "Retry-After"], max_age=600)
 
     app.include_router(health.router)
     for router in (ask.router, search.router, documents.router):
