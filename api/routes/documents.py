@@ -21,6 +21,7 @@ router = APIRouter(prefix="/documents", tags=["documents"])
 
 DEFAULT_PAGE = 100
 MAX_PAGE = 1000
+MAX_OFFSET = 10**9  # beyond any library; an unbounded one overflowed SQLite's integer (a 500, found by fuzzing)
 
 _MAX_PARTS = 8  # enough to name an unknown field in the error; more parts are a 400 from the parser
 
@@ -53,7 +54,7 @@ def _summary(row: tuple[object, ...]) -> DocumentSummary:
 
 @router.get("", response_model=DocumentList, summary="List the indexed documents, a page at a time",
             responses=error_responses(422, 429, 503))
-def list_documents(index: IndexDep, offset: Annotated[int, Query(ge=0)] = 0,
+def list_documents(index: IndexDep, offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
                    limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = DEFAULT_PAGE) -> DocumentList:
     """Documents of the served index in index order, from `offset`, at most `limit`; `total` counts them all."""
     docs = [_summary(row) for row in index.documents.page(offset, limit)]
