@@ -3,14 +3,28 @@
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import logging
+import sys
 from pathlib import Path
 from typing import Any
+
+from pydantic import ValidationError
 
 from corpus.store import corpus_files
 from qa.settings import Settings
 
 log = logging.getLogger(__name__)
+
+
+def is_loopback(host: str) -> bool:
+    """Whether `host` is this machine only (127.0.0.0/8, ::1, localhost)."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:  # a host name: assume it can be reached from elsewhere
+        return False
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -30,15 +44,25 @@ def cmd_serve(args: argparse.Namespace) -> int:
         overrides["corpus_dir"] = Path(args.corpus)
     if args.torch_threads is not None:
         overrides["torch_threads"] = args.torch_threads
-    settings = Settings(**overrides)
+    try:
+        settings = Settings(**overrides)
+    except ValidationError as exc:  # one line naming the variable, never a pydantic dump
+        err = exc.errors()[0]
+        name = "QA_" + "_".join(str(part) for part in err["loc"]).upper()
+        print(f"qa: error: invalid configuration: {name}: {err['msg'].removeprefix('Value error, ')}",
+              file=sys.stderr)
+        return 2
     if settings.torch_threads:
         import torch
 
         torch.set_num_threads(settings.torch_threads)
     logging.getLogger("api").setLevel(logging.INFO)  # start-up progress ("ready: ...") on the console
     corpus_files(settings.corpus_dir)  # fail now, rather than run a server that never gets ready
-    if settings.host not in ("127.0.0.1", "localhost", "::1"):
-        log.warning("serving on %s: the API is reachable from other machines", settings.host)
+    if not is_loopback(settings.host):
+        # Uploads are enabled exactly when QA_API_KEY is set (Settings refuses short keys), so a server
+        # reachable from the network never takes uploads without the key.
+        log.warning("serving on %s: the API is reachable from other machines (%s)", settings.host,
+                    "read-only: no QA_API_KEY" if settings.api_key is None else "uploads need X-API-Key")
     print(f"serving on http://{settings.host}:{settings.port}/ (widget: /widget.js, API: /v1, "
           f"{'read-only' if settings.api_key is None else 'uploads allowed with X-API-Key'})", flush=True)
     uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info",

@@ -11,11 +11,13 @@ from fastapi.security import APIKeyHeader
 
 from api.errors import NotReady, ReadOnly, Unauthorized
 from api.service import Service, Snapshot
+from api.throttle import InFlight
 from index.search import SearchIndex
 from qa.engine import AnswerEngine
 from qa.settings import Settings
 
 INDEX_VERSION_HEADER = "X-Index-Version"
+LOADING_RETRY_AFTER_S = 5  # loading takes seconds to a minute: poll, but not in a tight loop
 
 _api_key_header = APIKeyHeader(name="X-API-Key", auto_error=False,
                                description="Required for uploads; must match QA_API_KEY.")
@@ -42,9 +44,9 @@ def get_snapshot(service: ServiceDep, response: Response) -> Snapshot:
     """The snapshot served now, taken once per request; 503 while loading. Sets the X-Index-Version header."""
     snap = service.snapshot
     if snap is None:
-        if service.error:
-            raise NotReady(f"not ready: loading failed: {service.error}")
-        raise NotReady("not ready: the model and index are still loading")
+        if service.error:  # the detail (paths, exception text) is in the server log, never in a response
+            raise NotReady("not ready: loading failed; the server log says why", retry_after=LOADING_RETRY_AFTER_S)
+        raise NotReady("not ready: the model and index are still loading", retry_after=LOADING_RETRY_AFTER_S)
     response.headers[INDEX_VERSION_HEADER] = snap.version
     return snap
 
@@ -64,6 +66,14 @@ def get_index(snapshot: SnapshotDep) -> SearchIndex:
 
 EngineDep = Annotated[AnswerEngine, Depends(get_engine)]
 IndexDep = Annotated[SearchIndex, Depends(get_index)]
+
+
+def get_in_flight(service: ServiceDep) -> InFlight:
+    """The bound on questions in flight (ask, stream, search) shared by the app's routes."""
+    return service.in_flight
+
+
+InFlightDep = Annotated[InFlight, Depends(get_in_flight)]
 
 
 def require_api_key(settings: SettingsDep, key: Annotated[str | None, Security(_api_key_header)]) -> None:

@@ -6,6 +6,7 @@ Every error body has the same shape: `{"error": "<code>", "message": "<what went
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -15,7 +16,6 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from corpus.errors import UnreadableDocument
 from qa.errors import QAError
 
 log = logging.getLogger(__name__)
@@ -42,9 +42,10 @@ class APIError(Exception):
     status = 500
     code = "internal_error"
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, retry_after: int | None = None) -> None:
         super().__init__(message)
         self.message = message
+        self.headers = {} if retry_after is None else {"Retry-After": str(retry_after)}
 
 
 class InvalidInput(APIError):
@@ -79,8 +80,20 @@ class NotReady(APIError):
     status, code = 503, "not_ready"
 
 
+class Busy(APIError):
+    """Too many questions in flight: a deliberate 503 with `Retry-After`, never a queue."""
+
+    status, code = 503, "busy"
+
+
+class IndexingFailed(APIError):
+    """An upload was read but the new index could not be built or served; nothing was changed."""
+
+    status, code = 500, "indexing_failed"
+
+
 _HTTP_CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 413: "payload_too_large",
-               415: "unsupported_media_type", 422: "invalid_input", 503: "not_ready"}
+               415: "unsupported_media_type", 422: "invalid_input", 429: "rate_limited", 503: "not_ready"}
 
 
 def error_response(status: int, code: str, message: str, details: list[ErrorDetail] | None = None,
@@ -107,11 +120,9 @@ def _validation_details(exc: RequestValidationError) -> list[ErrorDetail]:
 def to_response(exc: Exception) -> JSONResponse:
     """Map any exception to its JSON error response: the single table from errors to HTTP."""
     if isinstance(exc, APIError):
-        return error_response(exc.status, exc.code, exc.message)
-    if isinstance(exc, QAError):
+        return error_response(exc.status, exc.code, exc.message, headers=exc.headers)
+    if isinstance(exc, QAError):  # the engine's own words about the input (empty, too long), no internals
         return error_response(422, "invalid_input", str(exc))
-    if isinstance(exc, UnreadableDocument):
-        return error_response(422, "invalid_document", str(exc))
     if isinstance(exc, RequestValidationError):
         details = _validation_details(exc)
         first = f"{details[0].loc}: {details[0].msg}" if details else "the request is invalid"
@@ -123,18 +134,56 @@ def to_response(exc: Exception) -> JSONResponse:
     return error_response(500, "internal_error", "unexpected server error; the server log has the details")
 
 
+_HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+
+
+def _path_pattern(template: str) -> re.Pattern[str]:
+    return re.compile("^" + re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(template)) + "$")
+
+
+def allowed_methods(request: Request, exc: StarletteHTTPException) -> str:
+    """The `Allow` value of a 405: every method the OpenAPI document gives the request's path, with the one
+    the router found (which names only its own route's methods: `GET` and `POST /v1/documents` are two)."""
+    methods = {m.strip().upper() for m in (exc.headers or {}).get("Allow", "").split(",") if m.strip()}
+    for template, item in request.app.openapi().get("paths", {}).items():
+        if _path_pattern(template).match(request.url.path):
+            methods |= {m.upper() for m in item if m in _HTTP_METHODS}
+    return ", ".join(sorted(methods))
+
+
 async def _handle(request: Request, exc: Exception) -> JSONResponse:
+    if isinstance(exc, StarletteHTTPException) and exc.status_code == 405:
+        allow = allowed_methods(request, exc)
+        return error_response(405, "method_not_allowed", f"{request.method} is not allowed here; use {allow}",
+                              headers={"Allow": allow})
     return to_response(exc)
 
 
 def install_error_handlers(app: FastAPI) -> None:
     """Route every error class through `to_response`."""
-    for cls in (APIError, QAError, UnreadableDocument, RequestValidationError, StarletteHTTPException,
-                Exception):
+    for cls in (APIError, QAError, RequestValidationError, StarletteHTTPException, Exception):
         app.add_exception_handler(cls, _handle)
+
+
+_RETRY_AFTER = {"Retry-After": {"description": "Seconds to wait before trying again.", "required": True,
+                                "schema": {"type": "string", "pattern": "^[0-9]+$"}}}
+_DESCRIPTIONS = {
+    400: "The body could not be decoded (not UTF-8 JSON, or broken multipart framing).",
+    429: "Too many requests from this client (`QA_RATE_LIMIT`); `Retry-After` says when to come back.",
+    503: "Not ready yet (`not_ready`) or too many questions in flight (`busy`); `Retry-After` says when to retry.",
+}
 
 
 # For the OpenAPI document: which error bodies an operation may answer with.
 def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    """`responses=` entries documenting the JSON error body for the given status codes."""
-    return {s: {"model": ErrorBody} for s in statuses}
+    """`responses=` entries documenting the JSON error body for the given status codes; 429 and 503 also
+    document their `Retry-After` header."""
+    out: dict[int | str, dict[str, Any]] = {}
+    for status in statuses:
+        entry: dict[str, Any] = {"model": ErrorBody}
+        if status in _DESCRIPTIONS:
+            entry["description"] = _DESCRIPTIONS[status]
+        if status in (429, 503):
+            entry["headers"] = _RETRY_AFTER
+        out[status] = entry
+    return out

@@ -1,7 +1,9 @@
-"""Add an uploaded document: stage it, parse it, build the new index aside and swap it in atomically.
+"""Add an uploaded document: stage it, check its content, parse it in a child process with a deadline, build
+the new index aside and swap it in atomically.
 
 The file ends up in `settings.upload_dir`, which the corpus loader reads after `corpus_dir`, so it survives
-restarts and `qa index` includes it. A failed ingest removes the file and leaves the served index unchanged.
+restarts and `qa index` includes it. A refused or failed upload removes the file and leaves the served index
+and the upload folder as they were; its error message names the file, never a path or exception text.
 """
 
 from __future__ import annotations
@@ -12,13 +14,24 @@ import shutil
 from collections.abc import Container
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
+from fastapi.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-from api.errors import InvalidDocument, NotReady, PayloadTooLarge, UnsupportedMediaType
+from api.deps import LOADING_RETRY_AFTER_S
+from api.errors import (
+    APIError,
+    IndexingFailed,
+    InvalidDocument,
+    NotReady,
+    PayloadTooLarge,
+    UnsupportedMediaType,
+)
+from api.parse import UploadRefused, check_content, parse_isolated
 from api.service import Service, Snapshot
 from api.staging import STAGING
-from corpus.store import SUPPORTED_SUFFIXES, corpus_files, load_document, slugify
+from corpus.store import SUPPORTED_SUFFIXES, corpus_files, slugify
 from index.build import build_index
 from index.store import load_index
 
@@ -60,21 +73,32 @@ def check_suffix(filename: str) -> str:
 
 
 async def stage_upload(upload: UploadFile, upload_dir: Path, max_bytes: int) -> Path:
-    """Copy the upload into a private staging folder, enforcing `max_bytes` while reading."""
+    """Copy the upload into a private staging folder (in a worker thread: file I/O stays off the event
+    loop), enforcing `max_bytes` and checking that the content matches the extension."""
     suffix = check_suffix(upload.filename or "")
-    folder = upload_dir / STAGING / secrets.token_hex(8)
+    name = f"{slugify(Path(upload.filename or 'document').stem)}{suffix}"
+    return await run_in_threadpool(_stage, upload.file, upload_dir / STAGING / secrets.token_hex(8), name,
+                                   max_bytes)
+
+
+def _stage(source: BinaryIO, folder: Path, name: str, max_bytes: int) -> Path:
     folder.mkdir(parents=True)
-    path = folder / f"{slugify(Path(upload.filename or 'document').stem)}{suffix}"
-    size = 0
+    path = folder / name
     try:
+        source.seek(0)
+        size = 0
         with open(path, "wb") as out:
-            while chunk := await upload.read(_READ_CHUNK):
+            while chunk := source.read(_READ_CHUNK):
                 size += len(chunk)
                 if size > max_bytes:
                     raise PayloadTooLarge(f"the file is larger than the upload limit of {max_bytes} bytes")
                 out.write(chunk)
         if size == 0:
-            raise InvalidDocument(f"{upload.filename}: the file is empty")
+            raise InvalidDocument(f"{name}: the file is empty")
+        check_content(path)
+    except UploadRefused as exc:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise UnsupportedMediaType(exc.message) from None
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
@@ -88,12 +112,20 @@ def _unique_doc_id(slug: str, taken: Container[str]) -> str:
     return doc_id
 
 
-def ingest(service: Service, staged: Path) -> Ingested:
-    """Parse `staged`, move it to the upload folder, rebuild the index and serve it, all under the write lock.
+def _refusal(exc: UploadRefused) -> APIError:
+    if exc.kind == "pages":
+        return PayloadTooLarge(exc.message)
+    return InvalidDocument(exc.message)
 
-    Raises `UnreadableDocument` (422) when the file cannot be parsed; the served index is then unchanged. (If
-    the new index was written but could not be served, the file is removed all the same: the index on disk is
-    then stale, and the next start-up rebuilds it.)
+
+def ingest(service: Service, staged: Path) -> Ingested:
+    """Parse `staged` (in a child process, see `api.parse`), move it to the upload folder, rebuild the index
+    and serve it, all under the write lock.
+
+    Raises 413 (too many PDF pages) or 422 (unreadable, or too slow to parse) before anything changes, and
+    `IndexingFailed` (500) when the new index cannot be built or served; the served index and the upload
+    folder are then as before. (If the new index was written but could not be served, the index on disk is
+    stale without the removed file, and the next start-up rebuilds it.)
     """
     settings = service.settings
     final: Path | None = None
@@ -101,16 +133,29 @@ def ingest(service: Service, staged: Path) -> Ingested:
         with service.write_lock:
             before = service.snapshot
             if before is None or service.embedder is None:
-                raise NotReady("not ready: the model and index are still loading")
-            taken = {slugify(p.stem) for p in corpus_files(settings.corpus_dir, [settings.upload_dir])}
-            doc_id = _unique_doc_id(slugify(staged.stem), _Either(taken, before.index.documents))
-            doc = load_document(staged, doc_id)
-            final = settings.upload_dir / f"{doc_id}{staged.suffix}"
-            staged.rename(final)
-            # Incremental: the other documents are carried over from the served index, only this one is embedded.
-            build_index(settings.corpus_dir, settings.index_dir, service.embedder, settings.build_options(),
-                        [settings.upload_dir])
-            index = load_index(settings.index_dir, service.embedder, settings.document_cache)
+                raise NotReady("not ready: the model and index are still loading", retry_after=LOADING_RETRY_AFTER_S)
+            try:
+                taken = {slugify(p.stem) for p in corpus_files(settings.corpus_dir, [settings.upload_dir])}
+                doc_id = _unique_doc_id(slugify(staged.stem), _Either(taken, before.index.documents))
+                try:
+                    doc = parse_isolated(staged, doc_id, settings.max_pdf_pages, settings.parse_timeout_s)
+                except UploadRefused as exc:
+                    raise _refusal(exc) from None
+                # The index build parses the file again, in this process: the child's parse, which ended
+                # within the deadline and the page cap, is the gate that makes that safe.
+                final = settings.upload_dir / f"{doc_id}{staged.suffix}"
+                staged.rename(final)
+                # Incremental: the other documents are carried over from the served index, only this one is
+                # embedded.
+                build_index(settings.corpus_dir, settings.index_dir, service.embedder, settings.build_options(),
+                            [settings.upload_dir])
+                index = load_index(settings.index_dir, service.embedder, settings.document_cache)
+            except APIError:
+                raise
+            except Exception as exc:  # the corpus folder gone, a full disk, ...: the detail is for the log
+                log.exception("adding the upload %s to the index failed", staged.name)
+                raise IndexingFailed(f"{staged.name}: the index could not be rebuilt with this file; nothing "
+                                     "was changed (the server log says why)") from exc
             if doc_id not in index.documents:
                 raise InvalidDocument(f"{staged.name}: the corpus loader skipped this file")
             after = service.publish(index)

@@ -19,6 +19,7 @@ from api.errors import install_error_handlers
 from api.limits import MULTIPART_OVERHEAD, BodyLimitMiddleware
 from api.routes import ask, documents, health, search, widget
 from api.service import Service
+from api.throttle import RateLimitMiddleware
 from index.embedder import Embedder
 from qa.settings import Settings, get_settings
 
@@ -29,7 +30,8 @@ DESCRIPTION = """Grounded answers with exact citations from clinical review pape
 
 Every error is JSON: `{"error": code, "message": text, "details": [...]}`. Responses served from an
 index carry the `X-Index-Version` header. Uploads need the `X-API-Key` header; without `QA_API_KEY`
-the server is read-only.
+the server is read-only. Each client has a request budget on `/v1` (429 beyond it) and the server answers
+a bounded number of questions at once (503 `busy` beyond it); both carry `Retry-After`.
 """
 
 
@@ -55,10 +57,11 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
         return settings.max_body_bytes
 
     app.add_middleware(BodyLimitMiddleware, limit_for=body_limit)
+    app.add_middleware(RateLimitMiddleware, rate_limit=settings.rate_limit)  # outside the body limit
     if settings.cors_origins:  # outermost, so that errors (413 included) carry the CORS headers too
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"],
-                           allow_headers=["Content-Type", "X-API-Key"], expose_headers=[INDEX_VERSION_HEADER],
-                           max_age=600)
+                           allow_headers=["Content-Type", "X-API-Key"],
+                           expose_headers=[INDEX_VERSION_HEADER, "Retry-After"], max_age=600)
 
     app.include_router(health.router)
     for router in (ask.router, search.router, documents.router):

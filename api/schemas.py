@@ -4,20 +4,34 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic_core import PydanticCustomError
 
 from corpus.model import DocumentKind, DocumentMeta, Reference, Section
-from qa.model import Passage, Turn
+from qa.model import MAX_QUESTION_CHARS, Passage, Turn
 
-QUESTION_MAX_CHARS = 2000  # the engine also enforces `Settings.max_question_chars`
 TURN_MAX_CHARS = 8000
 HISTORY_MAX_TURNS = 20
 K_MAX = 20
 
 # Stripped before the length checks, so that "   " is an empty question.
 Question = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=QUESTION_MAX_CHARS)
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_QUESTION_CHARS)
 ]
+
+
+
+
+def _json_integer(value: object) -> object:
+    """A JSON integer as JSON Schema has it: `6` and `6.0`, but neither `true` nor `"6"` (which pydantic's lax
+    mode would turn into 1 and 6), so that what the OpenAPI schema refuses, the API refuses too."""
+    if isinstance(value, bool | str):
+        raise PydanticCustomError("int_type", "Input should be a valid integer")
+    return value
+
+
+# For JSON bodies; query parameters are always strings, so `SearchQuery` takes a plain `int`.
+JSONInt = Annotated[int, BeforeValidator(_json_integer)]
 
 
 class _Input(BaseModel):
@@ -34,9 +48,9 @@ class TurnIn(_Input):
 class AskRequest(_Input):
     """A question, the conversation so far (oldest first) and how many passages to retrieve."""
 
-    question: Question = Field(description="The question, 1-2000 characters.")
+    question: Question = Field(description=f"The question, 1-{MAX_QUESTION_CHARS} characters.")
     history: list[TurnIn] = Field(default_factory=list, max_length=HISTORY_MAX_TURNS)
-    k: int = Field(5, ge=1, le=K_MAX, description="Passages to retrieve (1-20).")
+    k: JSONInt = Field(5, ge=1, le=K_MAX, description="Passages to retrieve (1-20).")
 
     def turns(self) -> list[Turn]:
         """The history as the engine's `Turn`s."""
@@ -46,7 +60,7 @@ class AskRequest(_Input):
 class SearchQuery(_Input):
     """Query parameters of `GET /v1/search`."""
 
-    q: Question = Field(description="Words or a question, 1-2000 characters.")
+    q: Question = Field(description=f"Words or a question, 1-{MAX_QUESTION_CHARS} characters.")
     k: int = Field(5, ge=1, le=K_MAX, description="Number of passages (1-20).")
     mode: Literal["hybrid", "dense", "bm25"] = "hybrid"
 

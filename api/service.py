@@ -12,6 +12,7 @@ import threading
 from dataclasses import dataclass
 
 from api.staging import clean_staging
+from api.throttle import InFlight
 from index.embedder import Embedder
 from index.search import SearchIndex
 from index.store import load_index
@@ -46,6 +47,7 @@ class Service:
         self.settings = settings
         self.embedder = embedder
         self.write_lock = threading.Lock()
+        self.in_flight = InFlight(settings.max_in_flight)
         self.error: str | None = None
         self._snapshot: Snapshot | None = None
         self._thread: threading.Thread | None = None
@@ -81,7 +83,7 @@ class Service:
                 if reason:
                     log.info("built the index in %s (%s)", self.settings.index_dir, reason)
                 self.publish(load_index(self.settings.index_dir, self.embedder, self.settings.document_cache))
-            except Exception as exc:  # reported by /readyz; the server stays up to say why
+            except Exception as exc:  # /readyz says so (the detail only in the log); the server stays up
                 self.error = f"{type(exc).__name__}: {exc}"
                 log.exception("loading the index failed")
                 return

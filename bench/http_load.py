@@ -61,15 +61,22 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_server(index_dir: Path, upload_dir: Path, port: int, log: Path) -> subprocess.Popen[bytes]:
-    """`qa serve` in its own process (its own cores and GIL), read-only, over an empty upload folder."""
+# A load test comes from one client address: the per-client rate limit would measure itself, not the server.
+NO_RATE_LIMIT = "1000000/minute"
+
+
+def start_server(index_dir: Path, upload_dir: Path, port: int, log: Path,
+                 limits: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
+    """`qa serve` in its own process (its own cores and GIL), read-only, over an empty upload folder; `limits`
+    are QA_* variables for the server (by default: no rate limit, the default bound on questions in flight)."""
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false",
-           "QA_UPLOAD_DIR": str(upload_dir)}
+           "QA_UPLOAD_DIR": str(upload_dir),
+           **({"QA_RATE_LIMIT": NO_RATE_LIMIT} if limits is None else limits)}
     env.pop("QA_API_KEY", None)
     cmd = [sys.executable, "-m", "qa.cli", "serve", "--host", HOST, "--port", str(port),
            "--index-dir", str(index_dir)]
     with open(log, "wb") as out:
-        return subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT)
+        return subprocess.Popen(cmd, env=env, stdout=out, stderr=subprocess.STDOUT)
 
 
 async def wait_ready(client: httpx.AsyncClient, proc: subprocess.Popen[bytes], timeout: float) -> dict[str, object]:
@@ -143,7 +150,9 @@ async def bench(args: argparse.Namespace, workdir: Path) -> int:
     port = free_port()
     base = f"http://{HOST}:{port}"
     log = workdir / "server.log"
-    proc = start_server(index_dir, workdir / "uploads", port, log)
+    # Every cell must be answered, not refused: no rate limit, and room for every worker's question.
+    limits = {"QA_RATE_LIMIT": NO_RATE_LIMIT, "QA_MAX_IN_FLIGHT": str(max(args.concurrency))}
+    proc = start_server(index_dir, workdir / "uploads", port, log, limits)
     cells: list[Cell] = []
     try:
         async with httpx.AsyncClient(base_url=base, timeout=10, trust_env=False) as client:

@@ -17,12 +17,11 @@ from qa.aggregate import DocumentTokens, aggregate
 from qa.citations import CitationRegistry
 from qa.compose import compose_abbreviation, compose_aggregation, compose_bibliographic, compose_extractive
 from qa.errors import QAError
-from qa.model import Answer, Turn
+from qa.model import MAX_QUESTION_CHARS, Answer, Turn
 from qa.passages import passages_for_hits
 from qa.query import Query, analyse
 from qa.rank import ScoredUnit, UnitScorer, candidate_units
 
-MAX_QUESTION_CHARS = 2000
 NOT_IN_REVIEWS = "The reviews do not say: no passage in them answers this question."
 RETRIEVAL_DEPTH = 15  # passages whose units are scored
 SEARCH_DEPTH = 80  # candidates per retriever before fusion

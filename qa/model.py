@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
+# The longest question (or search query) accepted anywhere: the HTTP schemas, the engine and the settings all
+# use this one constant (`Settings.max_question_chars` may lower it, never raise it).
+MAX_QUESTION_CHARS = 2000
+
 
 class Passage(BaseModel):
     """A span of a document with where it comes from; `text == document.text[start:end]`."""

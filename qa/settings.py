@@ -12,6 +12,9 @@ from corpus.store import BUILTIN_CORPUS
 from index.build import BuildOptions
 from index.embedder import DEFAULT_MODEL
 from index.model import ChunkingConfig
+from qa.model import MAX_QUESTION_CHARS
+
+MIN_API_KEY_CHARS = 16
 
 
 class Settings(BaseSettings):
@@ -26,7 +29,8 @@ class Settings(BaseSettings):
     exact_threshold: int = Field(50_000, ge=1, description="Up to this many chunks, FAISS searches exactly.")
     pq_threshold: int = Field(5_000_000, ge=1, description="Above this many chunks, vectors are product-quantized.")
     document_cache: int = Field(256, ge=1, description="Documents kept parsed in memory (an LRU).")
-    max_question_chars: int = Field(2000, ge=1, le=2000, description="At most 2000, the HTTP schema's limit.")
+    max_question_chars: int = Field(MAX_QUESTION_CHARS, ge=1, le=MAX_QUESTION_CHARS,
+                                    description="Question length limit; at most MAX_QUESTION_CHARS, the HTTP schema's.")
     torch_threads: int = Field(1, ge=0, description="Model threads per call when serving (0: torch's default).")
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=1, le=65535)
@@ -34,6 +38,10 @@ class Settings(BaseSettings):
     api_key: str | None = Field(None, description="Key for uploads; without one the server is read-only.")
     max_upload_bytes: int = Field(20 * 1024 * 1024, ge=1)
     max_body_bytes: int = Field(1024 * 1024, ge=1, description="Limit for JSON request bodies.")
+    rate_limit: str = Field("120/minute", description="Requests per client address to the /v1 API (429 beyond).")
+    max_in_flight: int = Field(16, ge=1, description="Questions (ask, stream, search) answered at once (503 beyond).")
+    max_pdf_pages: int = Field(500, ge=1, description="Uploaded PDFs with more pages are refused (413).")
+    parse_timeout_s: float = Field(30.0, gt=0, le=3600, description="An upload's parse is stopped after this (422).")
 
     @field_validator("cors_origins", mode="before")
     @classmethod
@@ -46,7 +54,22 @@ class Settings(BaseSettings):
     @classmethod
     def _no_placeholder_key(cls, value: str | None) -> str | None:
         if value is not None and (not value.strip() or value.strip().lower() in {"changeme", "secret", "none"}):
-            raise ValueError("QA_API_KEY must be a real secret (empty or placeholder values are refused)")
+            raise ValueError("must be a real secret (empty or placeholder values are refused)")
+        if value is not None and len(value) < MIN_API_KEY_CHARS:
+            raise ValueError(f"must be at least {MIN_API_KEY_CHARS} characters long "
+                             f"(e.g. `python -c 'import secrets; print(secrets.token_urlsafe(24))'`)")
+        return value
+
+    @field_validator("rate_limit")
+    @classmethod
+    def _parse_rate_limit(cls, value: str) -> str:
+        from limits import parse_many  # the rate limiter's own parser: what passes here is what it enforces
+
+        try:
+            parse_many(value)
+        except ValueError:
+            message = f"must look like '120/minute' or '10/second;1000/hour', not {value!r}"
+            raise ValueError(message) from None
         return value
 
     @property

@@ -8,7 +8,6 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
-from starlette.formparsers import MultiPartException
 
 from api.deps import INDEX_VERSION_HEADER, IndexDep, ServiceDep, SettingsDep, SnapshotDep, require_api_key
 from api.errors import InvalidInput, NotFound, UnsupportedMediaType, error_responses
@@ -22,14 +21,18 @@ router = APIRouter(prefix="/documents", tags=["documents"])
 
 DEFAULT_PAGE = 100
 MAX_PAGE = 1000
+MAX_OFFSET = 10**9  # beyond any library; an unbounded one overflowed SQLite's integer (a 500, found by fuzzing)
+
+_MAX_PARTS = 8  # enough to name an unknown field in the error; more parts are a 400 from the parser
 
 _UPLOAD_BODY = {
     "requestBody": {
         "required": True,
         "content": {"multipart/form-data": {"schema": {
-            "type": "object", "required": ["file"],
+            "type": "object", "required": ["file"], "additionalProperties": False,
             "properties": {"file": {"type": "string", "format": "binary",
-                                    "description": f"One {', '.join(SUPPORTED_SUFFIXES)} file."}},
+                                    "description": f"One {', '.join(SUPPORTED_SUFFIXES)} file; its content must "
+                                                   "match its extension (a PDF, UTF-8 text, HTML)."}},
         }}},
     }
 }
@@ -50,8 +53,8 @@ def _summary(row: tuple[object, ...]) -> DocumentSummary:
 
 
 @router.get("", response_model=DocumentList, summary="List the indexed documents, a page at a time",
-            responses=error_responses(422, 503))
-def list_documents(index: IndexDep, offset: Annotated[int, Query(ge=0)] = 0,
+            responses=error_responses(422, 429, 503))
+def list_documents(index: IndexDep, offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
                    limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = DEFAULT_PAGE) -> DocumentList:
     """Documents of the served index in index order, from `offset`, at most `limit`; `total` counts them all."""
     docs = [_summary(row) for row in index.documents.page(offset, limit)]
@@ -59,7 +62,7 @@ def list_documents(index: IndexDep, offset: Annotated[int, Query(ge=0)] = 0,
 
 
 @router.get("/{doc_id}", response_model=DocumentDetail, summary="One document",
-            responses=error_responses(404, 503))
+            responses=error_responses(404, 429, 503))
 def get_document(doc_id: str, index: IndexDep) -> DocumentDetail:
     """Metadata, the clean text, and sections and references as offsets into that text."""
     doc = _document(index, doc_id)
@@ -68,7 +71,7 @@ def get_document(doc_id: str, index: IndexDep) -> DocumentDetail:
 
 
 @router.get("/{doc_id}/references/{n}", response_model=ReferenceDetail, summary="One numbered reference",
-            responses=error_responses(404, 422, 503))
+            responses=error_responses(404, 422, 429, 503))
 def get_reference(doc_id: str, n: Annotated[int, Path(ge=1, le=100_000)], index: IndexDep) -> ReferenceDetail:
     """Entry `n` of the document's reference list."""
     ref = _document(index, doc_id).reference(n)
@@ -79,24 +82,26 @@ def get_reference(doc_id: str, n: Annotated[int, Path(ge=1, le=100_000)], index:
 
 @router.post("", response_model=UploadResult, status_code=201, summary="Upload a document (needs X-API-Key)",
              dependencies=[Depends(require_api_key)], openapi_extra=_UPLOAD_BODY,
-             responses=error_responses(401, 403, 413, 415, 422, 503))
+             responses=error_responses(400, 401, 403, 413, 415, 422, 429, 500, 503))
 async def upload_document(request: Request, response: Response, service: ServiceDep, settings: SettingsDep,
                           _ready: SnapshotDep) -> UploadResult:
     """Add a .txt/.md/.html/.pdf file to the corpus and serve the re-built index.
 
     The key is checked before the body is read. Requests in flight finish on the old index; later ones see the
-    new document. A file that cannot be parsed is answered 422 and leaves the served index as it was.
+    new document. A refused file (415 content not matching the extension, 413 too many PDF pages, 422 not
+    readable or too slow to parse, 500 indexing failed) leaves the served index and upload folder as they were.
+    Broken multipart framing is a 400 (from the framework's form parser).
     """
     if not request.headers.get("content-type", "").startswith("multipart/form-data"):
         raise UnsupportedMediaType("send the document as multipart/form-data in a field named 'file'")
-    try:
-        form = await request.form(max_files=1, max_fields=4)
-    except MultiPartException as exc:
-        raise InvalidInput(f"invalid multipart body: {exc.message}") from exc
+    form = await request.form(max_files=_MAX_PARTS, max_fields=_MAX_PARTS)
     try:
         upload = form.get("file")
-        if not isinstance(upload, UploadFile) or not upload.filename:
-            raise InvalidInput("the form needs a field named 'file' holding the document")
+        if not isinstance(upload, UploadFile) or not upload.filename or len(form.getlist("file")) > 1:
+            raise InvalidInput("the form needs one field named 'file' holding the document")
+        unknown = sorted(set(form.keys()) - {"file"})
+        if unknown:
+            raise InvalidInput(f"unknown form field {unknown[0]!r}: the form holds only 'file'")
         staged = await stage_upload(upload, settings.upload_dir, settings.max_upload_bytes)
     finally:
         await form.close()

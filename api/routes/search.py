@@ -5,19 +5,26 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query
+from fastapi.concurrency import run_in_threadpool
 
-from api.deps import IndexDep
+from api.deps import IndexDep, InFlightDep
 from api.errors import error_responses
 from api.schemas import SearchQuery, SearchResponse
+from index.search import SearchIndex
 from qa.passages import passages_for_hits
 
 router = APIRouter(tags=["search"])
 
 
 @router.get("/search", response_model=SearchResponse, summary="Search passages",
-            responses=error_responses(422, 503))
-def search(params: Annotated[SearchQuery, Query()], index: IndexDep) -> SearchResponse:
+            responses=error_responses(422, 429, 503))
+async def search(params: Annotated[SearchQuery, Query()], index: IndexDep, in_flight: InFlightDep) -> SearchResponse:
     """Hybrid (dense + BM25), dense-only or BM25-only ranking of passages."""
+    with in_flight.slot():
+        return await run_in_threadpool(_search, index, params)
+
+
+def _search(index: SearchIndex, params: SearchQuery) -> SearchResponse:
     hits = index.search(params.q, params.k, params.mode)
     passages = passages_for_hits(index, hits)
     return SearchResponse(query=params.q, mode=params.mode, k=params.k, passages=passages)

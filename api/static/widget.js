@@ -18,7 +18,7 @@
   var scriptOrigin = script && script.src ? new URL(script.src, location.href).origin : location.origin;
   var API = (apiAttr || scriptOrigin).replace(/\/+$/, "");
   var TITLE = (script && script.getAttribute("data-title")) || "Ask the reviews";
-  var MAX_QUESTION = 2000;
+  var MAX_QUESTION = 2000; // qa.model.MAX_QUESTION_CHARS (a test keeps the two equal)
   var HISTORY_TURNS = 10; // the last five exchanges are enough to resolve a follow-up
   var TURN_CHARS = 4000;
 
@@ -257,13 +257,15 @@
       body: JSON.stringify({ question: question, history: history })
     }).then(function (response) {
       if (!response.ok) return errorMessage(response).then(function (msg) { view.fail(msg); });
+      var failure = null;
       return readEvents(response, function (name, data) {
         if (name === "token") view.append(data.text);
         else if (name === "citation") view.cite(data);
         else if (name === "done") view.finish(data);
+        else if (name === "error") failure = (data && data.message) || "The answer failed.";
         self.scroll();
       }).then(function () {
-        if (!view.answer) { view.fail("The answer was interrupted. Please ask again."); return; }
+        if (!view.answer) { view.fail(failure || "The answer was interrupted. Please ask again."); return; }
         self.history.push({ role: "user", content: question });
         self.history.push({ role: "assistant", content: view.answer.answer });
       });

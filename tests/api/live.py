@@ -20,6 +20,7 @@ from fastapi.testclient import TestClient
 from api.main import create_app
 from corpus.store import BUILTIN_CORPUS
 from index.embedder import Embedder
+from qa.model import MAX_QUESTION_CHARS
 from qa.settings import Settings
 
 API_KEY = "test-key-4f9c2e7a1b"
@@ -33,7 +34,9 @@ def make_settings(tmp: Path, index_dir: Path, **overrides: Any) -> Settings:
     # Everything the tests rely on is explicit, so that QA_* variables of the developer's shell do not leak in.
     values: dict[str, Any] = {"index_dir": folder, "upload_dir": tmp / "uploads", "api_key": API_KEY,
                               "corpus_dir": BUILTIN_CORPUS, "cors_origins": [], "max_body_bytes": 1024 * 1024,
-                              "max_question_chars": 2000}
+                              "max_question_chars": MAX_QUESTION_CHARS,
+                              # Tests make many requests from one client; the limits have tests of their own.
+                              "rate_limit": "1000000/minute", "max_in_flight": 16}
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]
 

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -11,7 +12,11 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
+from pydantic import ValidationError
 
+from api.cli import is_loopback
+from qa.settings import MIN_API_KEY_CHARS, Settings
 from tests.api.live import free_port
 
 
@@ -53,3 +58,38 @@ def test_serve_starts_and_answers(tmp_path: Path, index_dir: Path) -> None:
         output = proc.communicate(timeout=30)[0]
     assert "Traceback" not in output, output
     assert f"serving on http://127.0.0.1:{port}/" in output and "ready: 2 documents" in output
+
+
+def test_short_api_key_stops_serve_with_one_line(tmp_path: Path) -> None:
+    key = "fifteen-chars!!"
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "QA_API_KEY": key}
+    out = subprocess.run([sys.executable, "-m", "qa.cli", "serve", "--port", str(free_port())], env=env,
+                         cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 2 and out.stdout == ""
+    assert out.stderr.splitlines() == [
+        "qa: error: invalid configuration: QA_API_KEY: must be at least 16 characters long "
+        "(e.g. `python -c 'import secrets; print(secrets.token_urlsafe(24))'`)"]
+    assert key not in out.stderr  # a secret, even a bad one, is never printed
+
+
+@pytest.mark.parametrize(("field", "value", "says"), [
+    ("api_key", "k" * (MIN_API_KEY_CHARS - 1), f"at least {MIN_API_KEY_CHARS} characters"),
+    ("api_key", "changeme", "real secret"),
+    ("rate_limit", "lots", "like '120/minute'"),
+    ("rate_limit", "", "like '120/minute'"),
+])
+def test_settings_refuse_weak_keys_and_bad_limits(field: str, value: str, says: str) -> None:
+    with pytest.raises(ValidationError, match=re.escape(says)):
+        Settings(_env_file=None, **{field: value})  # type: ignore[call-arg]
+
+
+def test_valid_key_and_limits_are_accepted() -> None:
+    s = Settings(_env_file=None, api_key="k" * MIN_API_KEY_CHARS, rate_limit="10/second;1000/hour")  # type: ignore[call-arg]
+    assert s.api_key and s.rate_limit == "10/second;1000/hour"
+
+
+@pytest.mark.parametrize(("host", "loopback"), [("127.0.0.1", True), ("127.0.0.53", True), ("::1", True),
+                                                ("localhost", True), ("0.0.0.0", False), ("::", False),
+                                                ("192.0.2.10", False), ("qa.example", False)])
+def test_loopback_hosts(host: str, loopback: bool) -> None:
+    assert is_loopback(host) is loopback

@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 
 from api.main import create_app
 from index.embedder import Embedder
+from qa.model import MAX_QUESTION_CHARS
 from tests.api.live import make_settings
 
 OK = "Which routes were used for BPD?"
@@ -28,7 +29,7 @@ def _assert_error(r: Any, status: int, code: str) -> dict[str, Any]:
 @pytest.mark.parametrize(("body", "loc"), [
     ({"question": ""}, "body.question"),
     ({"question": "   \n "}, "body.question"),
-    ({"question": "x" * 2001}, "body.question"),
+    ({"question": "x" * (MAX_QUESTION_CHARS + 1)}, "body.question"),
     ({}, "body.question"),
     ({"question": 42}, "body.question"),
     ({"question": OK, "k": 0}, "body.k"),
@@ -46,8 +47,8 @@ def test_invalid_ask_is_422(client: TestClient, path: str, body: dict[str, Any],
 
 
 def test_limits_are_inclusive(client: TestClient) -> None:
-    longest = ("Which routes were used for stem cells in BPD? " * 50)[:1999] + "?"
-    assert len(longest) == 2000
+    longest = ("Which routes were used for stem cells in BPD? " * 50)[:MAX_QUESTION_CHARS - 1] + "?"
+    assert len(longest) == MAX_QUESTION_CHARS
     assert client.post("/v1/ask", json={"question": longest, "k": 20}).status_code == 200
     assert client.post("/v1/ask", json={"question": OK, "k": 1}).status_code == 200
 
@@ -63,7 +64,7 @@ def test_malformed_json_is_422(client: TestClient) -> None:
 
 
 @pytest.mark.parametrize("params", [
-    {"q": ""}, {"q": "  "}, {"q": "x" * 2001}, {"q": "BPD", "k": 0}, {"q": "BPD", "k": 21},
+    {"q": ""}, {"q": "  "}, {"q": "x" * (MAX_QUESTION_CHARS + 1)}, {"q": "BPD", "k": 0}, {"q": "BPD", "k": 21},
     {"q": "BPD", "mode": "fuzzy"}, {"q": "BPD", "page": 2}, {},
 ])
 def test_invalid_search_is_422(client: TestClient, params: dict[str, Any]) -> None:

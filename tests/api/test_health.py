@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from pathlib import Path
 
@@ -48,19 +49,22 @@ def test_503_until_loaded(tmp_path: Path, index_dir: Path, embedder: Embedder) -
             service.write_lock.release()
 
 
-def test_failed_load_says_why(tmp_path: Path, embedder: Embedder) -> None:
+def test_failed_load_is_logged_not_told(tmp_path: Path, embedder: Embedder, caplog: pytest.LogCaptureFixture) -> None:
+    """/readyz says that loading failed; why (with the folder's path) is in the log, never in a response."""
     settings = Settings(_env_file=None, corpus_dir=tmp_path / "missing", index_dir=tmp_path / "index",  # type: ignore[call-arg]
                         upload_dir=tmp_path / "uploads")
-    with TestClient(create_app(settings, embedder)) as c:
+    with caplog.at_level(logging.ERROR, logger="api"), TestClient(create_app(settings, embedder)) as c:
         deadline = time.monotonic() + 30
         while c.app.state.service.error is None:  # type: ignore[attr-defined]
             assert time.monotonic() < deadline
             time.sleep(0.05)
         assert c.get("/healthz").status_code == 200
-        r = c.get("/readyz")
-        assert r.status_code == 503
-        assert "loading failed" in r.json()["message"] and "corpus folder not found" in r.json()["message"]
-        assert "Traceback" not in r.text
+        for path in ("/readyz", "/v1/documents"):
+            r = c.get(path)
+            assert r.status_code == 503 and r.json()["error"] == "not_ready"
+            assert "loading failed" in r.json()["message"] and int(r.headers["Retry-After"]) > 0
+            assert str(tmp_path) not in r.text and "corpus folder" not in r.text and "Traceback" not in r.text
+    assert f"corpus folder not found: {tmp_path / 'missing'}" in caplog.text
 
 
 @pytest.mark.parametrize("path", ["/healthz", "/readyz"])

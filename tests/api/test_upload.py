@@ -3,6 +3,9 @@ swapped in atomically while queries keep running: no errors, no mixed state, and
 
 from __future__ import annotations
 
+import io
+import os
+import shutil
 import threading
 import time
 from collections.abc import Iterator
@@ -11,8 +14,10 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from pypdf import PdfWriter
 
 from api.main import create_app
+from corpus.store import BUILTIN_CORPUS
 from index.embedder import Embedder
 from index.store import is_stale
 from qa.settings import Settings
@@ -25,12 +30,25 @@ Caffeine citrate is given to preterm infants with apnoea of prematurity at a loa
 The maintenance dose of caffeine citrate is 5 to 10 mg/kg once daily until about 34 weeks of postmenstrual age.
 """
 CAFFEINE_Q = "What loading dose of caffeine citrate is given for apnoea of prematurity?"
-MAX_UPLOAD = 64 * 1024
+MAX_UPLOAD = 256 * 1024
+MAX_PAGES = 100
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x00\x00\x00\x00:~\x9bU"
+
+
+def blank_pdf(pages: int) -> bytes:
+    """A real PDF of `pages` blank pages: a "bomb" when there are many, small on disk (about 120 bytes a page)."""
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(width=72, height=72)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 @pytest.fixture(scope="module")
 def upload_settings(tmp_path_factory: pytest.TempPathFactory, index_dir: Path) -> Settings:
-    return make_settings(tmp_path_factory.mktemp("upload"), index_dir, max_upload_bytes=MAX_UPLOAD)
+    return make_settings(tmp_path_factory.mktemp("upload"), index_dir, max_upload_bytes=MAX_UPLOAD,
+                         max_pdf_pages=MAX_PAGES)
 
 
 @pytest.fixture(scope="module")
@@ -71,23 +89,93 @@ def test_wrong_or_missing_key_is_401(writer: TestClient, upload_settings: Settin
     assert _state(writer, upload_settings) == before
 
 
-@pytest.mark.parametrize(("name", "content", "status", "code"), [
-    ("review.docx", b"PK\x03\x04 not really", 415, "unsupported_media_type"),
-    ("noextension", b"Some text.", 415, "unsupported_media_type"),
-    ("broken.pdf", b"not a pdf at all", 422, "invalid_document"),
-    ("empty.txt", b"", 422, "invalid_document"),
-    ("blank.md", b"\n   \n\n", 422, "invalid_document"),
-    ("big.txt", b"a" * (MAX_UPLOAD + 1), 413, "payload_too_large"),  # under the body limit: caught while read
-    ("huge.txt", b"a" * (MAX_UPLOAD + 100_000), 413, "payload_too_large"),  # over it: refused from the header
+@pytest.mark.parametrize(("name", "content", "status", "code", "says"), [
+    ("review.docx", b"PK\x03\x04 not really", 415, "unsupported_media_type", "cannot index .docx"),
+    ("noextension", b"Some text.", 415, "unsupported_media_type", "without an extension"),
+    # The content must match the extension: renamed binaries and mislabelled text are refused before parsing.
+    ("broken.pdf", b"not a pdf at all", 415, "unsupported_media_type", "not a PDF"),
+    ("photo.pdf", PNG, 415, "unsupported_media_type", "not a PDF"),
+    ("photo.txt", PNG, 415, "unsupported_media_type", "not UTF-8 text"),
+    ("latin1.md", "Caf\xe9 au lait for preterm infants".encode("latin-1"), 415, "unsupported_media_type",
+     "not UTF-8 text"),
+    ("nul.txt", b"text\x00with a NUL byte", 415, "unsupported_media_type", "binary"),
+    ("plain.html", b"Just words, no markup at all.", 415, "unsupported_media_type", "not HTML"),
+    # A PDF header over a damaged body, and a real PDF without text: read by the parser, which finds no text.
+    ("damaged.pdf", b"%PDF-1.7\n1 0 obj << /Type /Catalog >>\ntrailer garbage", 422, "invalid_document",
+     "no text could be read"),
+    ("blank-pages.pdf", blank_pdf(3), 422, "invalid_document", "no text could be read"),
+    # A PDF "bomb": far more pages than the cap, refused after counting, before any text is extracted.
+    ("bomb.pdf", blank_pdf(MAX_PAGES * 10), 413, "payload_too_large", f"1000 pages; the limit is {MAX_PAGES}"),
+    ("empty.txt", b"", 422, "invalid_document", "empty"),
+    ("blank.md", b"\n   \n\n", 422, "invalid_document", "no text could be read"),
+    ("big.txt", b"a" * (MAX_UPLOAD + 1), 413, "payload_too_large", "upload limit"),  # caught while read
+    ("huge.txt", b"a" * (MAX_UPLOAD + 100_000), 413, "payload_too_large", "limit"),  # refused from the header
 ])
 def test_rejected_file_leaves_everything_unchanged(writer: TestClient, upload_settings: Settings, name: str,
-                                                   content: bytes, status: int, code: str) -> None:
+                                                   content: bytes, status: int, code: str, says: str) -> None:
     before = _state(writer, upload_settings)
     r = _upload(writer, name, content)
     assert r.status_code == status, r.text
-    assert r.json()["error"] == code and "Traceback" not in r.text
+    assert r.json()["error"] == code and says in r.json()["message"], r.text
+    _assert_no_internals(r, upload_settings)
     assert _state(writer, upload_settings) == before
     assert not list((upload_settings.upload_dir / ".incoming").glob("*/*"))
+
+
+def _assert_no_internals(r: Any, settings: Settings) -> None:
+    """Error bodies name the file, never a path on the server or an exception's text."""
+    for secret in ("Traceback", "Error:", str(settings.upload_dir), str(settings.index_dir), "/tmp/"):
+        assert secret not in r.text, (secret, r.text)
+
+
+def test_a_parse_past_its_deadline_is_stopped(tmp_path: Path, index_dir: Path, embedder: Embedder) -> None:
+    """The parser runs in a child process that is killed at the deadline (here shorter than its start-up):
+    a clear 422, nothing changed, and no parser process left behind."""
+    settings = make_settings(tmp_path, index_dir, parse_timeout_s=0.05)
+    with TestClient(create_app(settings, embedder)) as c:
+        wait_ready(c)
+        before = _state(c, settings)
+        children = _child_pids()
+        r = _upload(c, "caffeine.md", CAFFEINE.encode())
+        assert r.status_code == 422 and r.json()["error"] == "invalid_document", r.text
+        assert "longer than the limit of 0.05 s" in r.json()["message"]
+        _assert_no_internals(r, settings)
+        assert _state(c, settings) == before
+        assert _child_pids() <= children
+
+
+def test_indexing_failure_answers_json_and_changes_nothing(tmp_path: Path, index_dir: Path,
+                                                           embedder: Embedder) -> None:
+    """The file is fine but the index cannot be rebuilt (its corpus folder has gone): a JSON 500 that says so
+    without the detail, the served index and the upload folder as before, and questions still answered."""
+    corpus = tmp_path / "corpus"
+    shutil.copytree(BUILTIN_CORPUS, corpus)
+    settings = make_settings(tmp_path, index_dir, corpus_dir=corpus)
+    with TestClient(create_app(settings, embedder)) as c:
+        wait_ready(c)
+        assert _upload(c, "first.md", CAFFEINE.encode()).status_code == 201
+        before = _state(c, settings)
+        corpus.rename(tmp_path / "moved")
+        r = _upload(c, "second.md", CAFFEINE.replace("20 mg/kg", "25 mg/kg").encode())
+        assert r.status_code == 500 and r.json()["error"] == "indexing_failed", r.text
+        assert "second.md" in r.json()["message"] and "nothing was changed" in r.json()["message"]
+        _assert_no_internals(r, settings)
+        assert "corpus" not in r.text
+        assert _state(c, settings) == before == (before[0], ["first.md"])
+        assert c.post("/v1/ask", json={"question": CAFFEINE_Q}).status_code == 200
+
+
+def _child_pids() -> set[int]:
+    """Live child processes of this test process (from /proc)."""
+    me, out = os.getpid(), set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == me and fields[0] != "Z":
+            out.add(int(stat.parent.name))
+    return out
 
 
 def test_upload_needs_a_multipart_file(writer: TestClient) -> None:

@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 
 from api.main import create_app
 from index.embedder import Embedder
+from qa.model import MAX_QUESTION_CHARS
 from tests.api.live import make_settings
 
 
@@ -23,6 +24,7 @@ def test_widget_script_is_self_contained(client: TestClient) -> None:
         assert sink not in js, sink
     assert not re.search(r"https?://(?!www\.w3\.org/2000/svg)", js.split("*/", 1)[1])
     assert client.head("/widget.js").status_code == 200
+    assert f"var MAX_QUESTION = {MAX_QUESTION_CHARS};" in js  # the widget's copy of the one limit
 
 
 def test_demo_page(client: TestClient) -> None:
@@ -67,7 +69,7 @@ def test_openapi_documents_the_versioned_api(client: TestClient) -> None:
             "/v1/documents/{doc_id}/references/{n}", "/healthz", "/readyz"} <= set(paths)
     assert "/" not in paths and "/widget.js" not in paths
     ask = spec["components"]["schemas"]["AskRequest"]
-    assert ask["additionalProperties"] is False and ask["properties"]["question"]["maxLength"] == 2000
+    assert ask["additionalProperties"] is False and ask["properties"]["question"]["maxLength"] == MAX_QUESTION_CHARS
     assert ask["properties"]["k"]["maximum"] == 20
     upload = paths["/v1/documents"]["post"]
     assert "multipart/form-data" in upload["requestBody"]["content"]

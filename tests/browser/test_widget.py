@@ -178,3 +178,25 @@ def test_server_errors_are_shown(browser: Browser, server_url: str) -> None:
         _ask(page, BPD)  # the next question works ...
     assert sent.value.post_data_json["history"] == []  # ... and the failed one is not part of the history
     assert not errors
+
+
+def test_a_stream_error_event_is_shown(browser: Browser, server_url: str) -> None:
+    """A stream that fails after it started (status 200 already sent) ends with an `error` event: the widget
+    shows its message, not a generic "interrupted", and keeps the failed question out of the history."""
+    page, errors = _open(browser, f"{server_url}/")
+    stream = ('event: token\ndata: {"text": "Half an "}\n\nevent: error\ndata: {"error": "internal_error", '
+              '"message": "unexpected server error; the server log has the details", "details": []}\n\n')
+    page.route(f"{server_url}/v1/ask/stream",
+               lambda route: route.fulfill(status=200, body=stream, content_type="text/event-stream"))
+    page.get_by_role("button", name="Ask the reviews").click()
+    box = page.get_by_role("textbox", name="Your question")
+    box.fill(BPD)
+    box.press("Enter")
+    alert = page.get_by_role("alert")
+    expect(alert).to_have_text(re.compile("Half an .*unexpected server error", re.S))
+    expect(alert).to_have_class(re.compile(r"\berror\b"))
+    page.unroute(f"{server_url}/v1/ask/stream")
+    with page.expect_request(f"{server_url}/v1/ask/stream") as sent:
+        _ask(page, BPD)
+    assert sent.value.post_data_json["history"] == []
+    assert not errors
