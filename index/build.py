@@ -12,9 +12,11 @@ from __future__ import annotations
 import logging
 import shutil
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import closing, nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -23,9 +25,11 @@ from tqdm import tqdm
 from corpus.errors import CorpusNotFound, UnreadableDocument
 from corpus.model import Document
 from corpus.store import PARSER_VERSION, SUPPORTED_SUFFIXES, SourceFile, combined_hash, corpus_sources, load_document
+from index.distributed import NOTHING_KNOWN, DistributedConfig, EmbeddedDocument, embed_documents
 from index.embedder import Embedder
+from index.errors import DistributedBuildFailed
 from index.model import FORMAT_VERSION, ChunkingConfig, Manifest
-from index.prepare import PreparedDocument, prepare_document
+from index.prepare import PreparedDocument, prepare_document, prepare_file
 from index.previous import PreviousIndex
 from index.store import build_lock, swap_in, temp_folder
 from index.writer import IndexWriter, text_hash
@@ -54,29 +58,35 @@ class BuildReport:
 
 
 class _Batcher:
-    """Gathers prepared documents until enough texts wait, then embeds the distinct new ones in one call."""
+    """Gathers prepared documents until enough texts wait, then embeds the distinct new ones in one call; writes
+    every document in the order it was given."""
 
     def __init__(self, writer: IndexWriter, embedder: Embedder, previous: PreviousIndex | None) -> None:
         self.writer, self.embedder, self.previous = writer, embedder, previous
-        self.pending: list[tuple[PreparedDocument | int, str, str | None]] = []
+        self.pending: list[tuple[PreparedDocument | int, str, str | None, np.ndarray | None]] = []
         self.texts = 0
         self.embedded = 0
 
-    def add(self, item: PreparedDocument | int, file_hash: str, source: str | None) -> None:
-        """A prepared document, or the number of a previous-index document to copy, in corpus order."""
-        self.pending.append((item, file_hash, source))
-        if isinstance(item, PreparedDocument):
+    def add(self, item: PreparedDocument | int, file_hash: str, source: str | None,
+            vectors: np.ndarray | None = None, embedded: int = 0) -> None:
+        """A prepared document (with its `vectors` if they were computed elsewhere, `embedded` of them by the
+        model), or the number of a previous-index document to copy, in corpus order."""
+        self.pending.append((item, file_hash, source, vectors))
+        self.embedded += embedded
+        if isinstance(item, PreparedDocument) and vectors is None:
             self.texts += len(item.chunks) + len(item.units)
-        if self.texts >= EMBED_BATCH_TEXTS:
+        if self.texts >= EMBED_BATCH_TEXTS or len(self.pending) >= EMBED_BATCH_TEXTS:
             self.flush()
 
     def flush(self) -> None:
-        texts = [t for item, _, _ in self.pending if isinstance(item, PreparedDocument) for t in item.texts()]
+        texts = [t for item, _, _, v in self.pending if isinstance(item, PreparedDocument) and v is None
+                 for t in item.texts()]
         vectors = self._vectors(texts)
-        for item, file_hash, source in self.pending:
+        for item, file_hash, source, given in self.pending:
             if isinstance(item, PreparedDocument):
                 n = len(item.chunks) + len(item.units)
-                self.writer.add(item, np.array([vectors[t] for t in item.texts()]).reshape(n, -1), file_hash, source)
+                rows = given if given is not None else np.array([vectors[t] for t in item.texts()]).reshape(n, -1)
+                self.writer.add(item, rows, file_hash, source)
             else:
                 assert self.previous is not None
                 self.writer.copy(self.previous.store, item, self.previous.chunk_vectors, self.previous.unit_vectors)
@@ -97,11 +107,49 @@ def _prepare(source: SourceFile, chunking: ChunkingConfig) -> PreparedDocument:
     return prepare_document(load_document(source.path, source.doc_id), chunking)
 
 
+class _InCorpusOrder:
+    """The Ray pipeline's results (in completion order) handed out in corpus order, by document id."""
+
+    def __init__(self, results: Iterator[EmbeddedDocument]) -> None:
+        self.results = results
+        self.waiting: dict[str, EmbeddedDocument] = {}
+
+    def take(self, doc_id: str) -> tuple[PreparedDocument, np.ndarray, int]:
+        """The prepared document and its vectors; raises `UnreadableDocument` for a file that could not be read."""
+        while doc_id not in self.waiting:
+            result = next(self.results, None)
+            if result is None:
+                raise DistributedBuildFailed(f"the Ray pipeline ended without document {doc_id!r}")
+            self.waiting[result.doc_id] = result
+        result = self.waiting.pop(doc_id)
+        if result.error:
+            raise UnreadableDocument(result.error)
+        return PreparedDocument.model_validate_json(result.document_json), result.vectors, result.embedded
+
+    def close(self) -> None:
+        close = getattr(self.results, "close", None)
+        if close is not None:
+            close()  # ends the Ray session (a local instance is shut down)
+
+
+def _embedded_on_ray(todo: list[SourceFile], embedder: Embedder, options: BuildOptions, config: DistributedConfig,
+                     previous: PreviousIndex | None) -> _InCorpusOrder:
+    """Start parsing and embedding the files to (re)index on Ray; texts the previous versions of these
+    documents had are not embedded again (their digests are all the workers receive)."""
+    known = previous.known_texts([s.doc_id for s in todo]) if previous else NOTHING_KNOWN
+    results = embed_documents([(s.path, s.doc_id) for s in todo], partial(prepare_file, chunking=options.chunking),
+                              embedder.setting, config, known, progress=options.progress)
+    return _InCorpusOrder(results)
+
+
 def build_index(corpus_dir: Path, folder: Path, embedder: Embedder, options: BuildOptions | None = None,
                 extra_dirs: Sequence[Path] = (), before_swap: Callable[[Path], None] | None = None,
-                reuse: bool = True) -> BuildReport:
+                reuse: bool = True, distributed: DistributedConfig | None = None) -> BuildReport:
     """Index the corpus folder(s) into `folder`, reusing what the index already there holds (unless `reuse`
-    is false: then every document is parsed and every text embedded again)."""
+    is false: then every document is parsed and every text embedded again).
+
+    With `distributed`, the new and changed files are parsed and embedded on Ray (`index.distributed`) and
+    stream back to this process, which writes them in corpus order like the single-process build."""
     options = options or BuildOptions()
     started = time.perf_counter()
     sources = corpus_sources(corpus_dir, extra_dirs)
@@ -112,23 +160,34 @@ def build_index(corpus_dir: Path, folder: Path, embedder: Embedder, options: Bui
     hashes: list[str] = []
     counts = {"parsed": 0, "copied": 0}
 
+    def skipped(why: str) -> None:
+        log.warning("skipped %s", why)
+        warnings.append(f"skipped {why}")
+
     def documents(batcher: _Batcher) -> None:
-        for source in tqdm(sources, desc="index", unit="doc", disable=not options.progress):
+        plan = []
+        for source in sources:
             file_hash = source.content_hash()
             hashes.append(file_hash)
-            old = previous.unchanged(source.doc_id, file_hash) if previous else None
-            if old is not None:
-                batcher.add(old, file_hash, None)
-                counts["copied"] += 1
-                continue
-            try:
-                prep = _prepare(source, options.chunking)
-            except UnreadableDocument as exc:
-                log.warning("skipped %s", exc)
-                warnings.append(f"skipped {exc}")
-                continue
-            batcher.add(prep, file_hash, source.path.name)
-            counts["parsed"] += 1
+            plan.append((source, file_hash, previous.unchanged(source.doc_id, file_hash) if previous else None))
+        todo = [source for source, _, old in plan if old is None]
+        remote = _embedded_on_ray(todo, embedder, options, distributed, previous) if distributed and todo else None
+        with closing(remote) if remote is not None else nullcontext():
+            for source, file_hash, old in tqdm(plan, desc="index", unit="doc", disable=not options.progress):
+                if old is not None:
+                    batcher.add(old, file_hash, None)
+                    counts["copied"] += 1
+                    continue
+                try:
+                    if remote is not None:
+                        prep, vectors, embedded = remote.take(source.doc_id)
+                    else:
+                        prep, vectors, embedded = _prepare(source, options.chunking), None, 0
+                except UnreadableDocument as exc:
+                    skipped(str(exc))
+                    continue
+                batcher.add(prep, file_hash, source.path.name, vectors, embedded)
+                counts["parsed"] += 1
 
     try:
         manifest = _write(folder, embedder, options, documents, previous, started, before_swap,

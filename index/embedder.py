@@ -58,6 +58,7 @@ class Embedder:
 
         self.name = model_name(model)
         self.path = resolve_model_path(model)
+        self.setting = model  # as given (a packaged name or a folder): what other processes load it by
         self.batch_size = batch_size
         try:
             self.model: SentenceTransformer = SentenceTransformer(str(self.path), device="cpu")

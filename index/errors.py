@@ -15,3 +15,19 @@ class IndexIncompatible(SearchIndexError):
 
 class ModelNotFound(SearchIndexError):
     """The embedding model cannot be found or loaded locally."""
+
+
+class DistributedUnavailable(SearchIndexError):
+    """A distributed build was asked for, but Ray is not installed or the cluster cannot be reached."""
+
+
+class RayNotInstalled(DistributedUnavailable):
+    """`qa index --workers/--ray-address` needs the `distributed` extra."""
+
+
+class RayClusterUnreachable(DistributedUnavailable):
+    """No Ray cluster answers at the given address."""
+
+
+class DistributedBuildFailed(SearchIndexError):
+    """The Ray pipeline stopped (a worker failed past its retries, or the cluster went away)."""

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import bisect
 import re
+from pathlib import Path
 
 from pydantic import BaseModel
 
 from corpus.model import Document
+from corpus.store import load_document
 from index.chunking import chunk_document
 from index.glossary import Glossary, long_key
 from index.lexical import fold, tokenize
@@ -148,3 +150,10 @@ def prepare_document(doc: Document, chunking: ChunkingConfig) -> PreparedDocumen
         doc=doc, chunks=chunks, chunk_tokens=[tokenize(glossary.expand(c.embed_text)) for c in chunks],
         units=units, facts=facts, glossary=entries, authors=authors, entity_kinds=_entity_kinds(doc, glossary),
     )
+
+
+def prepare_file(path: Path, doc_id: str, chunking: ChunkingConfig) -> tuple[str, list[str]]:
+    """Parse and prepare one source file: the prepared document as JSON and its texts to embed (the first stage
+    of the distributed build, run on Ray workers; raises `UnreadableDocument`)."""
+    prep = prepare_document(load_document(path, doc_id), chunking)
+    return prep.model_dump_json(), prep.texts()

@@ -9,6 +9,7 @@ import numpy as np
 
 from corpus.store import PARSER_VERSION
 from index.db import StoreReader
+from index.distributed import KnownVectors
 from index.errors import SearchIndexError
 from index.model import ChunkingConfig, Manifest
 from index.store import read_manifest
@@ -56,6 +57,16 @@ class PreviousIndex:
             for h, row in self.store.query_in(f"SELECT text_hash, id FROM {table} WHERE text_hash IN ({{}})", wanted):
                 out.setdefault(h, np.asarray(vectors[row]))
         return out
+
+    def known_texts(self, doc_ids: list[str]) -> KnownVectors:
+        """The texts the previous versions of these documents had, for a build that re-parses them elsewhere:
+        only their digests travel; their vectors are looked up here."""
+        digests: set[bytes] = set()
+        for table in ("chunks", "units"):
+            digests |= {r[0] for r in self.store.query_in(
+                f"SELECT t.text_hash FROM {table} t JOIN documents d ON d.id = t.doc WHERE d.doc_id IN ({{}})",
+                doc_ids)}
+        return KnownVectors(frozenset(digests), self.vectors)
 
     def close(self) -> None:
         self.store.close()

@@ -12,6 +12,7 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
@@ -19,6 +20,9 @@ from corpus.errors import CorpusError
 from index.errors import SearchIndexError
 from qa.errors import QAError
 from qa.settings import Settings
+
+if TYPE_CHECKING:
+    from index.distributed import DistributedConfig
 
 _COMMAND_MODULES = ("qa.cli_ask", "api.cli", "eval.cli")
 
@@ -34,6 +38,23 @@ def _settings(args: argparse.Namespace) -> Settings:
     return Settings().model_copy(update=overrides)
 
 
+def _distributed(args: argparse.Namespace) -> DistributedConfig | None:
+    """The Ray settings of `qa index --workers N` / `--ray-address ADDR`; None for the single-process build."""
+    if args.workers is None and args.ray_address is None:
+        return None
+    from index.distributed import DistributedConfig, preflight
+
+    config = DistributedConfig(workers=args.workers, address=args.ray_address)
+    preflight(config)  # a missing extra or a dead address is said now, not after the model has loaded
+    return config
+
+
+def _positive(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 1, got {value!r}")
+    return int(value)
+
+
 def cmd_index(args: argparse.Namespace) -> int:
     from corpus.store import corpus_files
     from index.embedder import Embedder
@@ -41,8 +62,10 @@ def cmd_index(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     corpus_files(settings.corpus_dir)  # fail on a missing folder before loading the model
+    distributed = _distributed(args)
     started = time.perf_counter()
-    reason = ensure_index(settings, Embedder(settings.model), rebuild=args.rebuild, progress=True)
+    reason = ensure_index(settings, Embedder(settings.model), rebuild=args.rebuild, progress=True,
+                          distributed=distributed)
     from index.store import read_manifest
 
     manifest = read_manifest(settings.index_dir)
@@ -90,7 +113,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("index", help="build (or refresh) the index of a corpus folder")
     p.add_argument("--corpus", help="folder of .txt/.md/.html/.pdf files (default: built-in corpus or QA_CORPUS_DIR)")
     p.add_argument("--index-dir", help="where to write the index (default: .index or QA_INDEX_DIR)")
-    p.add_argument("--rebuild", action="store_true", help="rebuild even if the index is up to date")
+    p.add_argument("--rebuild", action="store_true",
+                   help="rebuild from nothing: parse every file and embed every text again")
+    p.add_argument("--workers", type=_positive, metavar="N",
+                   help="parse and embed on a local Ray instance with N workers (needs the `distributed` extra)")
+    p.add_argument("--ray-address", metavar="ADDR",
+                   help="parse and embed on the running Ray cluster at ADDR (host:port); --workers then caps "
+                        "the embedding workers (default: one per CPU of the cluster)")
     p.set_defaults(handler=cmd_index)
 
     p = sub.add_parser("search", help="ranked passages for a query, with offsets and cited references")

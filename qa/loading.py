@@ -7,6 +7,7 @@ import sys
 import time
 
 from index.build import build_index
+from index.distributed import DistributedConfig
 from index.embedder import Embedder
 from index.search import SearchIndex
 from index.store import is_stale, load_index
@@ -15,8 +16,12 @@ from qa.settings import Settings
 log = logging.getLogger(__name__)
 
 
-def ensure_index(settings: Settings, embedder: Embedder, rebuild: bool = False, progress: bool = False) -> str | None:
-    """Build the index when missing, stale or `rebuild` is set; returns why it was built, or None."""
+def ensure_index(settings: Settings, embedder: Embedder, rebuild: bool = False, progress: bool = False,
+                 distributed: DistributedConfig | None = None) -> str | None:
+    """Build the index when missing, stale or `rebuild` is set; returns why it was built, or None.
+
+    With `distributed`, parsing and embedding run on Ray (`qa index --workers N` / `--ray-address ADDR`).
+    """
     reason = "rebuild requested" if rebuild else is_stale(
         settings.index_dir, settings.corpus_dir, settings.model, settings.chunking, [settings.upload_dir]
     )
@@ -26,7 +31,7 @@ def ensure_index(settings: Settings, embedder: Embedder, rebuild: bool = False, 
         print(f"building index in {settings.index_dir} ({reason})", file=sys.stderr)
     started = time.perf_counter()
     report = build_index(settings.corpus_dir, settings.index_dir, embedder, settings.build_options(progress),
-                         [settings.upload_dir], reuse=not rebuild)
+                         [settings.upload_dir], reuse=not rebuild, distributed=distributed)
     for warning in report.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     if progress:
