@@ -20,6 +20,7 @@ from qa.model import Answer, Turn
 from qa.passages import passages_for_hits
 from qa.query import Query, analyse, entity_kinds
 from qa.rank import ScoredUnit, StudyRef, UnitScorer, candidate_units
+from qa.rerank import adjust as adjust_for_question
 
 MAX_QUESTION_CHARS = 2000
 NOT_IN_REVIEWS = "The reviews do not say: no passage in them answers this question."
@@ -81,6 +82,8 @@ class AnswerEngine:
         if hits is None:
             hits = self.index.search(query.expanded, RETRIEVAL_DEPTH, depth=SEARCH_DEPTH)
         scored = self.scorer.score(query, candidate_units(self.scorer, query, hits, refs), refs)
+        # Hook (issue 11, qa/rerank.py): findings before aims, legends only for abbreviations, document vote.
+        scored = adjust_for_question(self.index, query, scored, hits)
         said = set(tokenize(" ".join(t.content for t in history or [] if t.role == "assistant")))
         if said:
             for s in scored:
