@@ -21,6 +21,8 @@ from qa.passages import passages_for_hits
 from qa.query import Query, analyse, entity_kinds
 from qa.rank import ScoredUnit, StudyRef, UnitScorer, candidate_units
 from qa.rerank import adjust as adjust_for_question
+from qa.stance import StanceModel
+from qa.verdict import apply as apply_verdict
 
 MAX_QUESTION_CHARS = 2000
 NOT_IN_REVIEWS = "The reviews do not say: no passage in them answers this question."
@@ -51,8 +53,9 @@ class AnswerEngine:
     """Answers questions from one loaded `SearchIndex`; read-only, so safe to share between threads."""
 
     def __init__(self, index: SearchIndex, max_question_chars: int = MAX_QUESTION_CHARS,
-                 abstainer: Abstainer | None = None) -> None:
+                 abstainer: Abstainer | None = None, stance: StanceModel | None = None) -> None:
         self.index = index
+        self.stance = stance or StanceModel.default()
         self.max_question_chars = max_question_chars
         self.scorer = UnitScorer(index)
         self.abstainer = abstainer or Abstainer.default()
@@ -125,13 +128,15 @@ class AnswerEngine:
             answer_text = self._compose(query, scored, registry)
         answer_text, citations = registry.finalize(answer_text)
         answered = bool(citations)
+        # Hook (issue 11, qa/verdict.py): a yes/no question's answer opens with its verdict; findings get stances.
+        answer_text, citations, verdict = apply_verdict(self.stance, query.resolved, answer_text, citations)
         cited = {(c.doc_id, c.start, c.end) for c in citations}
         related = [p for p in passages_for_hits(self.index, hits[:k]) if (p.doc_id, p.start, p.end) not in cited]
         return Answer(
             question=text, answer=answer_text if answered else NOT_IN_REVIEWS, answered=answered,
             citations=citations, related=related[:k],
             resolved_question=query.resolved if query.resolved != text else None,
-            confidence=round(confidence, 4),
+            confidence=round(confidence, 4), verdict=verdict,
             timings_ms={"retrieve": round((t1 - t0) * 1000, 2), "compose": round((time.perf_counter() - t1) * 1000, 2)},
         )
 

@@ -30,8 +30,10 @@ _ELLIPTICAL = re.compile(r"^(?:and|or|what about|how about|same for|also|what of
 _REQUEST_VERBS = r"tell|list|name|describe|explain|give|show|summari[sz]e|define|compare"
 _IMPERATIVE = re.compile(rf"^(?:(?:please\s+)?(?:{_REQUEST_VERBS})|please|(?:can|could|would|will) you (?:please )?"
                          rf"(?:{_REQUEST_VERBS}))\b", re.I)
-# "Are they the same or different?", "Is it A or B?": two one-word choices end the question.
-_ALTERNATIVE = re.compile(r"\b(?!not\b)[\w-]+\s+or\s+(?!not\b)[\w-]+\s*\?*$", re.I)
+# "Are they the same or different?", "Is it A or B?", "Is it the intratracheal or the intravenous route?": two
+# parallel choices end the question (one word each, or each after the same article).
+_ALTERNATIVE = re.compile(r"(?:\b(?!not\b)[\w-]+\s+or\s+(?!not\b)[\w-]+|"
+                          r"\b(the|an?)\s+[\w-]+(?:\s+[\w-]+)?\s+or\s+\1\s+[\w-]+(?:\s+[\w-]+)?)\s*\?*$", re.I)
 _CLAUSE_SPLIT = re.compile(r"\s*(?:[:;]|--|—|–|\.\s+|,\s+(?=(?:(?:and|but|so)\s+)?(?:" + _AUX + r")\b))\s*", re.I)
 MIN_WORDS = 3  # "And for IVH?" and other fragments are follow-ups, not questions of their own
 
