@@ -6,9 +6,12 @@ Three general mechanisms, each measured on dev splits only (builtin dev, PubMedQ
    loses, so that the answer opens with what the study found.
 2. **Legends only for abbreviations**: a legend entry ("BMSC: breast milk-derived stem cell; ...") is quoted
    only when the question asks what an abbreviation means.
-3. **Document vote**: the passages retrieved for a question vote for their documents (sum of their fused
-   scores); units of the document with most votes gain a little, so that one stray sentence of another
-   document no longer opens the answer when most evidence points at one document.
+3. **Evidence ranks documents, roles rank sentences**: the adjustments of (1) reorder units *within* a
+   document only. Each document keeps the standing its best unit earned before them (its best adjusted unit
+   gets exactly that score, the others shift with it), so a Results sentence of a weakly matching abstract
+   never overtakes the abstract that matches the question best. Measured on PubMedQA dev (first 300): the
+   document of the best unit is the right abstract 98.3 % of the time, the sum of fused passage scores per
+   document 83 %, the sum of BM25 scores 94 %, so no vote over passages is added.
 
 Nothing here needs more than the scored units, the retrieved hits and the documents' section labels, so it
 ports unchanged to another storage: per-unit roles could be computed at index time and stored.
@@ -30,8 +33,6 @@ from qa.yesno import is_yes_no
 # cited first"); see README "Findings before aims".
 FINDING_BONUS = 0.12
 NON_FINDING_PENALTY = {"aim": 0.15, "method": 0.1, "background": 0.08}
-VOTE_WEIGHT = 0.1
-VOTE_DEPTH = 15  # hits that vote
 
 # "What is the effect of ...", "which route worked better", "what happens to ...", "outcome", "result".
 _ASKS_FINDING = re.compile(
@@ -72,35 +73,26 @@ def _info(index: SearchIndex, s: ScoredUnit) -> _UnitInfo:
     return _UnitInfo(unit_role(s.unit.section, doc.text[s.unit.start : s.unit.end]), legend)
 
 
-def document_votes(hits: list[SearchHit]) -> dict[str, float]:
-    """Each document's share of the fused scores of the top retrieved passages (sums to 1)."""
-    votes: dict[str, float] = {}
-    for hit in hits[:VOTE_DEPTH]:
-        votes[hit.chunk.doc_id] = votes.get(hit.chunk.doc_id, 0.0) + hit.score
-    total = sum(votes.values()) or 1.0
-    return {d: v / total for d, v in votes.items()}
-
-
 def adjust(index: SearchIndex, query: Query, scored: list[ScoredUnit], hits: list[SearchHit]) -> list[ScoredUnit]:
-    """The scored units after the three adjustments above, best first (ties as `UnitScorer.score` breaks them)."""
+    """The scored units after the adjustments above, best first (ties as `UnitScorer.score` breaks them).
+
+    `hits` are the retrieved passages; unused for now, kept so that a passage-level signal can join here."""
     if not scored:
         return scored
     findings_first = asks_finding(query)
     keep_legends = asks_abbreviation_meaning(query)
-    votes = document_votes(hits) if len({h.chunk.doc_id for h in hits[:VOTE_DEPTH]}) > 1 else {}
-    best_vote = max(votes.values(), default=0.0)
-    out = []
-    for s in scored:
-        info = _info(index, s)
-        if info.legend and not keep_legends:
-            continue
-        if findings_first:
-            if info.role == "finding":
-                s.score += FINDING_BONUS
-            else:
-                s.score -= NON_FINDING_PENALTY.get(info.role, 0.0)
-        if votes:
-            s.score += VOTE_WEIGHT * votes.get(s.unit.doc_id, 0.0) / best_vote
-        out.append(s)
-    out.sort(key=lambda x: (-x.score, x.unit.doc_id, x.unit.start))
-    return out or scored
+    kept = [s for s in scored if keep_legends or not _info(index, s).legend]
+    if findings_first:
+        earned: dict[str, float] = {}
+        for s in kept:
+            earned[s.unit.doc_id] = max(earned.get(s.unit.doc_id, s.score), s.score)
+        for s in kept:
+            role = _info(index, s).role
+            s.score += FINDING_BONUS if role == "finding" else -NON_FINDING_PENALTY.get(role, 0.0)
+        best: dict[str, float] = {}
+        for s in kept:
+            best[s.unit.doc_id] = max(best.get(s.unit.doc_id, s.score), s.score)
+        for s in kept:
+            s.score += earned[s.unit.doc_id] - best[s.unit.doc_id]
+    kept.sort(key=lambda x: (-x.score, x.unit.doc_id, x.unit.start))
+    return kept or scored
