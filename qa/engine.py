@@ -21,6 +21,7 @@ from qa.passages import passages_for_hits
 from qa.query import Query, analyse, entity_kinds
 from qa.rank import ScoredUnit, StudyRef, UnitScorer, candidate_units
 from qa.rerank import adjust as adjust_for_question
+from qa.rerank import by_evidence
 from qa.stance import StanceModel
 from qa.verdict import apply as apply_verdict
 
@@ -113,6 +114,7 @@ class AnswerEngine:
         t1 = time.perf_counter()
         # Whether the reviews answer is judged on the passages that say something, not on bibliography entries.
         evidence = [s for s in scored if s.unit.kind != "reference"] or scored
+        evidence = by_evidence(evidence)  # hook (issue 11): judged on the ranking before findings-first
         confidence = self.abstainer.confidence(query, evidence, self.scorer, query.study_refs)
         if not query.terms:
             confidence = 0.0  # nothing to look up: "???", "a", "what is it?" without a conversation

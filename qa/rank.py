@@ -46,6 +46,7 @@ class ScoredUnit:
     type_match: float
     entity_ok: bool
     refs: set[StudyRef]
+    prior: float | None = None  # hook (issue 11): the score before qa/rerank.py adjusted it
 
 
 class UnitScorer:

@@ -73,6 +73,13 @@ def _info(index: SearchIndex, s: ScoredUnit) -> _UnitInfo:
     return _UnitInfo(unit_role(s.unit.section, doc.text[s.unit.start : s.unit.end]), legend)
 
 
+def by_evidence(scored: list[ScoredUnit]) -> list[ScoredUnit]:
+    """The units in the order of their scores before the adjustments: whether the documents answer at all is
+    judged on the best-matching unit, not on the finding that opens the answer (an aim sentence often
+    paraphrases the question better than the finding does)."""
+    return sorted(scored, key=lambda s: (-(s.score if s.prior is None else s.prior), s.unit.doc_id, s.unit.start))
+
+
 def adjust(index: SearchIndex, query: Query, scored: list[ScoredUnit], hits: list[SearchHit]) -> list[ScoredUnit]:
     """The scored units after the adjustments above, best first (ties as `UnitScorer.score` breaks them).
 
@@ -82,6 +89,8 @@ def adjust(index: SearchIndex, query: Query, scored: list[ScoredUnit], hits: lis
     findings_first = asks_finding(query)
     keep_legends = asks_abbreviation_meaning(query)
     kept = [s for s in scored if keep_legends or not _info(index, s).legend]
+    for s in kept:
+        s.prior = s.score
     if findings_first:
         earned: dict[str, float] = {}
         for s in kept:
