@@ -17,6 +17,7 @@ from qa.abstain import FEATURES, PARAMS_FILE, features
 from qa.engine import AnswerEngine
 from qa.loading import open_index
 from qa.model import Turn
+from qa.rerank import by_evidence
 from qa.settings import Settings
 
 MAX_FALSE_ABSTENTION = 0.10  # answering is the point: never give up on more than this share of answerable dev
@@ -34,7 +35,7 @@ def collect(engine: AnswerEngine, gold: list[dict]) -> tuple[np.ndarray, np.ndar
     rows, labels = [], []
     for item in gold:
         query = engine.analyse(item["question"], [Turn(**t) for t in item.get("history", [])])
-        scored = [s for s in engine.rank(query) if s.unit.kind != "reference"] or engine.rank(query)
+        scored = by_evidence([s for s in engine.rank(query) if s.unit.kind != "reference"] or engine.rank(query))
         rows.append(features(query, scored, engine.scorer))
         labels.append(int(item["answerable"]))
     return np.array(rows), np.array(labels)

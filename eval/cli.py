@@ -53,12 +53,44 @@ def register(sub: Any) -> None:
     p.add_argument("--thresholds", type=Path,
                    help="minimums for the engine on the test split (default: eval/thresholds.toml)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.add_argument("--suite", choices=["builtin", "pubmedqa"], default="builtin",
+                   help="builtin: the gold questions on the built-in reviews (default); pubmedqa: 1,000 PubMed "
+                        "abstracts indexed in a temporary folder and their dev questions (see eval/README.md)")
+    p.add_argument("--limit", type=int, help="pubmedqa: ask only the first N dev questions")
+    p.add_argument("--corpus-size", type=int,
+                   help="pubmedqa: index only N abstracts (the asked ones first), for quick runs (default: all)")
     p.set_defaults(handler=cmd_eval)
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    """Handler of `qa eval`: opens the index named by the settings, then `run`."""
+    """Handler of `qa eval`: the PubMedQA suite, or the builtin one on the index named by the settings."""
+    if args.suite == "pubmedqa":
+        return run_pubmedqa(args)
+    if args.limit is not None or args.corpus_size is not None:
+        from eval.errors import EvalError
+
+        raise EvalError("--limit and --corpus-size apply to --suite pubmedqa")
     return run(args)
+
+
+def run_pubmedqa(args: argparse.Namespace) -> int:
+    """`qa eval --suite pubmedqa`: build, index, ask, score; writes report.json and report.md."""
+    from eval.errors import EvalError
+    from eval.pubmedqa import DEFAULT_OUT as PUBMEDQA_OUT
+    from eval.pubmedqa import run_suite
+    from eval.pubmedqa_report import overall_lines
+
+    if args.gate:
+        raise EvalError("--gate applies to the builtin suite's test split")
+    for name in ("limit", "corpus_size"):
+        value = getattr(args, name)
+        if value is not None and value < 1:
+            raise EvalError(f"--{name.replace('_', '-')} must be at least 1")
+    out = PUBMEDQA_OUT if args.out == DEFAULT_OUT else args.out
+    report = run_suite(args.limit, args.corpus_size, out, Path(args.index_dir) if args.index_dir else None,
+                       progress=not args.no_progress)
+    print("\n".join(overall_lines(report.metrics)))
+    return 0
 
 
 def run(args: argparse.Namespace, index: SearchIndex | None = None) -> int:

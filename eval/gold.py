@@ -89,6 +89,17 @@ def load_gold(path: Path = DEFAULT_GOLD, split: SplitChoice = "all") -> list[Gol
     return [item for item in items if split == "all" or item.split == split]
 
 
+def split_digest(items: list[GoldItem], split: Split = "test") -> str:
+    """sha256 of a split's content (ids, questions, histories, facts, evidence, answerability and kinds), in id
+    order: rewording a question or a fact changes it, not only moving a question between splits."""
+    import hashlib
+
+    rows = [item.model_dump(mode="json", include={"id", "question", "history", "answerable", "facts", "evidence",
+                                                  "kind"})
+            for item in sorted(items, key=lambda i: i.id) if item.split == split]
+    return hashlib.sha256(json.dumps(rows, ensure_ascii=False, sort_keys=True).encode("utf-8")).hexdigest()
+
+
 def locate_quote(quote: str, documents: Mapping[str, Document]) -> list[EvidenceSpan]:
     """Every exact occurrence of `quote` in the documents' cleaned text, in document then offset order."""
     spans: list[EvidenceSpan] = []

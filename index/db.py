@@ -25,7 +25,8 @@ CREATE TABLE chunks (id INTEGER PRIMARY KEY, doc INTEGER NOT NULL, chunk_id TEXT
     start INTEGER, "end" INTEGER, text TEXT, refs TEXT, unit_lo INTEGER, unit_hi INTEGER, tokens TEXT,
     text_hash BLOB);
 CREATE TABLE units (id INTEGER PRIMARY KEY, doc INTEGER NOT NULL, kind TEXT, section TEXT, start INTEGER,
-    "end" INTEGER, block INTEGER, tokens TEXT, plain TEXT, study_refs TEXT, text_hash BLOB);
+    "end" INTEGER, block INTEGER, tokens TEXT, plain TEXT, study_refs TEXT, role TEXT, legend INTEGER,
+    text_hash BLOB);
 CREATE TABLE glossary (doc INTEGER, short TEXT, folded TEXT, long TEXT, long_key TEXT, def_start INTEGER,
     def_end INTEGER);
 CREATE TABLE glossary_forms (short TEXT, folded TEXT, long TEXT, long_key TEXT, docs INTEGER);

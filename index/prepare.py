@@ -21,15 +21,19 @@ from index.chunking import chunk_document
 from index.glossary import Glossary, long_key
 from index.lexical import fold, tokenize
 from index.model import Chunk, ChunkingConfig, Unit
+from index.roles import Role, unit_role
 from index.units import document_units
 
 
 class UnitFacts(BaseModel):
-    """What the scorer needs of a unit, without the document: its tokens, plain text and studies."""
+    """What the answer engine needs of a unit, without the document: its tokens, plain text, the studies it
+    speaks of, what it does in the report (`index.roles`) and whether it is an abbreviation legend."""
 
     tokens: list[str]
     plain: str
     study_refs: list[int]
+    role: Role = "other"
+    legend: bool = False
 
 
 class GlossaryEntry(BaseModel):
@@ -104,6 +108,11 @@ def _study_refs(doc: Document, units: list[Unit], cited: list[list[int]]) -> lis
     return out
 
 
+def _role(unit: Unit, text: str) -> Role:
+    """Table rows and bibliography entries state no finding or aim of their own."""
+    return "other" if unit.kind in ("table_row", "reference") else unit_role(unit.section, text)
+
+
 def _definition(doc: Document, short: str, long_form: str, legends: list[tuple[int, str]]) -> tuple[int, int] | None:
     """Where the document defines `short`: `SF: long form` in a legend, or `long form (SF)` in the text."""
     for start, text in legends:
@@ -136,7 +145,8 @@ def prepare_document(doc: Document, chunking: ChunkingConfig) -> PreparedDocumen
     refs = _study_refs(doc, units, cited)
     facts = [
         UnitFacts(tokens=sorted(set(tokenize(glossary.expand(doc.text[u.start : u.end])))),
-                  plain=_plain(doc, u, found), study_refs=r)
+                  plain=_plain(doc, u, found), study_refs=r, role=_role(u, doc.text[u.start : u.end]),
+                  legend=0 <= u.block < len(doc.blocks) and doc.blocks[u.block].kind == "legend")
         for u, found, r in zip(units, inside, refs, strict=True)
     ]
     legends = [(b.start, doc.text[b.start : b.end]) for b in doc.blocks if b.kind == "legend"]

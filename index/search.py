@@ -22,6 +22,7 @@ from index.glossary import Glossary
 from index.lexical import LexicalIndex, tokenize
 from index.lookups import Lookups, StoreGlossary, StudyRef, decode_refs
 from index.model import Chunk, Manifest, SearchHit, SearchMode, Unit
+from index.roles import Role
 from index.vectors import load_vectors, search_vectors
 from index.writer import BM25_DIR, CHUNK_VECTORS, FAISS_FILE, STORE, UNIT_VECTORS, open_vectors
 
@@ -31,7 +32,8 @@ RRF_K = 60
 FULL_DENSE_WEIGHT_TOKENS = 4
 
 _CHUNK_COLUMNS = 'c.id, d.doc_id, c.chunk_id, c.section, c.kind, c.start, c."end", c.text, c.refs, c.unit_lo, c.unit_hi'
-_UNIT_COLUMNS = 'u.id, d.doc_id, u.kind, u.section, u.start, u."end", u.block, u.tokens, u.plain, u.study_refs'
+_UNIT_COLUMNS = ('u.id, d.doc_id, u.kind, u.section, u.start, u."end", u.block, u.tokens, u.plain, u.study_refs, '
+                 'u.role, u.legend')
 
 
 def dense_weight(query: str) -> float:
@@ -47,6 +49,8 @@ class UnitRecord:
     tokens: frozenset[str]  # glossary-expanded stems (the unit's own document's glossary)
     plain: str  # the text with its in-text citations blanked
     refs: frozenset[StudyRef]  # studies it speaks of
+    role: Role  # what it does in the report: a finding, an aim, a method, background (`index.roles`)
+    legend: bool  # an entry of an abbreviation legend
 
 
 class Documents(Mapping[str, Document]):
@@ -129,7 +133,8 @@ class SearchIndex:
         for r in self.store.query_in(f"SELECT {_UNIT_COLUMNS} FROM units u JOIN documents d ON d.id = u.doc "
                                      "WHERE u.id IN ({})", ids):
             unit = Unit(doc_id=r[1], kind=r[2], section=r[3], start=r[4], end=r[5], block=r[6])
-            out[r[0]] = UnitRecord(r[0], unit, frozenset(r[7].split()), r[8], frozenset(decode_refs(r[1], r[9])))
+            out[r[0]] = UnitRecord(r[0], unit, frozenset(r[7].split()), r[8], frozenset(decode_refs(r[1], r[9])),
+                                   r[10], bool(r[11]))
         return out
 
     def iter_chunks(self, batch: int = 10_000) -> Iterator[Chunk]:

@@ -79,7 +79,7 @@ class IndexWriter:
         unit_rows, study_rows = [], []
         for i, (u, f) in enumerate(zip(prep.units, prep.facts, strict=True)):
             unit_rows.append((u0 + i, d, u.kind, u.section, u.start, u.end, u.block, " ".join(f.tokens), f.plain,
-                              dumps(f.study_refs), text_hash(u.embed_text)))
+                              dumps(f.study_refs), f.role, int(f.legend), text_hash(u.embed_text)))
             study_rows += [(d, n, u0 + i) for n in f.study_refs]
         m = doc.meta
         self.db.insert("documents", [(d, doc.doc_id, source or m.source, file_hash, m.title, dumps(m.authors),

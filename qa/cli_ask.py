@@ -10,7 +10,8 @@ from qa.model import Answer, Turn
 
 
 def print_answer(answer: Answer) -> None:
-    """The answer, then its numbered sources (title, section, quoted span, primary references)."""
+    """The answer (a yes/no question's opens with its verdict line), then its numbered sources (title, section,
+    stance toward the question, quoted span, primary references)."""
     if answer.resolved_question:
         print(f"(read as: {answer.resolved_question})\n")
     print(answer.answer)
@@ -22,7 +23,8 @@ def print_answer(answer: Answer) -> None:
         return
     print("\nSources:")
     for c in answer.citations:
-        print(f"[{c.marker}] {c.title} › {c.section} ({c.kind}, characters {c.start}–{c.end})")
+        stance = f"; stance: {c.stance}" if c.stance else ""
+        print(f"[{c.marker}] {c.title} › {c.section} ({c.kind}, characters {c.start}–{c.end}{stance})")
         print(textwrap.indent(textwrap.fill(f"“{c.text}”", 100), "    "))
         for ref in c.references:
             print(textwrap.indent(textwrap.fill(f"↳ {ref}", 100), "    "))

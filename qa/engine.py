@@ -21,6 +21,10 @@ from qa.model import MAX_QUESTION_CHARS, Answer, Turn
 from qa.passages import passages_for_hits
 from qa.query import Query, analyse
 from qa.rank import ScoredUnit, UnitScorer, candidate_units
+from qa.rerank import adjust as adjust_for_question
+from qa.rerank import by_evidence
+from qa.stance import StanceModel
+from qa.verdict import apply as apply_verdict
 
 NOT_IN_REVIEWS = "The reviews do not say: no passage in them answers this question."
 RETRIEVAL_DEPTH = 15  # passages whose units are scored
@@ -49,8 +53,9 @@ class AnswerEngine:
     """
 
     def __init__(self, index: SearchIndex, max_question_chars: int = MAX_QUESTION_CHARS,
-                 abstainer: Abstainer | None = None) -> None:
+                 abstainer: Abstainer | None = None, stance: StanceModel | None = None) -> None:
         self.index = index
+        self.stance = stance or StanceModel.default()
         self.max_question_chars = max_question_chars
         self.scorer = UnitScorer(index)
         self.abstainer = abstainer or Abstainer.default()
@@ -75,6 +80,8 @@ class AnswerEngine:
             hits = self.index.search(query.expanded, RETRIEVAL_DEPTH, depth=SEARCH_DEPTH)
         candidates, records = candidate_units(self.index, query, hits, refs)
         scored = self.scorer.score(query, candidates, records, refs)
+        # Findings before aims, legends only for abbreviations (qa/rerank.py).
+        scored = adjust_for_question(query, scored)
         said = set(tokenize(" ".join(t.content for t in history or [] if t.role == "assistant")))
         if said:
             for s in scored:
@@ -101,6 +108,7 @@ class AnswerEngine:
         t1 = time.perf_counter()
         # Whether the reviews answer is judged on the passages that say something, not on bibliography entries.
         evidence = [s for s in scored if s.unit.kind != "reference"] or scored
+        evidence = by_evidence(evidence)  # judged on the ranking before findings-first
         confidence = self.abstainer.confidence(query, evidence, self.scorer)
         if not query.terms:
             confidence = 0.0  # nothing to look up: "???", "a", "what is it?" without a conversation
@@ -116,13 +124,15 @@ class AnswerEngine:
             answer_text = self._compose(query, scored, registry)
         answer_text, citations = registry.finalize(answer_text)
         answered = bool(citations)
+        # Hook (issue 11, qa/verdict.py): a yes/no question's answer opens with its verdict; findings get stances.
+        answer_text, citations, verdict = apply_verdict(self.stance, query.resolved, answer_text, citations)
         cited = {(c.doc_id, c.start, c.end) for c in citations}
         related = [p for p in passages_for_hits(self.index, hits[:k]) if (p.doc_id, p.start, p.end) not in cited]
         return Answer(
             question=text, answer=answer_text if answered else NOT_IN_REVIEWS, answered=answered,
             citations=citations, related=related[:k],
             resolved_question=query.resolved if query.resolved != text else None,
-            confidence=round(confidence, 4),
+            confidence=round(confidence, 4), verdict=verdict,
             timings_ms={"retrieve": round((t1 - t0) * 1000, 2), "compose": round((time.perf_counter() - t1) * 1000, 2)},
         )
 

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, Field
 
 # The longest question (or search query) accepted anywhere: the HTTP schemas, the engine and the settings all
 # use this one constant (`Settings.max_question_chars` may lower it, never raise it).
 MAX_QUESTION_CHARS = 2000
+
+Stance = Literal["supports", "contradicts", "mixed"]
+VerdictLabel = Literal["Yes", "No", "Mixed evidence", "Unclear"]
 
 
 class Passage(BaseModel):
@@ -30,6 +35,16 @@ class Citation(Passage):
     """A passage cited in an answer by its inline marker `[marker]`."""
 
     marker: int
+    stance: Stance | None = Field(
+        None, description="For a yes/no question, what this cited finding says: supports, contradicts or mixed "
+                          "(hedged or not settled); null for a citation that states no finding or another question.")
+
+
+class Verdict(BaseModel):
+    """The overall answer to a yes/no question, shown only above the confidence threshold (qa/verdict.py)."""
+
+    label: VerdictLabel
+    confidence: float = Field(ge=0.0, le=1.0, description="The stance model's probability of the label.")
 
 
 class Turn(BaseModel):
@@ -45,4 +60,7 @@ class Answer(BaseModel):
     related: list[Passage] = Field(default_factory=list)
     resolved_question: str | None = Field(None, description="The question after follow-up resolution.")
     confidence: float = 0.0
+    verdict: Verdict | None = Field(
+        None, description="For a yes/no question answered with findings: Yes, No, Mixed evidence or Unclear, with "
+                          "its confidence; null when the question is not yes/no or the findings do not settle it.")
     timings_ms: dict[str, float] = Field(default_factory=dict)

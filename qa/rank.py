@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from index.lexical import fold, tokenize
 from index.lookups import StudyRef
 from index.model import SearchHit, Unit
+from index.roles import Role
 from index.search import SearchIndex, UnitRecord
 from qa.query import Query
 
@@ -47,6 +48,9 @@ class ScoredUnit:
     refs: frozenset[StudyRef]
     tokens: frozenset[str]
     plain: str
+    role: Role = "other"
+    legend: bool = False
+    prior: float | None = None  # the score before qa/rerank.py adjusted it
 
 
 class UnitScorer:
@@ -113,7 +117,7 @@ class UnitScorer:
             if not ok:
                 s *= ENTITY_MISS_PENALTY
             out.append(ScoredUnit(rec.unit, i, s, float(d), lexical, candidates[i], tm, ok, rec.refs, rec.tokens,
-                                  rec.plain))
+                                  rec.plain, rec.role, rec.legend))
         out.sort(key=lambda x: (-x.score, x.unit.doc_id, x.unit.start))
         return out
 

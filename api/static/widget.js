@@ -52,6 +52,13 @@
     ".bot.unanswered { background: #fffbeb; border: 2px dashed #b45309; }",
     ".label { display: inline-block; margin: 0 0 6px; padding: 1px 8px; border-radius: 999px; background: #92400e;",
     "  color: #fff; font-size: 12px; font-weight: 700; letter-spacing: .03em; text-transform: uppercase; }",
+    ".verdict { display: inline-block; margin: 0 0 6px; padding: 2px 10px; border-radius: 999px;",
+    "  font-size: 13px; font-weight: 700; color: #fff; background: #374151; }",
+    ".verdict[data-verdict='Yes'] { background: #065f46; }",
+    ".verdict[data-verdict='No'] { background: #991b1b; }",
+    ".verdict[data-verdict='Mixed evidence'], .verdict[data-verdict='Unclear'] { background: #92400e; }",
+    ".verdict[data-verdict='none'] { background: #e5e7eb; color: #111827; font-weight: 600; }",
+    ".src-stance { margin: 2px 0 0; font-size: 13px; color: #1f2937; font-weight: 600; }",
     ".error { background: #fef2f2; border: 1px solid #fca5a5; color: #991b1b; }",
     ".intro { color: #374151; }",
     ".marker { margin: 0 1px; padding: 0 5px; min-width: 26px; border: 1px solid #93c5fd; border-radius: 5px;",
@@ -305,8 +312,23 @@
       this.node.classList.add("unanswered");
       this.node.insertBefore(el("p", { "class": "label" }, ["Not in the reviews"]), this.node.firstChild);
     }
+    this.showVerdict(answer);
     this.render();
     this.node.setAttribute("aria-busy", "false");
+  };
+
+  // A yes/no question's answer opens with a "Verdict: ..." line: it becomes a badge above the findings
+  // (text only), coloured by the verdict's label; without a verdict the line says the findings do not settle it.
+  AnswerView.prototype.showVerdict = function (answer) {
+    var lines = this.text.split("\n");
+    if (lines.length < 2 || lines[0].indexOf("Verdict:") !== 0) return;
+    this.text = lines.slice(1).join("\n");
+    var verdict = answer.verdict;
+    var label = verdict ? verdict.label : "none";
+    var spoken = verdict ? "Verdict: " + verdict.label + ", confidence " + Math.round(verdict.confidence * 100) +
+      " percent" : lines[0];
+    this.node.insertBefore(el("p", { "class": "verdict", "data-verdict": label, role: "note",
+      "aria-label": spoken }, [lines[0]]), this.body);
   };
 
   AnswerView.prototype.fail = function (message) {
@@ -352,6 +374,7 @@
     var refs = c.references || [];
     var parts = [el("p", { "class": "src-title" }, ["[" + c.marker + "] " + c.title])];
     if (c.section && c.section !== c.title) parts.push(el("p", { "class": "src-section" }, ["Section: " + c.section]));
+    if (c.stance) parts.push(el("p", { "class": "src-stance" }, ["Stance toward the question: " + c.stance]));
     parts.push(el("blockquote", {}, [c.text]));
     if (refs.length) {
       var more = refs.length > 1 ? " (+" + (refs.length - 1) + " more)" : "";

@@ -12,7 +12,7 @@ import pytest
 from corpus.model import Document
 from eval.answers import normalize
 from eval.errors import GoldError
-from eval.gold import REQUIRED_KINDS, GoldItem, load_gold, locate_evidence, locate_quote
+from eval.gold import REQUIRED_KINDS, GoldItem, load_gold, locate_evidence, locate_quote, split_digest
 
 MIN_QUESTIONS = 80
 MIN_PER_KIND = 3
@@ -20,6 +20,10 @@ MIN_UNANSWERABLE = 15
 # The test split is fixed: reshuffling it would make reports incomparable. If questions are added or moved on
 # purpose, update this digest (sha256 of the sorted test ids joined by ",").
 TEST_IDS_SHA256 = "c948d8e370a93f5a310c131f84669a345e3b32085aae3b007ff66e0c4a50651b"
+# The test split's content is frozen too (questions, history, facts, evidence, answerability, kind): a test
+# question reworded to suit the engine would no longer measure it. Changing it on purpose means a new digest
+# here and reporting on the new split from scratch.
+TEST_CONTENT_SHA256 = "c56010fd44c60ba8c171ea621f744fe0d2f1237b995459fa44b91d133e51a066"
 
 
 @pytest.fixture(scope="module")
@@ -51,6 +55,18 @@ def test_split_is_fixed(gold: list[GoldItem]) -> None:
     assert digest == TEST_IDS_SHA256, (
         f"the test split changed (now {digest}); if on purpose, update the digest in this test"
     )
+
+
+def test_test_split_content_is_frozen(gold: list[GoldItem]) -> None:
+    digest = split_digest(gold, "test")
+    assert digest == TEST_CONTENT_SHA256, f"the test split's content changed (now {digest})"
+    # The digest reads content, not only ids: a reworded fact changes it; a dev item changes nothing.
+    test_item = next(i for i in gold if i.split == "test" and i.facts)
+    reworded = test_item.model_copy(update={"facts": [*test_item.facts, ["another fact"]]})
+    assert split_digest([reworded if i is test_item else i for i in gold], "test") != digest
+    dev_item = next(i for i in gold if i.split == "dev")
+    changed = dev_item.model_copy(update={"question": dev_item.question + " (reworded)"})
+    assert split_digest([changed if i is dev_item else i for i in gold], "test") == digest
 
 
 def test_every_evidence_quote_is_in_the_corpus(gold: list[GoldItem], documents: dict[str, Document]) -> None:

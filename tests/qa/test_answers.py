@@ -127,8 +127,8 @@ def test_references_resolve_to_the_primary_study(engine: AnswerEngine) -> None:
     chang = next(c for c in routes.citations if c.text.startswith("Chang et al. (39)"))
     assert chang.reference_numbers == [39]
     assert "Chang YS" in chang.references[0] and "J Pediatr 2014" in chang.references[0]
-    numbered = engine.ask("Who are the authors of reference 45?")
-    assert "Pisano C" in numbered.answer
+    numbered = engine.ask("Who are the authors of reference 41?")  # no gold question asks for this one
+    assert "Wu X" in numbered.answer
 
 
 def test_abbreviation_lookup_cites_the_legend(engine: AnswerEngine) -> None:

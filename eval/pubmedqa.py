@@ -1,0 +1,128 @@
+"""`qa eval --suite pubmedqa`: the engine on a corpus nobody here wrote, 1,000 PubMed abstracts, and their questions.
+
+Builds the corpus from the packaged PubMedQA copy in a temporary folder, indexes it (with a progress bar; an
+`--index-dir` that already holds the index of the same corpus is reused), asks every dev question and scores:
+- right abstract cited first / anywhere: the citation [1] / some citation is from the question's abstract;
+- finding cited: a citation of the right abstract lies in its Conclusions section or in a section whose label
+  names results or findings ("Results", "Main Results", "Principal Findings", "Measurements and Main Results");
+- verdict coverage and accuracy against the experts' yes/no/maybe decision (Yes -> yes, No -> no, Unclear and
+  Mixed evidence -> maybe), cross-validated: each question's verdict comes from a stance model fitted (threshold
+  included) on the other folds of dev, never on the question itself; the shipped model's numbers are shown
+  beside them for reference only (it saw every dev question);
+- answer length in words and latency (p50, p95) of `AnswerEngine.ask`.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+from tqdm import tqdm
+
+from eval.pubmedqa_data import DATA_DIR, corpus_for, doc_id, load_abstracts, load_questions, write_corpus
+from eval.pubmedqa_model import PubMedMetrics, PubMedReport, PubMedResult
+from eval.pubmedqa_report import write_report
+from eval.stance_fit import FOLDS, TARGET_PRECISION, fit
+from qa.engine import AnswerEngine
+from qa.model import Answer
+from qa.stance import StanceModel
+from qa.verdict import DECISION_OF, decide
+from qa.yesno import is_yes_no
+
+DEFAULT_OUT = Path("eval/reports/pubmedqa")
+FINDING_SECTION = re.compile(r"conclusion|result|finding", re.I)
+FOLD_SEEDS = 1  # inner CV repetitions when choosing each fold model's threshold
+
+
+def fold_of(index: int) -> int:
+    """Fold of the dev question at `index` (file order): a fixed round-robin split."""
+    return index % FOLDS
+
+
+def fold_models(limit: int | None, progress: bool) -> tuple[dict[int, StanceModel], list[float]]:
+    """One stance model per fold that holds an asked question, each fitted on the other folds of dev only."""
+    questions = load_questions()
+    asked = {fold_of(i) for i in range(len(questions) if limit is None else min(limit, len(questions)))}
+    models: dict[int, StanceModel] = {}
+    for k in tqdm(sorted(asked), desc="stance folds", disable=not progress):
+        train = [q for i, q in enumerate(questions) if fold_of(i) != k]
+        models[k], _ = fit([(q.question, q.long_answer) for q in train], [q.decision for q in train], FOLD_SEEDS)
+    return models, [models[k].threshold for k in sorted(models)]
+
+
+def score(i: int, pmid: str, question: str, decision: str, answer: Answer, latency_ms: float,
+          models: dict[int, StanceModel]) -> PubMedResult:
+    """Score one answer; the verdict is recomputed from its citations with the fold's model."""
+    right = doc_id(pmid)
+    cits = sorted(answer.citations, key=lambda c: c.marker)
+    yes_no = is_yes_no(question)
+    verdict = decide(models[fold_of(i)], question, cits)[0] if yes_no and answer.answered else None
+    return PubMedResult(
+        pmid=pmid, question=question, decision=decision, yes_no=yes_no, answered=answer.answered,
+        answer=answer.answer, doc_first=bool(cits) and cits[0].doc_id == right,
+        doc_any=any(c.doc_id == right for c in cits),
+        finding_cited=any(c.doc_id == right and FINDING_SECTION.search(c.section) for c in cits),
+        cited_sections=[f"{c.doc_id} › {c.section}" for c in cits], fold=fold_of(i),
+        verdict=verdict.label if verdict else None, verdict_confidence=verdict.confidence if verdict else None,
+        verdict_correct=(DECISION_OF[verdict.label] == decision) if verdict else None,
+        shipped_verdict=answer.verdict.label if answer.verdict else None,
+        words=len(answer.answer.split()), latency_ms=round(latency_ms, 2))
+
+
+def aggregate(rows: list[PubMedResult], documents: int) -> PubMedMetrics:
+    n = max(1, len(rows))
+    shown = [r for r in rows if r.verdict is not None]
+    shipped = [r for r in rows if r.shipped_verdict is not None]
+    latencies = np.array([r.latency_ms for r in rows] or [0.0])
+    answered = [r for r in rows if r.answered]
+    return PubMedMetrics(
+        questions=len(rows), documents=documents, answered=round(len(answered) / n, 4),
+        doc_first=round(sum(r.doc_first for r in rows) / n, 4), doc_any=round(sum(r.doc_any for r in rows) / n, 4),
+        finding_cited=round(sum(r.finding_cited for r in rows) / n, 4),
+        yes_no_detected=round(sum(r.yes_no for r in rows) / n, 4),
+        verdict_coverage=round(len(shown) / n, 4), verdict_shown=len(shown),
+        verdict_accuracy=round(sum(bool(r.verdict_correct) for r in shown) / len(shown), 4) if shown else None,
+        shipped_verdict_coverage=round(len(shipped) / n, 4),
+        shipped_verdict_accuracy=(round(sum(DECISION_OF[r.shipped_verdict] == r.decision for r in shipped
+                                            if r.shipped_verdict) / len(shipped), 4) if shipped else None),
+        answer_words=round(sum(r.words for r in answered) / max(1, len(answered)), 1),
+        latency_p50_ms=round(float(np.percentile(latencies, 50)), 1),
+        latency_p95_ms=round(float(np.percentile(latencies, 95)), 1))
+
+
+def run_suite(limit: int | None, corpus_size: int | None, out: Path, index_dir: Path | None,
+              progress: bool = True) -> PubMedReport:
+    """Build, index, ask, score and write report.json / report.md into `out`."""
+    from index.embedder import Embedder
+    from index.store import load_index
+    from qa.loading import ensure_index
+    from qa.settings import Settings
+
+    questions = load_questions(limit=limit)
+    abstracts = corpus_for(questions, load_abstracts(), corpus_size)
+    with tempfile.TemporaryDirectory(prefix="neoqa-pubmedqa-") as tmp:
+        corpus = Path(tmp) / "corpus"
+        write_corpus(abstracts, corpus)
+        settings = Settings(corpus_dir=corpus, index_dir=index_dir or Path(tmp) / "index",
+                            upload_dir=Path(tmp) / "no-uploads")
+        embedder = Embedder(settings.model)
+        ensure_index(settings, embedder, progress=progress)
+        engine = AnswerEngine(load_index(settings.index_dir, embedder), settings.max_question_chars)
+        models, thresholds = fold_models(limit, progress)
+        engine.ask("warm up the model")
+        rows = []
+        for i, q in enumerate(tqdm(questions, desc="pubmedqa", unit="q", disable=not progress)):
+            started = time.perf_counter()
+            answer = engine.ask(q.question)
+            rows.append(score(i, q.pmid, q.question, q.decision, answer, 1000 * (time.perf_counter() - started),
+                              models))
+    report = PubMedReport(data=str(DATA_DIR), corpus=f"{len(abstracts)} PubMed abstracts (temporary folder)",
+                          model=settings.model, folds=FOLDS, fold_thresholds=thresholds,
+                          target_precision=TARGET_PRECISION, metrics=aggregate(rows, len(abstracts)), results=rows)
+    json_path, md_path = write_report(report, out)
+    print(f"wrote {md_path} and {json_path}", file=sys.stderr)
+    return report

@@ -1,0 +1,60 @@
+"""Report rows of the PubMedQA suite: what the engine did on each dev question, and the aggregate metrics."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+
+class PubMedResult(BaseModel):
+    """One dev question: where the engine's citations point, its verdict (cross-validated) and its cost."""
+
+    pmid: str
+    question: str
+    decision: str
+    yes_no: bool = Field(description="The engine's yes/no detector fired on the question.")
+    answered: bool
+    answer: str
+    doc_first: bool = Field(description="The first citation ([1]) is from the question's own abstract.")
+    doc_any: bool = Field(description="Some citation is from the question's own abstract.")
+    finding_cited: bool = Field(description="A citation of the right abstract lies in a results/conclusions section.")
+    cited_sections: list[str] = Field(default_factory=list, description="doc_id › section of each citation.")
+    fold: int
+    verdict: str | None = Field(None, description="Verdict of the model fitted without this question's fold.")
+    verdict_confidence: float | None = None
+    verdict_correct: bool | None = None
+    shipped_verdict: str | None = Field(None, description="Verdict of the shipped model (it saw this question).")
+    words: int
+    latency_ms: float
+
+
+class PubMedMetrics(BaseModel):
+    """The suite's numbers; verdict numbers are cross-validated (each question judged by a model of another fold)."""
+
+    questions: int
+    documents: int
+    answered: float
+    doc_first: float
+    doc_any: float
+    finding_cited: float
+    yes_no_detected: float
+    verdict_coverage: float = Field(description="Share of all questions with a verdict shown.")
+    verdict_accuracy: float | None = Field(description="Share of shown verdicts that match the decision.")
+    verdict_shown: int
+    shipped_verdict_coverage: float
+    shipped_verdict_accuracy: float | None
+    answer_words: float
+    latency_p50_ms: float
+    latency_p95_ms: float
+
+
+class PubMedReport(BaseModel):
+    """The whole PubMedQA run; `results` hold one row per question."""
+
+    data: str
+    corpus: str
+    model: str
+    folds: int
+    fold_thresholds: list[float]
+    target_precision: float
+    metrics: PubMedMetrics
+    results: list[PubMedResult]

@@ -1,0 +1,82 @@
+"""The verdict on a yes/no question ("consensus meter"): each cited finding's stance, then one overall label.
+
+Only for a question that asks yes or no (`qa.yesno.is_yes_no`), and only when the answer cites findings:
+- each cited finding gets a stance from the stance model (`qa/stance.py`): supports (the model's "yes"),
+  contradicts ("no") or mixed (hedged, "maybe", or below the threshold); citations that state no finding
+  (an aim, a method) get none;
+- the overall verdict comes from the model applied to all cited findings together: "Yes", "No" or "Unclear"
+  (the findings are hedged or inconclusive, PubMedQA's "maybe"); "Mixed evidence" when two cited findings
+  each clear the threshold with opposite stances. Below the threshold chosen on cross-validation for a
+  precision of at least 0.85 there is no verdict, and the answer says the cited findings do not settle it.
+
+The answer text opens with one line starting with `VERDICT_PREFIX`; it is the engine's judgement, not a
+quote, so the grounding metrics skip it (`eval/grounding.py`) and `verdict accuracy` scores it instead.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from index.roles import unit_role
+from qa.model import Citation, Verdict, VerdictLabel
+from qa.stance import StanceModel
+from qa.yesno import is_yes_no
+
+VERDICT_PREFIX = "Verdict:"
+NOT_SETTLED = f"{VERDICT_PREFIX} not settled: the cited findings do not settle it."
+LABELS: dict[str, VerdictLabel] = {"yes": "Yes", "no": "No", "maybe": "Unclear"}
+STANCES: dict[str, Literal["supports", "contradicts", "mixed"]] = {
+    "yes": "supports", "no": "contradicts", "maybe": "mixed"}
+DECISION_OF = {"Yes": "yes", "No": "no", "Unclear": "maybe", "Mixed evidence": "maybe"}
+
+
+def finding_citations(citations: list[Citation]) -> list[Citation]:
+    """The citations that state a finding (by section label or wording); all of them when none does."""
+    found = [c for c in citations if c.kind not in ("reference", "table_row") and unit_role(c.section, c.text)
+             == "finding"]
+    return found or [c for c in citations if c.kind != "reference"]
+
+
+def stance_of(model: StanceModel, question: str, text: str) -> tuple[str, float]:
+    """The most probable class for one text and its probability."""
+    probs = model.probabilities(question, text)
+    label = max(probs, key=lambda k: probs[k])
+    return label, probs[label]
+
+
+def decide(model: StanceModel, question: str, citations: list[Citation]
+           ) -> tuple[Verdict | None, dict[int, Literal["supports", "contradicts", "mixed"]]]:
+    """The overall verdict (None below the threshold) and the stance of each cited finding, by marker."""
+    findings = finding_citations(citations)
+    if not findings:
+        return None, {}
+    stances: dict[int, Literal["supports", "contradicts", "mixed"]] = {}
+    confident: dict[str, float] = {}
+    for c in findings:
+        label, p = stance_of(model, question, c.text)
+        stances[c.marker] = STANCES[label] if p >= model.threshold or label == "maybe" else "mixed"
+        if p >= model.threshold and label != "maybe":
+            confident[label] = max(confident.get(label, 0.0), p)
+    if "yes" in confident and "no" in confident:
+        return Verdict(label="Mixed evidence", confidence=round(min(confident.values()), 4)), stances
+    label, p = stance_of(model, question, " ".join(c.text for c in sorted(findings, key=lambda c: c.marker)))
+    if p < model.threshold:
+        return None, stances
+    return Verdict(label=LABELS[label], confidence=round(p, 4)), stances
+
+
+def verdict_line(verdict: Verdict | None) -> str:
+    if verdict is None:
+        return NOT_SETTLED
+    return f"{VERDICT_PREFIX} {verdict.label} (confidence {verdict.confidence:.2f})."
+
+
+def apply(model: StanceModel, question: str, answer_text: str, citations: list[Citation]
+          ) -> tuple[str, list[Citation], Verdict | None]:
+    """For an answered yes/no question: the answer opened by its verdict line, citations with stances, the
+    verdict. Any other question or an unanswered one passes through unchanged (verdict None)."""
+    if not citations or not is_yes_no(question):
+        return answer_text, citations, None
+    verdict, stances = decide(model, question, citations)
+    marked = [c.model_copy(update={"stance": stances.get(c.marker)}) for c in citations]
+    return f"{verdict_line(verdict)}\n{answer_text}", marked, verdict

@@ -1,0 +1,62 @@
+"""Whether a question asks for a yes or a no: the only questions that may get a verdict.
+
+General English question forms, nothing about one corpus:
+- a clause that opens with an auxiliary or modal verb ("Does X reduce Y?", "X: is it safe?", "Have stem cells
+  been tried ...?");
+- a verbless title question, a noun phrase ending in "?" ("Aripiprazole: a new risk factor for gambling?",
+  "Esophagogastric devascularization without splenectomy: safe and effective?"), which asks whether it is so.
+
+Not yes/no: wh-questions (what, which, who, how, ...), in any clause; alternative questions that end in two
+choices ("Are they the same or different?"); elliptical follow-ups ("And for IVH?", "What about NEC?");
+imperatives ("Tell me about ...", "List ...").
+"""
+
+from __future__ import annotations
+
+import re
+
+_AUX = (r"is|are|was|were|am|do|does|did|can|could|should|would|will|shall|may|might|must|has|have|had|"
+        r"isn't|aren't|wasn't|weren't|don't|doesn't|didn't|can't|cannot|couldn't|shouldn't|won't|wouldn't|"
+        r"hasn't|haven't|hadn't|it's")
+_AUX_START = re.compile(rf"^(?:{_AUX})\b", re.I)
+# Lower case or capitalised only: "WHO" names the organisation.
+_WH_WORDS = "|".join(f"[{w[0].upper()}{w[0]}]{w[1:]}" for w in
+                     ("what", "which", "who", "whom", "whose", "when", "where", "why", "how"))
+# A wh-word opening the clause, perhaps after one preposition ("Into which two groups ...", "In what year ...").
+_WH_START = re.compile(rf"^(?:[A-Za-z]+\s+)?(?:{_WH_WORDS})\b")
+_WH_ANYWHERE = re.compile(rf"\b(?:{_WH_WORDS})\b")
+_CONJUNCTION = re.compile(r"^(?:and|but|so|or|then|also)\s+", re.I)
+_ELLIPTICAL = re.compile(r"^(?:and|or|what about|how about|same for|also|what of)\b", re.I)
+_REQUEST_VERBS = r"tell|list|name|describe|explain|give|show|summari[sz]e|define|compare"
+_IMPERATIVE = re.compile(rf"^(?:(?:please\s+)?(?:{_REQUEST_VERBS})|please|(?:can|could|would|will) you (?:please )?"
+                         rf"(?:{_REQUEST_VERBS}))\b", re.I)
+# "Are they the same or different?", "Is it A or B?", "Is it the intratracheal or the intravenous route?": two
+# parallel choices end the question (one word each, or each after the same article).
+_ALTERNATIVE = re.compile(r"(?:\b(?!not\b)[\w-]+\s+or\s+(?!not\b)[\w-]+|"
+                          r"\b(the|an?)\s+[\w-]+(?:\s+[\w-]+)?\s+or\s+\1\s+[\w-]+(?:\s+[\w-]+)?)\s*\?*$", re.I)
+_CLAUSE_SPLIT = re.compile(r"\s*(?:[:;]|--|—|–|\.\s+|,\s+(?=(?:(?:and|but|so)\s+)?(?:" + _AUX + r")\b))\s*", re.I)
+MIN_WORDS = 3  # "And for IVH?" and other fragments are follow-ups, not questions of their own
+
+
+def clauses(question: str) -> list[str]:
+    """The question's clauses, split at colons, semicolons, dashes, sentence ends and ", is/does ..."."""
+    return [c.strip(" \"'“”?") for c in _CLAUSE_SPLIT.split(question.strip()) if c.strip(" \"'“”?")]
+
+
+def is_yes_no(question: str) -> bool:
+    """True when `question` asks whether something is so (see the module docstring for the forms)."""
+    text = " ".join(question.split())
+    if not text or _ELLIPTICAL.match(text) or _IMPERATIVE.match(text):
+        return False
+    parts = [_CONJUNCTION.sub("", c) for c in clauses(text)]
+    if not parts:
+        return False
+    asked = parts[-1]  # the main question comes last: "When ... was given, did fewer need surgery?"
+    if _WH_START.match(asked):
+        return False
+    if _AUX_START.match(asked):
+        return not _ALTERNATIVE.search(asked)
+    # No auxiliary opens the question: a verbless title question ("X: a new risk factor?") asks whether it is
+    # so, unless a wh-word asks something else ("secretions from which source look potent?").
+    return (text.endswith("?") and len(text.split()) >= MIN_WORDS and not _WH_ANYWHERE.search(text)
+            and not _ALTERNATIVE.search(asked))

@@ -1,0 +1,50 @@
+"""The verdict badge in a real Chromium: a yes/no question's answer opens with an accessible badge (text only)
+matching the answer's `verdict`; the cited finding shows its stance; other questions get no badge."""
+
+from __future__ import annotations
+
+import re
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, expect
+
+from tests.api.live import API_KEY
+from tests.api.test_verdict import STUDY
+from tests.browser.test_widget import _ask, _open
+
+pytestmark = pytest.mark.browser
+
+# The same study as the API test, about another fish, so that the session's shared server holds one copy.
+MEDAKA = STUDY.replace("Zebrafish", "Medaka").replace("zebrafish", "medaka").replace("Q9", "R7")
+QUESTION = "Does compound R7 reduce larval mortality in medaka?"
+
+
+def test_verdict_badge_and_stance(browser: Browser, server_url: str) -> None:
+    up = httpx.post(f"{server_url}/v1/documents", headers={"X-API-Key": API_KEY},
+                    files={"file": ("medaka-r7.txt", MEDAKA.encode(), "text/plain")}, timeout=120)
+    assert up.status_code == 201, up.text
+    expected = httpx.post(f"{server_url}/v1/ask", json={"question": QUESTION}, timeout=60).json()
+    assert expected["verdict"] is not None and expected["verdict"]["label"] == "Yes"
+
+    page, errors = _open(browser, f"{server_url}/")
+    page.get_by_role("button", name="Ask the reviews").click()
+    answer = _ask(page, QUESTION)
+    badge = answer.locator(".verdict")
+    expect(badge).to_have_count(1)
+    expect(badge).to_have_attribute("data-verdict", "Yes")
+    expect(badge).to_have_text(expected["answer"].split("\n", 1)[0])
+    expect(badge).to_have_attribute("aria-label", re.compile(r"^Verdict: Yes, confidence \d+ percent$"))
+    expect(badge).to_have_attribute("role", "note")
+    assert badge.evaluate("b => getComputedStyle(b).backgroundColor") == "rgb(6, 95, 70)"
+    expect(answer.locator(".body")).not_to_contain_text("Verdict:")  # the line became the badge, not a duplicate
+    assert badge.evaluate("b => b.children.length") == 0  # text only
+
+    first = expected["citations"][0]
+    answer.get_by_role("button", name=re.compile(r"^Source 1:")).first.click()
+    expect(answer.get_by_role("region", name="Source 1")).to_contain_text(
+        f"Stance toward the question: {first['stance']}" if first["stance"] else first["text"][:40])
+
+    other = _ask(page, "Which compound was given to the medaka larvae?")
+    expect(other.locator(".verdict")).to_have_count(0)
+    assert not errors

@@ -1,0 +1,51 @@
+"""The yes/no question detector: only questions that ask whether something is so may get a verdict."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.yesno import clauses, is_yes_no
+
+
+@pytest.mark.parametrize("question", [
+    "Does early caffeine reduce the need for mechanical ventilation?",
+    "Is erythropoietin neuroprotective in preterm infants?",
+    "Have breast milk stem cells been tried in human infants with NEC?",
+    "Can you deliver accurate tidal volume by manual resuscitator?",
+    "Double balloon enteroscopy: is it efficacious and safe in a community setting?",
+    "Aripiprazole: a new risk factor for pathological gambling?",
+    "Esophagogastric devascularization without splenectomy in portal hypertension: safe and effective?",
+    "When milk was given through the nose, did fewer infants need surgery?",
+    "Are milk-derived stem cells likely to cause cancer, and is collecting them a burden for the mother?",
+    "Are WHO-recommended replacement milks appropriate in this setting?",
+    "Does surgery or radiation therapy impact survival?",
+    "Isn't delayed cord clamping safe?",
+])
+def test_yes_no_questions(question: str) -> None:
+    assert is_yes_no(question)
+
+
+@pytest.mark.parametrize("question", [
+    "Which routes were used for BPD?",
+    "What is microchimerism?",
+    "How many infants had severe IVH?",
+    "In what year were stem cells first described in breast milk?",
+    "Into which two groups are the cells classified, and what does each contain?",
+    "According to the secretome review, secretions from which MSC source look especially potent?",
+    "Is it the intratracheal or the intravenous route?",
+    "Are they the same or different?",
+    "And for IVH?",
+    "What about NEC?",
+    "Tell me about the Pisano study.",
+    "Could you list the routes?",
+    "Surfactant therapy",
+    "",
+])
+def test_other_questions(question: str) -> None:
+    assert not is_yes_no(question)
+
+
+def test_clauses_split_at_colons_dashes_and_a_new_question() -> None:
+    assert clauses("Stage I carcinoma: really an early stage?") == ["Stage I carcinoma", "really an early stage"]
+    assert clauses("Lloyd-Davies position -- a disaster?") == ["Lloyd-Davies position", "a disaster"]
+    assert clauses("A short stay ward, is it effective?") == ["A short stay ward", "is it effective"]
