@@ -193,7 +193,8 @@ def test_file_names_cannot_escape_the_upload_folder(tmp_path: Path, index_dir: P
         r = _upload(c, "../../outside.txt", b"Outside notes\n\nNitric oxide was inhaled by preterm infants.\n")
         assert r.status_code == 201 and r.json()["doc_id"] == "outside"
     assert (settings.upload_dir / "outside.txt").is_file()
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["index", "uploads"]
+    # Nothing outside the upload folder but the index and its build lock.
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".index.lock", "index", "uploads"]
 
 
 def test_upload_is_swapped_in_while_queries_run(writer: TestClient, upload_settings: Settings) -> None:
