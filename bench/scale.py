@@ -132,7 +132,7 @@ def main() -> int:
     if args.abstracts:
         from scale_abstracts import abstracts_shape
 
-        abstracts_shape(work, Path(args.pubmedqa), args.http_questions)
+        abstracts_shape(work, Path(args.pubmedqa), sample, args.http_questions)
     if len(results) > 1:
         from scale_report import print_summary
 

@@ -17,8 +17,8 @@ import hashlib
 import numpy as np
 
 NOISE_BANK = 8192  # shaped Gaussian noise vectors; each text mixes two of them
-NOISE = 0.45  # noise norm relative to the mix of sample vectors
-SECOND_WEIGHT = (0.25, 0.9)  # weight range of the second and third sample vector (the first weighs 1)
+NOISE = 0.6  # noise norm relative to the mix of sample vectors (chosen by the nearest-neighbour check)
+SECOND_WEIGHT = (0.1, 0.5)  # weight range of the second and third sample vector (the first weighs 1)
 THIRD_SHARE = 0.5  # share of texts mixing three sample vectors instead of two
 _MASK64 = np.uint64(0xFFFFFFFFFFFFFFFF)
 
