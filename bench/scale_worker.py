@@ -156,8 +156,19 @@ def vectors(args: argparse.Namespace) -> None:
     import faiss
 
     from eval.synthetic.vectors import DerivedEmbedder
+    from index import vectors as index_vectors
     from index.vectors import build_vectors, exact_top, load_vectors, save_vectors, search_vectors
 
+    factory = index_vectors.faiss.index_factory
+
+    def verbose_factory(*a: Any, **k: Any) -> Any:  # progress of k-means and adding, for a build of an hour
+        made = factory(*a, **k)
+        made.verbose = True
+        ivf = faiss.extract_index_ivf(made)
+        ivf.verbose = ivf.cp.verbose = True
+        return made
+
+    index_vectors.faiss.index_factory = verbose_factory
     data = np.load(args.vectors, mmap_mode="r")
     embedder = DerivedEmbedder(np.load(args.sample), MODEL, seed=args.seed)
     calibration = embedder.encode([f"calibration query {i}" for i in range(1000)])
