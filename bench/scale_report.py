@@ -73,7 +73,7 @@ def print_size(r: dict[str, Any]) -> None:
     _row("question over HTTP (/v1/ask)", _ms(h["ask_ms"]), f"{h['ask_ms']['n']} questions")
     _row("query encoding (real model)", _ms(a["query_encode_ms"]))
     _row("BM25 top-80 (index.bm25)", _ms(a["bm25_ms"]))
-    _row("dense top-80 (index.dense, with encoding)", _ms(a["dense_ms"]))
+    _row("dense top-80 (query vector cached)", _ms(a["dense_ms"]))
     _row("hybrid search top-15 (query vector cached)", _ms(a["hybrid_search_ms"]))
     _row("ANN recall@10 vs exact: real questions", a["recall_at_10_real_questions"],
          f"ANN {_ms(a['ann_ms_real_questions'])}; target >= 0.95")

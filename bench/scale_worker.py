@@ -122,14 +122,14 @@ def ask(args: argparse.Namespace) -> None:
     out["rss_after_questions_mib"] = rss()
     questions = [i["question"] for i in items]
     embedder._query.cache_clear()
-    out["query_encode_ms"] = stats_ms([_time(lambda q=q: embedder.encode([q])) for q in questions])
+    out["query_encode_ms"] = stats_ms([_time(lambda q=q: embedder.encode_query(q)) for q in questions])
     out["bm25_ms"] = stats_ms([_time(lambda q=q: index.bm25(q, SEARCH_DEPTH)) for q in questions])
-    embedder._query.cache_clear()
+    # The query vectors are cached now: what follows times the searches alone.
     out["dense_ms"] = stats_ms([_time(lambda q=q: index.dense(q, SEARCH_DEPTH)) for q in questions])
     out["hybrid_search_ms"] = stats_ms([_time(lambda q=q: index.search(q, 15, depth=SEARCH_DEPTH))
                                         for q in questions])
     params, vectors = index.manifest.vector_index, index.chunk_vectors
-    real = embedder.encode(questions)
+    real = np.array([embedder.encode_query(q) for q in questions])
     held_out = DerivedEmbedder(np.load(args.sample), MODEL, seed=args.seed).encode(
         [f"held-out query {i} of the scale benchmark" for i in range(args.recall_queries)])
     for name, queries in (("real_questions", real), ("derived_held_out", held_out)):
@@ -147,7 +147,8 @@ def ask(args: argparse.Namespace) -> None:
     out["vector_index"] = params.model_dump()
     out["rss_end_mib"] = rss()
     if args.profile:
-        out["profile"] = _profile(engine, [f"Please tell me: {q}" for q in questions], Path(args.profile))
+        out["profile"] = _profile(engine, [f"Please tell me: {q}" for q in questions[: args.profile_questions]],
+                                  Path(args.profile))
     write_json(Path(args.out), out)
 
 
@@ -234,6 +235,7 @@ def main() -> None:
     p.add_argument("--questions", required=True)
     p.add_argument("--recall-queries", type=int, default=200)
     p.add_argument("--profile")
+    p.add_argument("--profile-questions", type=int, default=60)
     p.set_defaults(run=ask)
     p = sub.add_parser("vectors")
     p.add_argument("--vectors", required=True)
