@@ -47,6 +47,8 @@ def print_size(r: dict[str, Any]) -> None:
     for key, value in phases.items():
         if key not in ("embed (stand-in)",):
             _row(f"  {key}", f"{value:.1f} s")
+    if b.get("profile"):
+        print_stack_profile(b["profile"])
     _row("size on disk", human_bytes(sum(r["disk"].values())))
     for name, size in r["disk"].items():
         _row(f"  {name}", human_bytes(size))
@@ -98,3 +100,24 @@ def print_summary(results: list[dict[str, Any]]) -> None:
             h["ask_ms"]["p50"], h["ask_ms"]["p95"], a["bm25_ms"]["p50"], a["recall_at_10_real_questions"],
             a["recall_at_10_derived_held_out"]]))
 
+
+
+def print_stack_profile(path: str, top: int = 20) -> None:
+    """Inclusive share of samples per function from py-spy's raw (collapsed) stacks."""
+    import re
+    from collections import Counter
+    from pathlib import Path
+
+    inclusive: Counter[str] = Counter()
+    total = 0
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        stack, _, count = line.rpartition(" ")
+        if not count.isdigit():
+            continue
+        n = int(count)
+        total += n
+        for frame in {re.sub(r":\d+\)$", ")", f) for f in stack.split(";")}:  # a function, whatever its line
+            inclusive[frame] += n
+    print(f"  py-spy profile of the build ({total} samples), inclusive share:")
+    for frame, n in inclusive.most_common(top):
+        print(f"    {100 * n / max(1, total):5.1f}%  {frame}")
