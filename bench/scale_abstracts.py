@@ -31,7 +31,8 @@ ISSUE_RATIO = 1.3
 
 def write_abstracts(source: Path, folder: Path) -> int:
     """One file per abstract (skipped when the folder already holds them all)."""
-    records = [json.loads(line) for line in source.read_text(encoding="utf-8").splitlines() if line.strip()]
+    # Lines split on "\n" only: the abstracts hold Unicode line separators that `splitlines` would cut at.
+    records = [json.loads(line) for line in source.read_text(encoding="utf-8").split("\n") if line.strip()]
     if folder.is_dir() and len(list(folder.glob("*.txt"))) == len(records):
         return len(records)
     folder.mkdir(parents=True, exist_ok=True)
@@ -76,7 +77,8 @@ def abstracts_shape(work: Path, pubmedqa: Path, sample: Path, questions: int) ->
     write_abstracts(pubmedqa, corpus)
     built = {"abstracts": ensure_index(corpus, index, uploads),
              "builtin": ensure_index(BUILTIN_CORPUS, builtin_index, uploads)}
-    dev = [json.loads(line)["question"] for line in pubmedqa.with_name("dev.jsonl").read_text().splitlines()]
+    dev = [json.loads(line)["question"] for line in pubmedqa.with_name("dev.jsonl").read_text().split("\n")
+           if line.strip()]
     abstract_items = [{"question": q, "history": []} for q in dev[:questions]]
     gold = [{"question": g.question, "history": [t.model_dump() for t in g.history]} for g in load_gold(split="dev")]
     # New strings for a second round: "please tell me" are stop words, so retrieval sees the same question.
