@@ -70,8 +70,11 @@ def print_size(r: dict[str, Any]) -> None:
          f"peak {a['rss_end_mib']['VmHWM']:,.0f} MiB")
     _row("server RSS ready / after questions", f"{h['rss_ready_mib']['VmRSS']:,.0f} / "
          f"{h['rss_after_mib']['VmRSS']:,.0f} MiB")
-    _row("question in process (engine.ask)", _ms(a["ask_ms"]), f"first {a['first_question_ms']} ms; "
-         f"answered {a['answered']}/{a['ask_ms']['n']}; target p50 <= 50, p95 <= 100")
+    threads = a.get("torch_threads", 0)
+    _row(f"question in process (engine.ask, torch threads {threads})", _ms(a["ask_ms"]),
+         f"first {a['first_question_ms']} ms; answered {a['answered']}/{a['ask_ms']['n']}; target p50<=50, p95<=100")
+    if "ask_cached_ms" in a:
+        _row("  same questions, query vectors cached", _ms(a["ask_cached_ms"]), "(the engine without encoding)")
     _row("question over HTTP (/v1/ask)", _ms(h["ask_ms"]), f"{h['ask_ms']['n']} questions")
     _row("query encoding (real model)", _ms(a["query_encode_ms"]))
     _row("BM25 top-80 (index.bm25)", _ms(a["bm25_ms"]))
