@@ -75,6 +75,9 @@ def print_size(r: dict[str, Any]) -> None:
          f"first {a['first_question_ms']} ms; answered {a['answered']}/{a['ask_ms']['n']}; target p50<=50, p95<=100")
     if "ask_cached_ms" in a:
         _row("  same questions, query vectors cached", _ms(a["ask_cached_ms"]), "(the engine without encoding)")
+    if "ask_cached_faiss1_ms" in a:
+        _row("  ... and FAISS on 1 OpenMP thread", _ms(a["ask_cached_faiss1_ms"]),
+             f"(default: {a['faiss_threads']} threads)")
     _row("question over HTTP (/v1/ask)", _ms(h["ask_ms"]), f"{h['ask_ms']['n']} questions")
     _row("query encoding (real model)", _ms(a["query_encode_ms"]))
     _row("BM25 top-80 (index.bm25)", _ms(a["bm25_ms"]))

@@ -133,6 +133,20 @@ def ask(args: argparse.Namespace) -> None:
         engine.ask(item["question"], history)
         cached.append(time.perf_counter() - t)
     out["ask_cached_ms"] = stats_ms(cached)
+    # And once more with FAISS on one OpenMP thread: on a loaded machine its default (all cores) spin-waits.
+    import faiss
+
+    default_threads = faiss.omp_get_max_threads()
+    faiss.omp_set_num_threads(1)
+    cached = []
+    for item in items:
+        history = [Turn(**h) for h in item.get("history", [])]
+        t = time.perf_counter()
+        engine.ask(item["question"], history)
+        cached.append(time.perf_counter() - t)
+    faiss.omp_set_num_threads(default_threads)
+    out["ask_cached_faiss1_ms"] = stats_ms(cached)
+    out["faiss_threads"] = default_threads
     questions = [i["question"] for i in items]
     embedder._query.cache_clear()
     out["query_encode_ms"] = stats_ms([_time(lambda q=q: embedder.encode_query(q)) for q in questions])
