@@ -96,6 +96,25 @@ def run_size(args: argparse.Namespace, passages: int, generator: Generator, rati
     return result
 
 
+def report(work: Path, sizes: list[int]) -> int:
+    """The tables of earlier runs, from their result files."""
+    results = [read_json(p) for n in sizes if (p := work / f"p{label(n)}" / "result.json").exists()]
+    for r in results:
+        print_size(r)
+    if len(results) > 1:
+        from scale_report import print_summary
+
+        print_summary(results)
+    for name, printer in (("vectors-only", "print_vectors"), ("abstracts", "print_abstracts")):
+        for path in sorted((work / name).glob("result*.json")):
+            module = __import__("scale_vectors" if name == "vectors-only" else "scale_abstracts")
+            if name == "vectors-only":
+                module.print_vectors(read_json(path), int(read_json(path)["vectors"]))
+            else:
+                getattr(module, printer)(read_json(path))
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--passages", default="10k,100k,1M", help="comma-separated sizes (10k, 100k, 1M, ...)")
@@ -112,8 +131,11 @@ def main() -> int:
     parser.add_argument("--profile", action="store_true", help="cProfile a second pass of the questions")
     parser.add_argument("--profile-build", action="store_true", help="py-spy the builds (raw stacks)")
     parser.add_argument("--keep", action="store_true", help="keep the 10M vector file of --vectors-only")
+    parser.add_argument("--report", action="store_true", help="only print the tables of earlier runs")
     args = parser.parse_args()
     work = Path(args.work)
+    if args.report:
+        return report(work, [parse_size(s) for s in args.passages.split(",") if s.strip()])
     work.mkdir(parents=True, exist_ok=True)
     print(f"scale benchmark, work folder {work}; {os.cpu_count()} cores; {load_average()}")
     pubmedqa = Path(args.pubmedqa) if Path(args.pubmedqa).exists() else None
