@@ -105,13 +105,13 @@ def report(work: Path, sizes: list[int]) -> int:
         from scale_report import print_summary
 
         print_summary(results)
-    for name, printer in (("vectors-only", "print_vectors"), ("abstracts", "print_abstracts")):
-        for path in sorted((work / name).glob("result*.json")):
-            module = __import__("scale_vectors" if name == "vectors-only" else "scale_abstracts")
-            if name == "vectors-only":
-                module.print_vectors(read_json(path), int(read_json(path)["vectors"]))
-            else:
-                getattr(module, printer)(read_json(path))
+    from scale_abstracts import print_abstracts
+    from scale_vectors import print_vectors
+
+    for path in sorted((work / "vectors-only").glob("result-*.json")):
+        print_vectors(read_json(path), int(read_json(path)["vectors"]))
+    if (work / "abstracts" / "result.json").exists():
+        print_abstracts(read_json(work / "abstracts" / "result.json"))
     return 0
 
 
