@@ -119,6 +119,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--passages", default="10k,100k,1M", help="comma-separated sizes (10k, 100k, 1M, ...)")
     parser.add_argument("--vectors-only", help="also a vectors-only IVF-PQ run of this many vectors (e.g. 10M)")
+    parser.add_argument("--vector-kind", default="ivfpq", choices=["ivf", "ivfpq"], help="for --vectors-only")
+    parser.add_argument("--vector-questions", help="questions JSON whose real vectors --vectors-only searches too")
     parser.add_argument("--abstracts", action="store_true",
                         help="also the 1,000-abstract shape (real model) against the built-in corpus over HTTP")
     parser.add_argument("--work", default="/work/scale-bench", help="work folder (corpora, indexes, caches)")
@@ -150,7 +152,8 @@ def main() -> int:
     if args.vectors_only:
         from scale_vectors import vectors_only
 
-        vectors_only(work, sample, parse_size(args.vectors_only), args.seed, keep=args.keep)
+        questions = Path(args.vector_questions) if args.vector_questions else None
+        vectors_only(work, sample, parse_size(args.vectors_only), args.seed, args.keep, args.vector_kind, questions)
     if args.abstracts:
         from scale_abstracts import abstracts_shape
 

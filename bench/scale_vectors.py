@@ -41,7 +41,8 @@ def write_vectors(path: Path, embedder: DerivedEmbedder, n: int) -> float:
     return time.perf_counter() - t
 
 
-def vectors_only(work: Path, sample: Path, n: int, seed: int, keep: bool = False) -> dict[str, object]:
+def vectors_only(work: Path, sample: Path, n: int, seed: int, keep: bool = False, kind: str = "ivfpq",
+                 questions: Path | None = None) -> dict[str, object]:
     folder = work / "vectors-only"
     folder.mkdir(parents=True, exist_ok=True)
     embedder = DerivedEmbedder(np.load(sample), MODEL, seed=seed)
@@ -54,17 +55,19 @@ def vectors_only(work: Path, sample: Path, n: int, seed: int, keep: bool = False
         raise SystemExit(f"not enough disk for {human_bytes(need)} of vectors in {folder}")
     seconds = write_vectors(path, embedder, n)
     print(f"vectors written in {seconds:.0f} s" if seconds else "vectors reused from an earlier run", flush=True)
-    out = folder / f"result-{n}.json"
+    out = folder / f"result-{kind}-{n}.json"
     try:
         cmd = [sys.executable, str(HERE / "scale_worker.py"), "vectors", "--vectors", str(path), "--sample",
-               str(sample), "--seed", str(seed), "--out", str(out), "--index", str(folder / f"ivfpq-{n}.faiss")]
+               str(sample), "--seed", str(seed), "--out", str(out), "--index", str(folder / f"{kind}-{n}.faiss"),
+               "--kind", kind, *(["--questions", str(questions)] if questions else [])]
         if subprocess.run(cmd, check=False, cwd=HERE.parent).returncode != 0:
             raise SystemExit("the vectors step failed")
     finally:
         if not keep:
             path.unlink(missing_ok=True)
-            (folder / f"ivfpq-{n}.faiss").unlink(missing_ok=True)
+            (folder / f"{kind}-{n}.faiss").unlink(missing_ok=True)
     result = dict(read_json(out))
+    result["kind"] = kind
     print_vectors(result, n)
     return result
 
@@ -73,7 +76,7 @@ def print_vectors(r: dict[str, object], n: int) -> None:
     def row(name: str, value: object, note: str = "") -> None:
         print(f"  {name:<44} {value!s:<34} {note}")
 
-    print(f"\n### {n:,} vectors, IVF-PQ (index.vectors.build_vectors(kind='ivfpq'))")
+    print(f"\n### {n:,} vectors (index.vectors.build_vectors(kind={r.get('kind', 'ivfpq')!r}))")
     for key, value in r.items():
         if key in ("index_bytes",) and isinstance(value, int):
             row(key, human_bytes(value), f"target in memory <= 8 GiB ({value / GIB:.2f} GiB)")
