@@ -79,6 +79,15 @@ def start_server(index_dir: Path, upload_dir: Path, port: int, log: Path,
         return subprocess.Popen(cmd, env=env, stdout=out, stderr=subprocess.STDOUT)
 
 
+def stop_server(proc: subprocess.Popen[bytes]) -> None:
+    """Terminate the server, killing it if it has not stopped within 15 s."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
 async def wait_ready(client: httpx.AsyncClient, proc: subprocess.Popen[bytes], timeout: float) -> dict[str, object]:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -172,11 +181,7 @@ async def bench(args: argparse.Namespace, workdir: Path) -> int:
         print(f"http_load: {exc}; server log:\n{log.read_text(errors='replace')[-3000:]}", file=sys.stderr)
         return 2
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop_server(proc)
     failed = sum(c.errors for c in cells)
     if failed:
         print(f"\n{failed} requests failed; end of the server log:\n{log.read_text(errors='replace')[-3000:]}",

@@ -86,6 +86,20 @@ def _recall(found: list[np.ndarray], truth: np.ndarray) -> float:
                                                                                          strict=True)]))
 
 
+def time_questions(engine: Any, items: list[dict[str, Any]]) -> tuple[list[float], int]:
+    """Seconds per `engine.ask` of each item (with its history), and how many were answered."""
+    from qa.model import Turn
+
+    latencies, answered = [], 0
+    for item in items:
+        history = [Turn(**h) for h in item.get("history", [])]
+        t = time.perf_counter()
+        answer = engine.ask(item["question"], history)
+        latencies.append(time.perf_counter() - t)
+        answered += answer.answered
+    return latencies, answered
+
+
 def ask(args: argparse.Namespace) -> None:
     t_python = T_START
     from eval.synthetic.vectors import DerivedEmbedder
@@ -93,7 +107,6 @@ def ask(args: argparse.Namespace) -> None:
     from index.store import load_index
     from index.vectors import exact_top, search_vectors
     from qa.engine import AnswerEngine
-    from qa.model import Turn
 
     out: dict[str, Any] = {"imports_s": round(time.perf_counter() - t_python, 2)}
     if args.torch_threads > 0:  # as `qa serve` does (QA_TORCH_THREADS, default 1)
@@ -114,36 +127,19 @@ def ask(args: argparse.Namespace) -> None:
     out["startup_rows_read"] = index.store.rows_read
     out["rss_after_startup_mib"] = rss()
     items = read_json(Path(args.questions))
-    latencies, answered = [], 0
-    for item in items:
-        history = [Turn(**h) for h in item.get("history", [])]
-        t = time.perf_counter()
-        answer = engine.ask(item["question"], history)
-        latencies.append(time.perf_counter() - t)
-        answered += answer.answered
+    latencies, answered = time_questions(engine, items)
     out["ask_ms"] = stats_ms(latencies)
     out["first_question_ms"] = round(latencies[0] * 1000, 1)
     out["answered"] = answered
     out["rss_after_questions_mib"] = rss()
     # The same questions again: their query vectors are cached now, so this is the engine without encoding.
-    cached = []
-    for item in items:
-        history = [Turn(**h) for h in item.get("history", [])]
-        t = time.perf_counter()
-        engine.ask(item["question"], history)
-        cached.append(time.perf_counter() - t)
-    out["ask_cached_ms"] = stats_ms(cached)
+    out["ask_cached_ms"] = stats_ms(time_questions(engine, items)[0])
     # And once more with FAISS on one OpenMP thread: on a loaded machine its default (all cores) spin-waits.
     import faiss
 
     default_threads = faiss.omp_get_max_threads()
     faiss.omp_set_num_threads(1)
-    cached = []
-    for item in items:
-        history = [Turn(**h) for h in item.get("history", [])]
-        t = time.perf_counter()
-        engine.ask(item["question"], history)
-        cached.append(time.perf_counter() - t)
+    cached = time_questions(engine, items)[0]
     faiss.omp_set_num_threads(default_threads)
     out["ask_cached_faiss1_ms"] = stats_ms(cached)
     out["faiss_threads"] = default_threads

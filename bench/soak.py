@@ -22,7 +22,17 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 import httpx
-from http_load import HOST, NO_RATE_LIMIT, QUESTIONS, SEARCHES, free_port, percentile, start_server, wait_ready
+from http_load import (
+    HOST,
+    NO_RATE_LIMIT,
+    QUESTIONS,
+    SEARCHES,
+    free_port,
+    percentile,
+    start_server,
+    stop_server,
+    wait_ready,
+)
 
 KINDS = ("ask", "stream", "search", "documents")
 FOLLOW_UPS = ["And for IVH?", "Which of them used animal models?", "What about NEC?"]
@@ -175,11 +185,7 @@ async def run(args: argparse.Namespace, workdir: Path) -> int:
         print(f"soak: {exc}; server log:\n{log.read_text(errors='replace')[-3000:]}", file=sys.stderr)
         return 2
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except Exception:
-            proc.kill()
+        stop_server(proc)
 
 
 def main() -> int:
