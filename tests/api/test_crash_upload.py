@@ -4,21 +4,21 @@ is left behind."""
 
 from __future__ import annotations
 
-import os
 import random
 import shutil
-import signal
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 
 import httpx
 
 from corpus.store import BUILTIN_CORPUS
 from tests.api.live import API_KEY, free_port, wait_ready
+from tests.forked import start_qa
 
 KILLS = 20
 
@@ -29,13 +29,11 @@ def note(n: int) -> str:
 
 
 @contextmanager
-def server(corpus: Path, index: Path, uploads: Path) -> Iterator[tuple[subprocess.Popen[bytes], httpx.Client]]:
+def server(corpus: Path, index: Path, uploads: Path) -> Iterator[tuple[BaseProcess, httpx.Client]]:
     port = free_port()
-    env = {**os.environ, "HF_HUB_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false", "QA_API_KEY": API_KEY,
-           "QA_UPLOAD_DIR": str(uploads)}
-    proc = subprocess.Popen([sys.executable, "-m", "qa.cli", "serve", "--port", str(port), "--corpus", str(corpus),
-                             "--index-dir", str(index)], env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+    env = {"QA_API_KEY": API_KEY, "QA_UPLOAD_DIR": str(uploads)}
+    proc = start_qa(["serve", "--port", str(port), "--corpus", str(corpus), "--index-dir", str(index)],
+                    uploads.parent / "serve.log", env)
     try:
         with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60) as http:
             deadline = time.monotonic() + 120
@@ -44,12 +42,12 @@ def server(corpus: Path, index: Path, uploads: Path) -> Iterator[tuple[subproces
                     wait_ready(http)
                     break
                 except httpx.TransportError:
-                    assert proc.poll() is None and time.monotonic() < deadline, "the server did not start"
+                    assert proc.is_alive() and time.monotonic() < deadline, "the server did not start"
                     time.sleep(0.1)
             yield proc, http
     finally:
         proc.kill()
-        proc.wait(timeout=30)
+        proc.join(timeout=30)
 
 
 def upload(http: httpx.Client, n: int) -> subprocess.Popen[bytes]:
@@ -90,8 +88,8 @@ def test_uploads_killed_midway_are_all_or_nothing(tmp_path: Path) -> None:
             check_all_or_nothing(http, uploads, done)
             request = upload(http, n)
             time.sleep(rng.uniform(0.0, 1.2) * duration)
-            proc.send_signal(signal.SIGKILL)
-            proc.wait(timeout=30)
+            proc.kill()  # SIGKILL
+            proc.join(timeout=30)
             request.kill()
             request.wait(timeout=30)
             done.append(n)

@@ -3,13 +3,10 @@ or the new one, complete, and answers exactly as a clean build of that corpus do
 
 from __future__ import annotations
 
-import os
 import random
 import shutil
-import signal
-import subprocess
-import sys
 import time
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 
 from corpus.store import BUILTIN_CORPUS
@@ -17,6 +14,7 @@ from index.build import build_index
 from index.embedder import Embedder
 from index.store import load_index, read_manifest
 from qa.engine import AnswerEngine
+from tests.forked import start_qa, wait_for_line
 
 KILLS = 20
 EXTRA = """# Caffeine and Apnoea
@@ -43,16 +41,11 @@ def set_state(corpus: Path, with_extra: bool) -> None:
         extra.unlink(missing_ok=True)
 
 
-def qa_index(corpus: Path, folder: Path) -> subprocess.Popen[str]:
+def qa_index(corpus: Path, folder: Path, log: Path) -> BaseProcess:
     """`qa index --rebuild`, started and waited for until its build begins (the model is loaded by then)."""
-    env = {**os.environ, "HF_HUB_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}
-    proc = subprocess.Popen([sys.executable, "-m", "qa.cli", "index", "--rebuild", "--corpus", str(corpus),
-                             "--index-dir", str(folder)], env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, text=True)
-    assert proc.stderr is not None
-    for line in proc.stderr:
-        if line.startswith("building index"):
-            break
+    log.unlink(missing_ok=True)
+    proc = start_qa(["index", "--rebuild", "--corpus", str(corpus), "--index-dir", str(folder)], log)
+    wait_for_line(proc, log, "building index")
     return proc
 
 
@@ -71,9 +64,11 @@ def test_killed_builds_never_leave_a_half_written_index(tmp_path: Path, embedder
     folder = tmp_path / "index"
     set_state(corpus, False)
     build_index(corpus, folder, embedder)
-    proc = qa_index(corpus, folder)
+    log = tmp_path / "qa-index.log"
+    proc = qa_index(corpus, folder, log)
     started = time.perf_counter()
-    proc.wait(timeout=300)
+    proc.join(timeout=300)
+    assert proc.exitcode == 0, log.read_text()
     duration = time.perf_counter() - started  # how long the build of `qa index --rebuild` takes here
 
     rng = random.Random(1234)
@@ -81,17 +76,19 @@ def test_killed_builds_never_leave_a_half_written_index(tmp_path: Path, embedder
     for _ in range(KILLS):
         target = not state
         set_state(corpus, target)
-        proc = qa_index(corpus, folder)
+        proc = qa_index(corpus, folder, log)
         time.sleep(rng.uniform(0.0, 1.5) * duration)  # a third of the kills come after the swap
-        proc.send_signal(signal.SIGKILL)
-        proc.wait(timeout=30)
+        proc.kill()  # SIGKILL
+        proc.join(timeout=30)
         seen = fingerprint(folder, embedder)
         assert seen in (references[state], references[target]), "a killed build left an index of neither corpus"
         state = target if seen == references[target] else state
         outcomes["new" if state == target else "previous"] += 1
     # The next build cleans up what the killed ones left (temporary and set-aside folders).
     set_state(corpus, True)
-    qa_index(corpus, folder).wait(timeout=300)
+    last = qa_index(corpus, folder, log)
+    last.join(timeout=300)
+    assert last.exitcode == 0, log.read_text()
     assert fingerprint(folder, embedder) == references[True]
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".index")) == [".index.lock"]
     assert read_manifest(folder).documents == 2

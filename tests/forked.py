@@ -1,0 +1,51 @@
+"""`qa` commands in processes forked from one that has already imported the heavy libraries.
+
+The SIGKILL loops kill a real `qa index` or `qa serve` twenty times; started with `python -m qa.cli`, each
+would spend about ten seconds importing torch, transformers and sentence-transformers before doing anything.
+The standard library's forkserver imports them once (`set_forkserver_preload`) and forks every command from
+there: each command is still a process of its own that loads the model, runs `qa.cli.main` and dies by a real
+SIGKILL. The forkserver only imports (no model runs in it), so no thread pool is forked half-way.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+import time
+from collections.abc import Sequence
+from multiprocessing.process import BaseProcess
+from pathlib import Path
+
+_CONTEXT = multiprocessing.get_context("forkserver")
+_CONTEXT.set_forkserver_preload(["sentence_transformers", "qa.cli", "api.main"])
+
+
+def _run(argv: list[str], env: dict[str, str], log: str) -> None:
+    os.environ.update(env)
+    fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+    os.dup2(fd, 1)
+    os.dup2(fd, 2)
+    sys.stdout = open(1, "w", buffering=1, closefd=False)  # noqa: SIM115  # the process's own stdout, line by line
+    sys.stderr = open(2, "w", buffering=1, closefd=False)  # noqa: SIM115
+    from qa.cli import main
+
+    raise SystemExit(main(argv))
+
+
+def start_qa(argv: Sequence[str], log: Path, env: dict[str, str] | None = None) -> BaseProcess:
+    """`qa <argv>` in a forked process, its stdout and stderr appended to `log`."""
+    proc = _CONTEXT.Process(target=_run, args=(list(argv), dict(env or {}), str(log)))
+    proc.start()
+    return proc
+
+
+def wait_for_line(proc: BaseProcess, log: Path, prefix: str, timeout: float = 300) -> None:
+    """Until a line of `log` starts with `prefix`; fails if the process ends first or `timeout` passes."""
+    deadline = time.monotonic() + timeout
+    while True:
+        if log.exists() and any(line.startswith(prefix) for line in log.read_text(errors="replace").splitlines()):
+            return
+        assert proc.is_alive(), f"qa ended (code {proc.exitcode}) before {prefix!r}:\n{log.read_text()[-2000:]}"
+        assert time.monotonic() < deadline, f"no {prefix!r} within {timeout} s"
+        time.sleep(0.02)
