@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Sequence
 from multiprocessing.process import BaseProcess
@@ -21,11 +23,10 @@ _CONTEXT = multiprocessing.get_context("forkserver")
 _CONTEXT.set_forkserver_preload(["sentence_transformers", "qa.cli", "api.main"])
 
 
-def _run(argv: list[str], env: dict[str, str], log: str) -> None:
+def _run(argv: list[str], env: dict[str, str], out: str, err: str) -> None:
     os.environ.update(env)
-    fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
-    os.dup2(fd, 1)
-    os.dup2(fd, 2)
+    for fd, path in ((1, out), (2, err)):
+        os.dup2(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644), fd)
     sys.stdout = open(1, "w", buffering=1, closefd=False)  # noqa: SIM115  # the process's own stdout, line by line
     sys.stderr = open(2, "w", buffering=1, closefd=False)  # noqa: SIM115
     from qa.cli import main
@@ -35,9 +36,24 @@ def _run(argv: list[str], env: dict[str, str], log: str) -> None:
 
 def start_qa(argv: Sequence[str], log: Path, env: dict[str, str] | None = None) -> BaseProcess:
     """`qa <argv>` in a forked process, its stdout and stderr appended to `log`."""
-    proc = _CONTEXT.Process(target=_run, args=(list(argv), dict(env or {}), str(log)))
+    proc = _CONTEXT.Process(target=_run, args=(list(argv), dict(env or {}), str(log), str(log)))
     proc.start()
     return proc
+
+
+def run_qa(*argv: str, env: dict[str, str] | None = None, timeout: float = 600) -> subprocess.CompletedProcess[str]:
+    """`qa <argv>` run to its end in a forked process: exit code, stdout and stderr, as `subprocess.run` gives."""
+    with tempfile.TemporaryDirectory(prefix="neoqa-cli-") as tmp:
+        out, err = Path(tmp) / "stdout", Path(tmp) / "stderr"
+        proc = _CONTEXT.Process(target=_run, args=(list(argv), dict(env or {}), str(out), str(err)))
+        proc.start()
+        proc.join(timeout)
+        if proc.exitcode is None:
+            proc.kill()
+            proc.join()
+            raise subprocess.TimeoutExpired(["qa", *argv], timeout)
+        read = lambda path: path.read_text(errors="replace") if path.exists() else ""  # noqa: E731
+        return subprocess.CompletedProcess(["qa", *argv], proc.exitcode, read(out), read(err))
 
 
 def wait_for_line(proc: BaseProcess, log: Path, prefix: str, timeout: float = 300) -> None:

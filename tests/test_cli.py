@@ -1,4 +1,6 @@
-"""The `qa` command line as a user runs it: real processes, exit codes and messages, no tracebacks."""
+"""The `qa` command line as a user runs it: real processes, exit codes and messages, no tracebacks. The first
+command runs the installed console script; the others fork from a process that has already imported the
+libraries (`tests/forked.py`), each still a process of its own."""
 
 from __future__ import annotations
 
@@ -10,20 +12,21 @@ import sys
 from pathlib import Path
 
 from corpus.store import BUILTIN_CORPUS
+from tests.forked import run_qa  # the other commands fork from a process that has the imports done
 
 
-def run_qa(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None
-           ) -> subprocess.CompletedProcess[str]:
-    full_env = {**os.environ, "HF_HUB_OFFLINE": "1", **(env or {})}
-    return subprocess.run([sys.executable, "-m", "qa.cli", *args], capture_output=True, text=True, env=full_env,
-                          cwd=cwd, timeout=600)
+def run_installed_qa(*args: str) -> subprocess.CompletedProcess[str]:
+    """The `qa` console script the package installs, in a fresh interpreter (about ten seconds of imports)."""
+    qa = Path(sys.executable).parent / "qa"
+    return subprocess.run([str(qa), *args], capture_output=True, text=True, env={**os.environ, "HF_HUB_OFFLINE": "1"},
+                          timeout=600)
 
 
 def test_index_then_search(tmp_path: Path) -> None:
     corpus = tmp_path / "corpus"
     shutil.copytree(BUILTIN_CORPUS, corpus)
     (corpus / "broken.pdf").write_bytes(b"not a pdf at all")
-    out = run_qa("index", "--corpus", str(corpus), "--index-dir", str(tmp_path / "idx"))
+    out = run_installed_qa("index", "--corpus", str(corpus), "--index-dir", str(tmp_path / "idx"))
     assert out.returncode == 0, out.stderr
     assert "2 documents" in out.stdout and "chunks" in out.stdout
     assert "warning: skipped broken.pdf" in out.stderr
