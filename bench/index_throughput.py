@@ -2,8 +2,8 @@
 chunk's and every unit's text, repeats included), the single-process build from nothing, an incremental rebuild,
 and the Ray pipeline with 1 and 2 workers on this machine (Ray's start-up shown apart).
 
-The corpus is PubMed abstracts from ../shared/external/pubmedqa/abstracts.jsonl (read-only input, used by this
-benchmark only), written as one `.md` file per abstract to a temp folder. Other developers may share the two
+The corpus is PubMed abstracts from the project's copy of PubMedQA (`eval/data/pubmedqa/abstracts.jsonl`, MIT, see
+its README), written as one `.md` file per abstract to a temp folder. Other developers may share the two
 cores: the load average and the busiest other processes are printed with the numbers.
 
 Run: `.venv/bin/python bench/index_throughput.py [--docs 200] [--no-ray] [--sweep]`
@@ -32,7 +32,7 @@ from index.model import ChunkingConfig
 from index.prepare import prepare_file
 
 ROOT = Path(__file__).resolve().parents[1]
-ABSTRACTS = ROOT.parent / "shared" / "external" / "pubmedqa" / "abstracts.jsonl"
+ABSTRACTS = ROOT / "eval" / "data" / "pubmedqa" / "abstracts.jsonl"
 PREPARE = partial(prepare_file, chunking=ChunkingConfig())
 
 
@@ -141,6 +141,9 @@ def main() -> None:
     print(f"raw model.encode done ({machine_load()})")
     previous = encode(every)
     print(f"previous build's embedding done ({machine_load()})")
+    raw_passes = (raw, encode(unique))  # twice, around the other pass: the first pass of a run can be slower
+    raw = min(raw_passes)
+    print(f"raw model.encode again done ({machine_load()})")
     single, embedded, _ = timed_build(corpus, embedder, reuse=False)
     print(f"single-process build done ({machine_load()})")
     changed = sorted(corpus.iterdir())[:: max(1, args.docs // 10)][: max(1, args.docs // 100)]
@@ -165,7 +168,7 @@ def main() -> None:
     n = len(unique)
     print(f"\n{'method':40} {'seconds':>8} {'embedded':>9} {'texts/s':>8}  notes")
     print(f"{'raw model.encode, distinct texts':40} {raw:8.1f} {n:9d} {n / raw:8.1f}  model loaded, "
-          f"{embedder.batch_size} a pass")
+          f"{embedder.batch_size} a pass; best of {raw_passes[0]:.1f} and {raw_passes[1]:.1f} s")
     print(f"{'previous build: embedding alone':40} {previous:8.1f} {len(every):9d} {len(every) / previous:8.1f}  "
           f"every chunk and unit text, repeats included (a lower bound of that whole build)")
     print(f"{'single-process build from nothing':40} {single:8.1f} {embedded:9d} {n / single:8.1f}  "

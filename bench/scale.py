@@ -34,7 +34,7 @@ from index.model import ChunkingConfig
 from index.store import is_stale
 
 HERE = Path(__file__).resolve().parent
-PUBMEDQA = HERE.parents[1] / "shared" / "external" / "pubmedqa" / "abstracts.jsonl"
+PUBMEDQA = HERE.parent / "eval" / "data" / "pubmedqa" / "abstracts.jsonl"  # the project's copy (MIT)
 
 
 def parse_size(text: str) -> int:

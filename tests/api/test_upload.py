@@ -19,7 +19,8 @@ from pypdf import PdfWriter
 from api.main import create_app
 from corpus.store import BUILTIN_CORPUS
 from index.embedder import Embedder
-from index.store import is_stale
+from index.prepare import prepare_file
+from index.store import is_stale, read_manifest
 from qa.settings import Settings
 from tests.api.live import API_KEY, make_settings, wait_ready
 
@@ -241,6 +242,10 @@ def test_upload_is_swapped_in_while_queries_run(writer: TestClient, upload_setti
     assert r.headers["X-Index-Version"] == after != before
     versions[after] = {d["doc_id"] for d in writer.get("/v1/documents").json()["documents"]}
     assert versions[after] == versions[before] | {"caffeine-apnoea"}
+    # Incremental: only the upload's own texts were embedded, the other documents were carried over.
+    own = set(prepare_file(upload_settings.upload_dir / "caffeine-apnoea.md", "caffeine-apnoea",
+                           upload_settings.chunking)[1])
+    assert read_manifest(upload_settings.index_dir).embedded_texts == len(own)
 
     assert not errors, errors[:3]
     assert {v for _, _, v, _ in results} == {before, after}
