@@ -11,7 +11,8 @@ from index.vectors import VectorParams
 ChunkKind = Literal["text", "table_row", "list", "reference"]
 SearchMode = Literal["hybrid", "dense", "bm25"]
 
-FORMAT_VERSION = 3
+# 4: units carry their role and legend flag (index/roles.py); an index of format 3 lacks those columns.
+FORMAT_VERSION = 4
 
 
 class Chunk(BaseModel):

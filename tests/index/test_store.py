@@ -14,7 +14,7 @@ from corpus.store import BUILTIN_CORPUS
 from index.build import BuildOptions, build_index, write_index
 from index.embedder import Embedder
 from index.errors import IndexIncompatible, IndexNotFound
-from index.model import ChunkingConfig
+from index.model import FORMAT_VERSION, ChunkingConfig
 from index.search import SearchIndex
 from index.store import is_stale, load_index, read_manifest
 from index.writer import CHUNK_VECTORS, open_vectors
@@ -23,7 +23,7 @@ from qa.engine import AnswerEngine
 
 def test_manifest_describes_the_index(index_dir: Path) -> None:
     m = read_manifest(index_dir)
-    assert m.model == "all-MiniLM-L6-v2" and m.dimension == 384 and m.format_version == 3
+    assert m.model == "all-MiniLM-L6-v2" and m.dimension == 384 and m.format_version == FORMAT_VERSION
     assert m.documents == 2 and m.chunks > 50 and m.units > m.chunks and m.vector_index.kind == "flat"
     assert 0 < m.embedded_texts < m.chunks + m.units  # table rows and references are embedded once
     assert sorted(p.name for p in index_dir.iterdir()) == [
@@ -120,12 +120,13 @@ def test_an_index_of_the_previous_format_asks_for_a_rebuild(tmp_path: Path, embe
     (folder / "manifest.json").write_text(json.dumps({
         "format_version": 2, "model": "all-MiniLM-L6-v2", "dimension": 384, "chunking": {}, "corpus_hash": "x",
         "documents": 0, "chunks": 0, "units": 0, "vector_index": "flat", "built_at": "", "build_seconds": 0}))
-    with pytest.raises(IndexIncompatible, match=r"format 2, this version reads format 3: rebuild it with `qa index`"):
+    message = rf"format 2, this version reads format {FORMAT_VERSION}: rebuild it with `qa index`"
+    with pytest.raises(IndexIncompatible, match=message):
         load_index(folder, embedder)
     assert "rebuild it with `qa index`" in (is_stale(folder, BUILTIN_CORPUS, "all-MiniLM-L6-v2", ChunkingConfig())
                                             or "")
     report = build_index(BUILTIN_CORPUS, folder, embedder)  # what `qa index` and `qa serve` then do
-    assert report.parsed == 2 and read_manifest(folder).format_version == 3
+    assert report.parsed == 2 and read_manifest(folder).format_version == FORMAT_VERSION
     assert not (folder / "documents.json").exists()
 
 
