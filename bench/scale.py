@@ -67,7 +67,8 @@ def run_size(args: argparse.Namespace, passages: int, generator: Generator, rati
     marker = corpus_for(corpus, generator, passages, ratio, fixed)
     build_json = folder / "build.json"
     built = read_json(build_json) if build_json.exists() else None
-    if args.rebuild or not (index / "manifest.json").exists() or built is None or built.get("corpus") != marker:
+    outdated = is_stale(index, corpus, MODEL, ChunkingConfig(), [folder / "no-uploads"])  # e.g. an older format
+    if args.rebuild or outdated or built is None or built.get("corpus") != marker:
         common = ["--index", str(index), "--sample", str(sample), "--seed", str(args.seed), "--out", str(build_json)]
         profile = folder / "build-profile.raw" if args.profile_build else None
         worker("build", "--corpus", str(corpus), *common, profile=profile)
