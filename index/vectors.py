@@ -10,8 +10,8 @@ measured, in the manifest. A question sits farther from every passage than the c
 neighbours spread over many lists. So the probes are the normalised sums of two random sentence vectors of
 the corpus (its answer units): a query between two topics, as far from the passages as a question. Measured
 on the 100k-passage scale bench with 200 PubMedQA questions (`bench/scale.py`): sentences alone at 0.97 chose
-nprobe 32 and the questions then got recall@10 0.90; pairs at 0.99 chose 96 to 128 (by sample)
-and 200 other questions got 0.96 to 0.985.
+nprobe 32 and the questions then got recall@10 0.90; pairs at 0.99 chose 96 to 128 (by sample) and 200 other
+questions got 0.96 to 0.985.
 """
 
 from __future__ import annotations

@@ -34,19 +34,22 @@ def _run(argv: list[str], env: dict[str, str], out: str, err: str) -> None:
     raise SystemExit(main(argv))
 
 
-def start_qa(argv: Sequence[str], log: Path, env: dict[str, str] | None = None) -> BaseProcess:
-    """`qa <argv>` in a forked process, its stdout and stderr appended to `log`."""
-    proc = _CONTEXT.Process(target=_run, args=(list(argv), dict(env or {}), str(log), str(log)))
+def _start(argv: Sequence[str], env: dict[str, str] | None, out: Path, err: Path) -> BaseProcess:
+    proc = _CONTEXT.Process(target=_run, args=(list(argv), dict(env or {}), str(out), str(err)))
     proc.start()
     return proc
+
+
+def start_qa(argv: Sequence[str], log: Path, env: dict[str, str] | None = None) -> BaseProcess:
+    """`qa <argv>` in a forked process, its stdout and stderr appended to `log`."""
+    return _start(argv, env, log, log)
 
 
 def run_qa(*argv: str, env: dict[str, str] | None = None, timeout: float = 600) -> subprocess.CompletedProcess[str]:
     """`qa <argv>` run to its end in a forked process: exit code, stdout and stderr, as `subprocess.run` gives."""
     with tempfile.TemporaryDirectory(prefix="neoqa-cli-") as tmp:
         out, err = Path(tmp) / "stdout", Path(tmp) / "stderr"
-        proc = _CONTEXT.Process(target=_run, args=(list(argv), dict(env or {}), str(out), str(err)))
-        proc.start()
+        proc = _start(argv, env, out, err)
         proc.join(timeout)
         if proc.exitcode is None:
             proc.kill()
