@@ -9,7 +9,7 @@ from typing import Any
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Locator, Page, expect
 
 from tests.api.live import API_KEY
 
@@ -161,16 +161,21 @@ def test_markup_in_documents_is_shown_as_text(browser: Browser, server_url: str)
     assert not errors
 
 
-def test_server_errors_are_shown(browser: Browser, server_url: str) -> None:
-    page, errors = _open(browser, f"{server_url}/")
-    body = '{"error": "not_ready", "message": "not ready: the model and index are still loading", "details": []}'
+def _ask_a_stubbed_stream(page: Page, server_url: str, status: int, body: str, content_type: str) -> Locator:
+    """Open the widget and ask BPD while `/v1/ask/stream` answers `status` with `body`; the widget's alert."""
     page.route(f"{server_url}/v1/ask/stream",
-               lambda route: route.fulfill(status=503, body=body, content_type="application/json"))
+               lambda route: route.fulfill(status=status, body=body, content_type=content_type))
     page.get_by_role("button", name="Ask the reviews").click()
     box = page.get_by_role("textbox", name="Your question")
     box.fill(BPD)
     box.press("Enter")
-    alert = page.get_by_role("alert")
+    return page.get_by_role("alert")
+
+
+def test_server_errors_are_shown(browser: Browser, server_url: str) -> None:
+    page, errors = _open(browser, f"{server_url}/")
+    body = '{"error": "not_ready", "message": "not ready: the model and index are still loading", "details": []}'
+    alert = _ask_a_stubbed_stream(page, server_url, 503, body, "application/json")
     expect(alert).to_have_text(re.compile("still loading"))
     expect(alert).to_have_class(re.compile(r"\berror\b"))
     page.unroute(f"{server_url}/v1/ask/stream")
@@ -186,13 +191,7 @@ def test_a_stream_error_event_is_shown(browser: Browser, server_url: str) -> Non
     page, errors = _open(browser, f"{server_url}/")
     stream = ('event: token\ndata: {"text": "Half an "}\n\nevent: error\ndata: {"error": "internal_error", '
               '"message": "unexpected server error; the server log has the details", "details": []}\n\n')
-    page.route(f"{server_url}/v1/ask/stream",
-               lambda route: route.fulfill(status=200, body=stream, content_type="text/event-stream"))
-    page.get_by_role("button", name="Ask the reviews").click()
-    box = page.get_by_role("textbox", name="Your question")
-    box.fill(BPD)
-    box.press("Enter")
-    alert = page.get_by_role("alert")
+    alert = _ask_a_stubbed_stream(page, server_url, 200, stream, "text/event-stream")
     expect(alert).to_have_text(re.compile("Half an .*unexpected server error", re.S))
     expect(alert).to_have_class(re.compile(r"\berror\b"))
     page.unroute(f"{server_url}/v1/ask/stream")
