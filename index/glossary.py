@@ -15,7 +15,7 @@ meanings does not flood the query.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -82,8 +82,11 @@ class MappingSource:
         return out
 
     def long_forms_in(self, words: list[str]) -> list[tuple[int, str, str]]:
+        starts = {w for w in set(words) if w in self.by_first or (w[-1] == "s" and w[:-1] in self.by_first)}
         found = []
         for i, w in enumerate(words):
+            if w not in starts:
+                continue
             for first in short_candidates(w):
                 for key, short, long_form in self.by_first.get(first, ()):
                     if _spells(words, i, key):
@@ -122,31 +125,40 @@ class Match:
 class Glossary:
     """Finds and expands abbreviations through a `GlossarySource`."""
 
-    def __init__(self, source: GlossarySource) -> None:
+    def __init__(self, source: GlossarySource, empty: bool = False) -> None:
         self.source = source
+        self.empty = empty  # known to define nothing: every lookup is skipped
 
     @classmethod
     def of(cls, mapping: Mapping[str, str]) -> Glossary:
         """The glossary of one in-memory mapping (a document's `glossary`)."""
-        return cls(MappingSource(mapping))
+        return cls(MappingSource(mapping), empty=not mapping)
 
     def find(self, text: str) -> list[Match]:
         """Every abbreviation `text` names, in order of first appearance (one match per short form)."""
+        return self._scan(text)[0]
+
+    def _scan(self, text: str) -> tuple[list[Match], set[str], list[str]]:
+        """The matches, the words `text` could name a short form by, and its folded words."""
+        if self.empty:
+            return [], set(), []  # most abstracts define no abbreviation: their texts need no scan
         shorts = [(m.start(), m.group()) for m in _SHORT.finditer(text)]
-        words = [(m.start(), m.group()) for m in _WORD.finditer(text.casefold())]
-        candidates = {c for _, w in shorts for c in short_candidates(w)}
-        known = self.source.short_forms(candidates) if candidates else {}
+        first = {w: pos for pos, w in reversed(shorts)}  # where each word first occurs
+        names = set(first) | {w[:-1] for w in first if len(w) > 2 and w[-1] == "s"}
+        known = self.source.short_forms(names) if names else {}
         found: dict[str, Match] = {}
-        for pos, w in shorts:
+        for pos, w in sorted((pos, w) for w, pos in first.items() if w in known or w[:-1] in known):
             hit = next((known[c] for c in short_candidates(w) if c in known), None)
             if hit and hit[0] not in found:
                 found[hit[0]] = Match(pos, hit[0], tuple(hit[1][:MAX_LONG_FORMS]))
-        for i, short, long_form in self.source.long_forms_in([w for _, w in words]) if words else []:
-            pos = words[i][0]
+        spans = [(m.start(), m.group()) for m in _WORD.finditer(text.casefold())]
+        words = [w for _, w in spans]
+        for i, short, long_form in self.source.long_forms_in(words) if words else []:
+            pos = spans[i][0]
             if short not in found or found[short].position > pos:
                 forms = found[short].long_forms if short in found else tuple(self.long_forms(short)) or (long_form,)
                 found[short] = Match(pos, short, forms, by_long=long_form)
-        return sorted(found.values(), key=lambda m: (m.position, m.short))
+        return sorted(found.values(), key=lambda m: (m.position, m.short)), names, words
 
     def entities(self, text: str) -> list[str]:
         """Short forms of the abbreviations `text` names, in order of appearance."""
@@ -171,9 +183,9 @@ class Glossary:
         return text
 
     def _missing_forms(self, text: str) -> list[str]:
-        matches = self.find(text)
-        folded = f" {long_key(text)} "
-        named_shorts = {m.short for m in matches if m.by_long is None} | _shorts_in(text, matches)
+        matches, names, words = self._scan(text)
+        folded = f" {' '.join(words)} "
+        named_shorts = {m.short for m in matches if m.by_long is None or m.short in names}
         extra: list[str] = []
         for m in matches:
             if m.short not in named_shorts:
@@ -183,8 +195,3 @@ class Glossary:
             extra += [f for f in m.long_forms if long_key(f) not in named and f" {long_key(f)} " not in folded]
         return list(dict.fromkeys(extra))
 
-
-def _shorts_in(text: str, matches: Iterable[Match]) -> set[str]:
-    """Short forms that appear written out in `text` (a match found by its long form may be there too)."""
-    words = {c for m in _SHORT.finditer(text) for c in short_candidates(m.group())}
-    return {m.short for m in matches if m.short in words}
