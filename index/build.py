@@ -2,9 +2,11 @@
 
 Documents stream through in file order. A file whose content hash matches the previous index's copy of it is
 copied from that index (rows and vectors: no parsing, no embedding); the others are parsed and prepared, and
-their texts embedded in batches across documents, each distinct text once, reusing every vector the previous
-index already has for the same text. Deleted files simply are not carried over. The new index is written in a
-temporary folder beside the old one and swapped in (see `index.store`), so a failed build changes nothing.
+their texts embedded in batches across documents, each distinct text once in the whole build: a text the
+previous index or an earlier batch of this build already embedded reuses that vector (looked up by the text's
+hash in the stores, so the build holds no table of its own). Deleted files simply are not carried over. The
+new index is written in a temporary folder beside the old one and swapped in (see `index.store`), so a failed
+build changes nothing.
 """
 
 from __future__ import annotations
@@ -93,10 +95,13 @@ class _Batcher:
         self.pending, self.texts = [], 0
 
     def _vectors(self, texts: list[str]) -> dict[str, np.ndarray]:
-        distinct = list(dict.fromkeys(texts))
-        known = self.previous.vectors([text_hash(t) for t in distinct]) if self.previous else {}
-        out = {t: known[text_hash(t)] for t in distinct if text_hash(t) in known}
-        missing = [t for t in distinct if t not in out]
+        """A vector for each text: the previous index's or this build's own for a text already embedded, else
+        the model's (each distinct text once)."""
+        distinct = {text_hash(t): t for t in dict.fromkeys(texts)}
+        known = self.previous.vectors(list(distinct)) if self.previous else {}
+        known.update(self.writer.vectors([h for h in distinct if h not in known]))
+        out = {t: known[h] for h, t in distinct.items() if h in known}
+        missing = [t for t in distinct.values() if t not in out]
         if missing:
             out.update(zip(missing, self.embedder.encode(missing), strict=True))
             self.embedded += len(missing)

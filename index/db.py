@@ -24,9 +24,11 @@ CREATE TABLE bodies (id INTEGER PRIMARY KEY, json BLOB NOT NULL);
 CREATE TABLE chunks (id INTEGER PRIMARY KEY, doc INTEGER NOT NULL, chunk_id TEXT, section TEXT, kind TEXT,
     start INTEGER, "end" INTEGER, text TEXT, refs TEXT, unit_lo INTEGER, unit_hi INTEGER, tokens TEXT,
     text_hash BLOB);
+CREATE INDEX chunks_hash ON chunks (text_hash);
 CREATE TABLE units (id INTEGER PRIMARY KEY, doc INTEGER NOT NULL, kind TEXT, section TEXT, start INTEGER,
     "end" INTEGER, block INTEGER, tokens TEXT, plain TEXT, study_refs TEXT, role TEXT, legend INTEGER,
     text_hash BLOB);
+CREATE INDEX units_hash ON units (text_hash);
 CREATE TABLE glossary (doc INTEGER, short TEXT, folded TEXT, long TEXT, long_key TEXT, def_start INTEGER,
     def_end INTEGER);
 CREATE TABLE glossary_forms (short TEXT, folded TEXT, long TEXT, long_key TEXT, docs INTEGER);
@@ -39,7 +41,8 @@ CREATE TABLE vocab (token TEXT PRIMARY KEY, id INTEGER) WITHOUT ROWID;
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;
 """
 
-# Built after the rows are in: faster than maintaining them row by row.
+# Built after the rows are in: faster than maintaining them row by row. (The text-hash indexes are kept from
+# the start instead: a build looks up the texts it has already embedded, so that no text is embedded twice.)
 INDEXES = """
 CREATE INDEX glossary_short ON glossary (short, doc);
 CREATE INDEX glossary_forms_short ON glossary_forms (short);
@@ -47,8 +50,6 @@ CREATE INDEX glossary_forms_folded ON glossary_forms (folded);
 CREATE INDEX glossary_forms_key ON glossary_forms (long_key);
 CREATE INDEX authors_surname ON authors (surname);
 CREATE INDEX study_units_ref ON study_units (doc, number);
-CREATE INDEX chunks_hash ON chunks (text_hash);
-CREATE INDEX units_hash ON units (text_hash);
 """
 
 # Long forms aggregated over the documents: how many documents use each meaning of a short form.
@@ -81,6 +82,13 @@ class StoreWriter:
         if rows:
             marks = ",".join("?" * len(rows[0]))
             self.conn.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)
+
+    def query_in(self, sql: str, values: Sequence[Any]) -> list[tuple[Any, ...]]:
+        """`sql` with one `IN ({})` placeholder over `values`, on the rows written so far."""
+        out: list[tuple[Any, ...]] = []
+        for part in chunked(list(values)):
+            out += self.conn.execute(sql.format(",".join("?" * len(part))), part).fetchall()
+        return out
 
     def finish(self, meta: dict[str, str]) -> None:
         """Aggregate the lookups, build the indexes, analyse the file and close it."""

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+import os
 import random
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 from typing import IO
 
@@ -43,8 +45,8 @@ class IndexWriter:
         self.folder = folder
         self.dimension = dimension
         self.db = StoreWriter(folder / STORE)
-        self.chunk_file: IO[bytes] = open(folder / CHUNK_VECTORS, "wb")  # noqa: SIM115 - closed in finish
-        self.unit_file: IO[bytes] = open(folder / UNIT_VECTORS, "wb")  # noqa: SIM115
+        self.chunk_file: IO[bytes] = open(folder / CHUNK_VECTORS, "w+b")  # noqa: SIM115 - closed in finish
+        self.unit_file: IO[bytes] = open(folder / UNIT_VECTORS, "w+b")  # noqa: SIM115
         self.token_ids = TokenIds()
         self.chunk_tokens: list[np.ndarray] = []
         self.df: Counter[str] = Counter()
@@ -127,6 +129,20 @@ class IndexWriter:
         self.chunk_tokens += [self.token_ids(r[11].split()) for r in chunks]
         self.df.update(t for r in units for t in r[7].split())
         self.documents, self.chunks, self.units = d + 1, c0 + oc_hi - oc_lo, u0 + ou_hi - ou_lo
+
+    def vectors(self, hashes: Sequence[bytes]) -> dict[bytes, np.ndarray]:
+        """Vectors this build has already written for texts with these hashes."""
+        out: dict[bytes, np.ndarray] = {}
+        size = self.dimension * 4
+        for table, file in (("units", self.unit_file), ("chunks", self.chunk_file)):
+            wanted = [h for h in hashes if h not in out]
+            rows = self.db.query_in(f"SELECT text_hash, id FROM {table} WHERE text_hash IN ({{}})", wanted)
+            if rows:
+                file.flush()  # the rows are in the file, not only in its buffer
+            for h, row in rows:
+                if h not in out:
+                    out[h] = np.frombuffer(os.pread(file.fileno(), size, row * size), dtype="<f4")
+        return out
 
     def finish(self, exact_threshold: int, pq_threshold: int) -> VectorParams:
         """Build BM25, the vocabulary, document frequencies and FAISS; close the store."""

@@ -86,3 +86,23 @@ def test_each_distinct_text_is_embedded_once(corpus: Path, tmp_path: Path, embed
     rows = index.store.query("SELECT count(DISTINCT text_hash) FROM (SELECT text_hash FROM chunks UNION ALL "
                              "SELECT text_hash FROM units)")
     assert m.embedded_texts == rows[0][0]
+
+
+def test_a_text_repeated_in_a_later_batch_reuses_the_vector(corpus: Path, tmp_path: Path, embedder: Embedder,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    # One document per batch: the caffeine sentence that the surfactant document repeats is embedded with the
+    # first document's batch and must be found again in this build's own store, not embedded a second time.
+    monkeypatch.setattr("index.build.EMBED_BATCH_TEXTS", 1)
+    (corpus / "surfactant.md").write_text(SURFACTANT, encoding="utf-8")
+    calls: list[str] = []
+    encode = embedder.encode
+    monkeypatch.setattr(embedder, "encode", lambda texts, progress=False: calls.extend(texts) or encode(texts))
+    report = build_index(corpus, tmp_path / "index", embedder)
+    assert len(calls) == len(set(calls)) == report.manifest.embedded_texts
+    index = load_index(tmp_path / "index", embedder)
+    sentence = "Caffeine citrate reduced the rate of bronchopulmonary dysplasia in the CAP trial."
+    rows = index.store.query("SELECT u.id FROM units u JOIN documents d ON d.id = u.doc WHERE d.doc_id IN "
+                             "('caffeine', 'surfactant') AND u.plain = ?", (sentence,))
+    assert len(rows) == 2
+    assert np.array_equal(index.unit_vectors[rows[0][0]], index.unit_vectors[rows[1][0]])
+    assert sentence in calls
