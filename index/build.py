@@ -38,7 +38,12 @@ from index.writer import IndexWriter, text_hash
 
 log = logging.getLogger(__name__)
 
-EMBED_BATCH_TEXTS = 1024  # texts gathered across documents per call to the model
+# Texts gathered across documents per call to the model. The embedder groups a call's texts by length into
+# forward passes of 64, and the fewer texts it groups, the more unlike the lengths in a pass: on PubMed abstracts
+# calls of 1,024 texts pad to 16 % more tokens than one call for everything (and the attention, quadratic in
+# length, costs 50 % more); calls of 8,192 texts are within 1 % (3 % for attention). A call's texts wait in
+# memory as prepared documents: a few hundred documents, tens of megabytes.
+EMBED_BATCH_TEXTS = 8192
 
 
 @dataclass(frozen=True)
@@ -63,8 +68,9 @@ class _Batcher:
     """Gathers prepared documents until enough texts wait, then embeds the distinct new ones in one call; writes
     every document in the order it was given."""
 
-    def __init__(self, writer: IndexWriter, embedder: Embedder, previous: PreviousIndex | None) -> None:
-        self.writer, self.embedder, self.previous = writer, embedder, previous
+    def __init__(self, writer: IndexWriter, embedder: Embedder, previous: PreviousIndex | None,
+                 progress: bool = False) -> None:
+        self.writer, self.embedder, self.previous, self.progress = writer, embedder, previous, progress
         self.pending: list[tuple[PreparedDocument | int, str, str | None, np.ndarray | None]] = []
         self.texts = 0
         self.embedded = 0
@@ -103,7 +109,7 @@ class _Batcher:
         out = {t: known[h] for h, t in distinct.items() if h in known}
         missing = [t for t in distinct.values() if t not in out]
         if missing:
-            out.update(zip(missing, self.embedder.encode(missing), strict=True))
+            out.update(zip(missing, self.embedder.encode(missing, progress=self.progress), strict=True))
             self.embedded += len(missing)
         return out
 
@@ -227,7 +233,7 @@ def _write(folder: Path, embedder: Embedder, options: BuildOptions, feed: Callab
         tmp.mkdir()
         try:
             writer = IndexWriter(tmp, embedder.dimension)
-            batcher = _Batcher(writer, embedder, previous)
+            batcher = _Batcher(writer, embedder, previous, options.progress)
             feed(batcher)
             batcher.flush()
             params = writer.finish(options.exact_threshold, options.pq_threshold)

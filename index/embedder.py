@@ -82,7 +82,7 @@ class Embedder:
         out = np.zeros((len(texts), self.dimension), dtype=np.float32)
         order = self._longest_first(texts)
         batches = [order[i : i + self.batch_size] for i in range(0, len(order), self.batch_size)]
-        for rows in tqdm(batches, desc="embed", unit="batch", disable=not progress):
+        for rows in tqdm(batches, desc="embed", unit="batch", disable=not progress, leave=False):
             out[rows] = self.model.encode([texts[i] for i in rows], batch_size=len(rows), normalize_embeddings=True,
                                           convert_to_numpy=True, show_progress_bar=False)
         return out
