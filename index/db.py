@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -68,6 +68,16 @@ def chunked(values: Sequence[Any], size: int = SQL_VARIABLES) -> Iterator[Sequen
         yield values[start : start + size]
 
 
+def select_in(run: Callable[[str, Sequence[Any]], list[tuple[Any, ...]]], sql: str, values: Sequence[Any],
+              before: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+    """`sql` with one `IN ({})` placeholder, run by `run(sql, params)` over `values` in batches that fit
+    SQLite's limit (`before`: parameters ahead of the list)."""
+    out: list[tuple[Any, ...]] = []
+    for part in chunked(list(values)):
+        out += run(sql.format(",".join("?" * len(part))), [*before, *part])
+    return out
+
+
 class StoreWriter:
     """Writes a new store file; rows go in as documents arrive, lookups and indexes at `finish`."""
 
@@ -85,10 +95,7 @@ class StoreWriter:
 
     def query_in(self, sql: str, values: Sequence[Any]) -> list[tuple[Any, ...]]:
         """`sql` with one `IN ({})` placeholder over `values`, on the rows written so far."""
-        out: list[tuple[Any, ...]] = []
-        for part in chunked(list(values)):
-            out += self.conn.execute(sql.format(",".join("?" * len(part))), part).fetchall()
-        return out
+        return select_in(lambda q, params: self.conn.execute(q, params).fetchall(), sql, values)
 
     def finish(self, meta: dict[str, str]) -> None:
         """Aggregate the lookups, build the indexes, analyse the file and close it."""
@@ -125,10 +132,7 @@ class StoreReader:
 
     def query_in(self, sql: str, values: Sequence[Any], before: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         """`sql` with one `IN ({})` placeholder, run over `values` in batches that fit SQLite's limit."""
-        out: list[tuple[Any, ...]] = []
-        for part in chunked(list(values)):
-            out += self.query(sql.format(",".join("?" * len(part))), [*before, *part])
-        return out
+        return select_in(self.query, sql, values, before)
 
     def close(self) -> None:
         """Close this thread's connection (other threads' close when their thread-local goes)."""

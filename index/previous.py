@@ -13,7 +13,7 @@ from index.distributed import KnownVectors
 from index.errors import SearchIndexError
 from index.model import ChunkingConfig, Manifest
 from index.store import read_manifest
-from index.writer import CHUNK_VECTORS, STORE, UNIT_VECTORS, open_vectors
+from index.writer import CHUNK_VECTORS, STORE, UNIT_VECTORS, open_vectors, vectors_by_hash
 
 
 class PreviousIndex:
@@ -49,14 +49,8 @@ class PreviousIndex:
 
     def vectors(self, hashes: Sequence[bytes]) -> dict[bytes, np.ndarray]:
         """Vectors the previous index holds for texts with these hashes."""
-        out: dict[bytes, np.ndarray] = {}
-        for table, vectors in (("units", self.unit_vectors), ("chunks", self.chunk_vectors)):
-            wanted = [h for h in hashes if h not in out]
-            if not wanted:
-                break
-            for h, row in self.store.query_in(f"SELECT text_hash, id FROM {table} WHERE text_hash IN ({{}})", wanted):
-                out.setdefault(h, np.asarray(vectors[row]))
-        return out
+        return vectors_by_hash(self.store.query_in, hashes, {"units": lambda row: np.asarray(self.unit_vectors[row]),
+                                                             "chunks": lambda row: np.asarray(self.chunk_vectors[row])})
 
     def known_texts(self, doc_ids: list[str]) -> KnownVectors:
         """The texts the previous versions of these documents had, for a build that re-parses them elsewhere:

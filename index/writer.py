@@ -13,9 +13,9 @@ import hashlib
 import os
 import random
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 import numpy as np
 
@@ -132,17 +132,14 @@ class IndexWriter:
 
     def vectors(self, hashes: Sequence[bytes]) -> dict[bytes, np.ndarray]:
         """Vectors this build has already written for texts with these hashes."""
-        out: dict[bytes, np.ndarray] = {}
         size = self.dimension * 4
-        for table, file in (("units", self.unit_file), ("chunks", self.chunk_file)):
-            wanted = [h for h in hashes if h not in out]
-            rows = self.db.query_in(f"SELECT text_hash, id FROM {table} WHERE text_hash IN ({{}})", wanted)
-            if rows:
-                file.flush()  # the rows are in the file, not only in its buffer
-            for h, row in rows:
-                if h not in out:
-                    out[h] = np.frombuffer(os.pread(file.fileno(), size, row * size), dtype="<f4")
-        return out
+
+        def reader(file: IO[bytes]) -> Callable[[int], np.ndarray]:
+            file.flush()  # the rows must be in the file, not only in its buffer
+            return lambda row: np.frombuffer(os.pread(file.fileno(), size, row * size), dtype="<f4")
+
+        return vectors_by_hash(self.db.query_in, hashes,
+                               {"units": reader(self.unit_file), "chunks": reader(self.chunk_file)})
 
     def finish(self, exact_threshold: int, pq_threshold: int) -> VectorParams:
         """Build BM25, the vocabulary, document frequencies and FAISS; close the store."""
@@ -162,6 +159,21 @@ class IndexWriter:
         save_vectors(index, self.folder / FAISS_FILE)
         self.db.finish({"documents": str(self.documents)})
         return params
+
+
+def vectors_by_hash(query_in: Callable[[str, Sequence[bytes]], list[tuple[Any, ...]]], hashes: Sequence[bytes],
+                    tables: dict[str, Callable[[int], np.ndarray]]) -> dict[bytes, np.ndarray]:
+    """The vector of each text hash found in a store's `tables` (units first), read by row id with the
+    table's reader."""
+    out: dict[bytes, np.ndarray] = {}
+    for table, read in tables.items():
+        wanted = [h for h in hashes if h not in out]
+        if not wanted:
+            break
+        for h, row in query_in(f"SELECT text_hash, id FROM {table} WHERE text_hash IN ({{}})", wanted):
+            if h not in out:
+                out[h] = read(row)
+    return out
 
 
 def open_vectors(path: Path, rows: int, dimension: int) -> np.ndarray:
