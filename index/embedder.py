@@ -88,9 +88,10 @@ class Embedder:
         return out
 
     def _longest_first(self, texts: list[str]) -> np.ndarray:
-        """Text positions by length in tokens (as the model truncates them), longest first."""
-        if not texts:
-            return np.zeros(0, dtype=np.int64)
+        """Text positions in the order to encode them: by length in tokens (as the model truncates them), longest
+        first, when they take more than one pass."""
+        if len(texts) <= self.batch_size:
+            return np.arange(len(texts))  # one pass whatever the order (a question): no tokenizing to measure
         lengths = self.model.tokenizer(texts, add_special_tokens=True, truncation=True,
                                        max_length=self.model.max_seq_length, return_length=True)["length"]
         return np.argsort(-np.asarray(lengths), kind="stable")
