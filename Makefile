@@ -15,6 +15,7 @@ $(STAMP): pyproject.toml
 	# The CPU build of torch first: otherwise pip resolves torch to a multi-GB CUDA build.
 	$(BIN)/pip install --quiet "torch==2.13.0"
 	$(BIN)/pip install --quiet -e ".[dev,distributed]"  # Ray too: the tests run the distributed build
+	$(BIN)/python -m index.onnx_encoder  # the default model's ONNX export for questions, once per machine
 	touch $(STAMP)
 
 install: $(STAMP)

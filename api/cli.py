@@ -52,10 +52,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print(f"qa: error: invalid configuration: {name}: {err['msg'].removeprefix('Value error, ')}",
               file=sys.stderr)
         return 2
-    if settings.torch_threads:
-        import torch
-
-        torch.set_num_threads(settings.torch_threads)
     logging.getLogger("api").setLevel(logging.INFO)  # start-up progress ("ready: ...") on the console
     corpus_files(settings.corpus_dir)  # fail now, rather than run a server that never gets ready
     if not is_loopback(settings.host):

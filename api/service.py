@@ -78,7 +78,7 @@ class Service:
                 clean_staging(self.settings.upload_dir)  # no upload is in flight before the first snapshot
                 if self.embedder is None:
                     log.info("loading the model %s", self.settings.model)
-                    self.embedder = Embedder(self.settings.model)
+                    self.embedder = self.settings.load_embedder(threads=self.settings.torch_threads)
                 reason = ensure_index(self.settings, self.embedder)
                 if reason:
                     log.info("built the index in %s (%s)", self.settings.index_dir, reason)

@@ -109,14 +109,11 @@ def ask(args: argparse.Namespace) -> None:
     from qa.engine import AnswerEngine
 
     out: dict[str, Any] = {"imports_s": round(time.perf_counter() - t_python, 2)}
-    if args.torch_threads > 0:  # as `qa serve` does (QA_TORCH_THREADS, default 1)
-        import torch
-
-        torch.set_num_threads(args.torch_threads)
     out["torch_threads"] = args.torch_threads
     t = time.perf_counter()
-    embedder = Embedder(MODEL)
+    embedder = Embedder(MODEL, threads=args.torch_threads)  # as `qa serve` does (QA_TORCH_THREADS, default 1)
     out["model_load_s"] = round(time.perf_counter() - t, 2)
+    out["query_encoder"] = "onnx" if embedder.onnx is not None else "sentence-transformers"
     out["rss_after_model_mib"] = rss()
     t = time.perf_counter()
     index = load_index(Path(args.index), embedder)

@@ -97,7 +97,6 @@ def aggregate(rows: list[PubMedResult], documents: int) -> PubMedMetrics:
 def run_suite(limit: int | None, corpus_size: int | None, out: Path, index_dir: Path | None,
               progress: bool = True) -> PubMedReport:
     """Build, index, ask, score and write report.json / report.md into `out`."""
-    from index.embedder import Embedder
     from index.store import load_index
     from qa.loading import ensure_index
     from qa.settings import Settings
@@ -109,7 +108,7 @@ def run_suite(limit: int | None, corpus_size: int | None, out: Path, index_dir: 
         write_corpus(abstracts, corpus)
         settings = Settings(corpus_dir=corpus, index_dir=index_dir or Path(tmp) / "index",
                             upload_dir=Path(tmp) / "no-uploads")
-        embedder = Embedder(settings.model)
+        embedder = settings.load_embedder()
         ensure_index(settings, embedder, progress=progress)
         engine = AnswerEngine(load_index(settings.index_dir, embedder), settings.max_question_chars)
         models, thresholds = fold_models(limit, progress)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import threading
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -46,30 +47,61 @@ def model_name(model: str) -> str:
 
 
 class Embedder:
-    """Normalised sentence embeddings, batched; queries are cached."""
+    """Normalised sentence embeddings, batched; queries are cached.
 
-    def __init__(self, model: str = DEFAULT_MODEL, batch_size: int = 64) -> None:
+    Documents are encoded by sentence-transformers, loaded on first use (a server that only answers never
+    imports torch); questions by the model's ONNX export when it has one (`index.onnx_encoder`), else the same.
+    `threads` bounds the threads of one call (0: the libraries' defaults), as `qa serve` wants it.
+    """
+
+    def __init__(self, model: str = DEFAULT_MODEL, batch_size: int = 64, threads: int = 0,
+                 onnx_cache: Path | None = None, fast_queries: bool = True) -> None:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        self.name = model_name(model)
+        self.path = resolve_model_path(model)
+        self.setting = model  # as given (a packaged name or a folder): what other processes load it by
+        self.batch_size = batch_size
+        self.threads = threads
+        self._model: SentenceTransformer | None = None
+        self._loading = threading.Lock()
+        self.onnx = None
+        if fast_queries:
+            from index.onnx_encoder import default_cache_root, load_or_export
+
+            self.onnx = load_or_export(self.path, onnx_cache or default_cache_root(), threads)
+        self.dimension = self.onnx.dimension if self.onnx is not None else self._dimension(self.model)
+        self._query = lru_cache(maxsize=1024)(self._encode_one)
+
+    @property
+    def model(self) -> SentenceTransformer:
+        """The sentence-transformers model, loaded once on first use."""
+        if self._model is None:
+            with self._loading:
+                if self._model is None:
+                    self._model = self._load()
+        return self._model
+
+    def _load(self) -> SentenceTransformer:
         from sentence_transformers import SentenceTransformer
         from transformers.utils import logging as hf_logging
 
         hf_logging.disable_progress_bar()  # the per-weight loading bar is noise on every start
         hf_logging.set_verbosity_error()
+        if self.threads:
+            import torch
 
-        self.name = model_name(model)
-        self.path = resolve_model_path(model)
-        self.setting = model  # as given (a packaged name or a folder): what other processes load it by
-        self.batch_size = batch_size
+            torch.set_num_threads(self.threads)
         try:
-            self.model: SentenceTransformer = SentenceTransformer(str(self.path), device="cpu")
+            return SentenceTransformer(str(self.path), device="cpu")
         except (OSError, ValueError) as exc:
             raise ModelNotFound(f"cannot load the model in {self.path}: {exc}") from exc
-        dim = self.model.get_embedding_dimension()
+
+    def _dimension(self, model: SentenceTransformer) -> int:
+        dim = model.get_embedding_dimension()
         if dim is None:
             raise ModelNotFound(f"the model in {self.path} does not report an embedding dimension")
-        self.dimension = int(dim)
-        self._query = lru_cache(maxsize=1024)(self._encode_one)
+        return int(dim)
 
     def encode(self, texts: list[str], progress: bool = False) -> np.ndarray:
         """Unit-length float32 vectors, one row per text.
@@ -97,9 +129,10 @@ class Embedder:
         return np.argsort(-np.asarray(lengths), kind="stable")
 
     def _encode_one(self, text: str) -> np.ndarray:
-        vec = self.encode([text])[0]
+        vec = self.onnx.encode([text])[0] if self.onnx is not None else self.encode([text])[0]
         vec.setflags(write=False)
         return vec
 
     def encode_query(self, text: str) -> np.ndarray:
+        """A question's vector (read-only, cached)."""
         return self._query(text)

@@ -57,14 +57,13 @@ def _positive(value: str) -> int:
 
 def cmd_index(args: argparse.Namespace) -> int:
     from corpus.store import corpus_files
-    from index.embedder import Embedder
     from qa.loading import ensure_index
 
     settings = _settings(args)
     corpus_files(settings.corpus_dir)  # fail on a missing folder before loading the model
     distributed = _distributed(args)
     started = time.perf_counter()
-    reason = ensure_index(settings, Embedder(settings.model), rebuild=args.rebuild, progress=True,
+    reason = ensure_index(settings, settings.load_embedder(), rebuild=args.rebuild, progress=True,
                           distributed=distributed)
     from index.store import read_manifest
 

@@ -43,7 +43,7 @@ def ensure_index(settings: Settings, embedder: Embedder, rebuild: bool = False, 
 
 def open_index(settings: Settings, build_if_needed: bool = False) -> SearchIndex:
     """Load the model and the index once; raises `IndexNotFound`/`IndexIncompatible` with the fix in the message."""
-    embedder = Embedder(settings.model)
+    embedder = settings.load_embedder()
     if build_if_needed:
         ensure_index(settings, embedder, progress=True)
     index = load_index(settings.index_dir, embedder, settings.document_cache)

@@ -10,8 +10,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from corpus.store import BUILTIN_CORPUS
 from index.build import BuildOptions
-from index.embedder import DEFAULT_MODEL
+from index.embedder import DEFAULT_MODEL, Embedder
 from index.model import ChunkingConfig
+from index.onnx_encoder import default_cache_root
 from qa.model import MAX_QUESTION_CHARS
 
 MIN_API_KEY_CHARS = 16
@@ -31,7 +32,10 @@ class Settings(BaseSettings):
     document_cache: int = Field(256, ge=1, description="Documents kept parsed in memory (an LRU).")
     max_question_chars: int = Field(MAX_QUESTION_CHARS, ge=1, le=MAX_QUESTION_CHARS,
                                     description="Question length limit; at most MAX_QUESTION_CHARS, the HTTP schema's.")
-    torch_threads: int = Field(1, ge=0, description="Model threads per call when serving (0: torch's default).")
+    torch_threads: int = Field(1, ge=0, description="Model threads per call when serving (0: the libraries' default).")
+    cache_dir: Path = Field(default_factory=default_cache_root,
+                            description="Machine-wide cache (the model's ONNX export for questions).")
+    fast_queries: bool = Field(True, description="Encode questions with the model's ONNX export (exported once).")
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=1, le=65535)
     cors_origins: list[str] = Field(default_factory=list, description="Allowed browser origins (none by default).")
@@ -71,6 +75,10 @@ class Settings(BaseSettings):
             message = f"must look like '120/minute' or '10/second;1000/hour', not {value!r}"
             raise ValueError(message) from None
         return value
+
+    def load_embedder(self, threads: int = 0) -> Embedder:
+        """The configured model; `threads` per call (0: the libraries' defaults, right for building)."""
+        return Embedder(self.model, threads=threads, onnx_cache=self.cache_dir, fast_queries=self.fast_queries)
 
     @property
     def chunking(self) -> ChunkingConfig:

@@ -1,0 +1,75 @@
+"""Questions are encoded by the model's ONNX export: the same vectors as sentence-transformers, without torch."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from index.embedder import DEFAULT_MODEL, Embedder, resolve_model_path
+from index.onnx_encoder import cache_folder, default_cache_root, load_or_export, pipeline_of
+
+TEXTS = ["BPD", "Does intratracheal mesenchymal stem cell therapy reduce bronchopulmonary dysplasia?",
+         "2.5 x 10^6 cells/kg; P=0.042 (95% CI 0.61-0.93)", "Aydın et al. (2021) reported ...",
+         "stem cells " * 300]  # the last is truncated at the model's 256 tokens, as sentence-transformers does
+
+
+def test_question_vectors_equal_the_models_own(embedder: Embedder) -> None:
+    assert embedder.onnx is not None, "the default model is exported (make install does it once)"
+    theirs = embedder.model.encode(TEXTS, normalize_embeddings=True, convert_to_numpy=True)
+    one_by_one = np.stack([embedder.encode_query(t) for t in TEXTS])
+    padded_batch = embedder.onnx.encode(TEXTS)  # texts of very different lengths padded together
+    assert np.abs(one_by_one - theirs).max() < 1e-5
+    assert np.abs(padded_batch - theirs).max() < 1e-5
+    assert np.allclose(np.linalg.norm(one_by_one, axis=1), 1.0, atol=1e-5)
+
+
+def test_an_exported_model_is_reused_and_keyed_by_its_files(tmp_path: Path, embedder: Embedder) -> None:
+    model = tmp_path / "my-model"
+    shutil.copytree(resolve_model_path(DEFAULT_MODEL), model)
+    cache = tmp_path / "cache"
+    first = load_or_export(model, cache)
+    assert first is not None
+    folder = cache_folder(model, cache)
+    written = (folder / "model.onnx").stat().st_mtime_ns
+    again = load_or_export(model, cache)
+    assert again is not None and (folder / "model.onnx").stat().st_mtime_ns == written  # not exported twice
+    assert np.abs(again.encode(TEXTS[:2]) - embedder.encode(TEXTS[:2])).max() < 1e-5
+    (model / "config_sentence_transformers.json").write_text("{}", encoding="utf-8")  # the model changed
+    assert cache_folder(model, cache) != folder
+    assert not list(cache.glob("onnx/.*")), "no staging folder is left behind"
+
+
+def test_a_model_that_is_not_plain_keeps_sentence_transformers(tmp_path: Path) -> None:
+    model = tmp_path / "dense-head"
+    shutil.copytree(resolve_model_path(DEFAULT_MODEL), model)
+    modules = json.loads((model / "modules.json").read_text(encoding="utf-8"))
+    modules.insert(2, {"idx": 2, "name": "2", "path": "2_Dense", "type": "sentence_transformers.models.Dense"})
+    (model / "modules.json").write_text(json.dumps(modules), encoding="utf-8")
+    assert pipeline_of(model) is None
+    assert load_or_export(model, tmp_path / "cache") is None
+    assert not (tmp_path / "cache").exists()  # nothing exported for it
+
+
+def test_answering_needs_no_torch(embedder: Embedder) -> None:
+    # A fresh interpreter, as `qa serve` starts: loading the model for questions and encoding one imports
+    # neither torch nor sentence-transformers (their import is most of a start-up otherwise).
+    assert embedder.onnx is not None  # the export exists (this session's embedder made it if needed)
+    code = ("import sys; from index.embedder import Embedder; e = Embedder(threads=1); "
+            "v = e.encode_query('Which routes were used for BPD?'); "
+            "print(e.onnx is not None, v.shape[0], sorted(m for m in ('torch', 'sentence_transformers', "
+            "'transformers') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120,
+                         env={**os.environ, "HF_HUB_OFFLINE": "1", "XDG_CACHE_HOME": str(default_cache_root().parent)})
+    assert out.stdout.split() == ["True", "384", "[]"], out.stderr
+
+
+def test_fast_queries_can_be_turned_off() -> None:
+    plain = Embedder(fast_queries=False)
+    assert plain.onnx is None and plain.dimension == 384
+    assert np.allclose(np.linalg.norm(plain.encode_query("BPD")), 1.0, atol=1e-5)
