@@ -114,9 +114,6 @@ class LexicalIndex:
     def __init__(self, folder: Path, token_ids: Callable[[list[str]], dict[str, int]]) -> None:
         self.retriever = bm25s.BM25.load(str(folder), mmap=True, load_vocab=False)
         self.token_ids = token_ids
-        vocabulary = len(self.retriever.scores["indptr"]) - 1
-        # bm25s filters query ids through this set; a range answers `in` without holding the vocabulary.
-        self.retriever.unique_token_ids_set = range(vocabulary)
         self.size = int(self.retriever.scores["num_docs"])
 
     def top(self, tokens: list[str], depth: int) -> list[tuple[int, float]]:
@@ -125,9 +122,15 @@ class LexicalIndex:
         ids = [known[t] for t in tokens if t in known]  # repeated question words weigh more, as before
         if not ids or self.size == 0:
             return []
-        docs, scores = self.retriever.retrieve([ids], k=min(depth, self.size), show_progress=False,
-                                               n_threads=0)
-        return [(int(d), float(s)) for d, s in zip(docs[0], scores[0], strict=True) if s > 0]
+        scores = self.retriever.get_scores_from_ids(ids)  # bm25s' own scoring: one dense row over the chunks
+        # The top-k is taken among the chunks that score at all. bm25s' `retrieve` partitions the whole row, and
+        # a row of a million mostly-zero scores (ties) makes that partition 10x slower than the scoring itself
+        # (46 against 4.7 ms p50 at 1M chunks); ties keep index order, best first.
+        rows = np.flatnonzero(scores > 0)
+        if len(rows) > depth:
+            rows = rows[np.argpartition(scores[rows], -depth)[-depth:]]
+        rows = rows[np.lexsort((rows, -scores[rows]))]
+        return [(int(r), float(scores[r])) for r in rows]
 
 
 def bm25_params(folder: Path) -> dict[str, object]:
