@@ -22,6 +22,10 @@ from typing import Protocol
 MAX_LONG_FORMS = 3
 MAX_LONG_WORDS = 12  # long forms longer than this are never looked up as word runs
 MAX_EXPANSION_ROUNDS = 3
+# A question's expansion feeds its vector and its BM25 query, so its size is its cost. In a large library one
+# short form has many meanings, and each appended meaning names further short forms: unbounded, a question grew
+# to 1,000 characters at 1M passages (the built-in reviews' questions append at most 49).
+QUERY_EXPANSION_CHARS = 240
 CASE_SENSITIVE_UP_TO = 3  # "NEC" is not "nec"; longer short forms ("hUC-MSC") match in any case
 
 _SHORT = re.compile(r"[^\W_](?:[\w-]*[^\W_])?")  # a word with inner hyphens: "hUC-MSCs", "IL-6"
@@ -169,17 +173,26 @@ class Glossary:
         entry = self.source.short_forms({short}).get(short)
         return entry[1][:MAX_LONG_FORMS] if entry else []
 
-    def expand(self, text: str) -> str:
+    def expand(self, text: str, limit: int | None = None) -> str:
         """`text` plus the long forms of the short forms it names and the short forms of the long forms it names.
 
         Forms already present are not appended again, and what an appended form names in turn is appended too
-        ("human umbilical cord mesenchymal stem cell" names MSC), so expanding twice changes nothing.
+        ("human umbilical cord mesenchymal stem cell" names MSC), so expanding twice changes nothing. `limit`
+        caps the characters appended (a question's: `QUERY_EXPANSION_CHARS`), first rounds first.
         """
+        room = limit
         for _ in range(MAX_EXPANSION_ROUNDS):
-            extra = self._missing_forms(text)
-            if not extra:
+            extra, full = self._missing_forms(text), False
+            if room is not None:
+                fitting = 0
+                while fitting < len(extra) and len(extra[fitting]) + 1 <= room:
+                    room -= len(extra[fitting]) + 1
+                    fitting += 1
+                extra, full = extra[:fitting], fitting < len(extra)
+            if extra:
+                text = text + " " + " ".join(extra)
+            if not extra or full:
                 break
-            text = text + " " + " ".join(extra)
         return text
 
     def _missing_forms(self, text: str) -> list[str]:

@@ -18,7 +18,7 @@ import numpy as np
 from corpus.model import Document
 from index.db import StoreReader
 from index.embedder import Embedder
-from index.glossary import Glossary
+from index.glossary import QUERY_EXPANSION_CHARS, Glossary
 from index.lexical import LexicalIndex, tokenize
 from index.lookups import Lookups, StoreGlossary, StudyRef, decode_refs
 from index.model import Chunk, Manifest, SearchHit, SearchMode, Unit
@@ -148,14 +148,20 @@ class SearchIndex:
                                      self.embedder.encode_query(query), depth)
         return [(int(i), float(s)) for i, s in zip(ids, scores, strict=True)]
 
-    def bm25(self, query: str, depth: int) -> list[tuple[int, float]]:
-        return self.lexical.top(tokenize(self.glossary.expand(query)), depth)
+    def bm25(self, query: str, depth: int, expand: bool = True) -> list[tuple[int, float]]:
+        """BM25 over the chunks; the query's abbreviations are expanded first unless it comes expanded."""
+        text = self.glossary.expand(query, QUERY_EXPANSION_CHARS) if expand else query
+        return self.lexical.top(tokenize(text), depth)
 
-    def search(self, query: str, k: int = 5, mode: SearchMode = "hybrid", depth: int | None = None) -> list[SearchHit]:
-        """Top-k chunks for `query`; hybrid hits report both the dense and the BM25 rank and score."""
+    def search(self, query: str, k: int = 5, mode: SearchMode = "hybrid", depth: int | None = None,
+               expand: bool = True) -> list[SearchHit]:
+        """Top-k chunks for `query`; hybrid hits report both the dense and the BM25 rank and score.
+
+        `expand=False` for a query already expanded (the answer engine's): expanding it again would only repeat
+        the glossary lookups."""
         depth = depth or max(50, 4 * k)
         dense = self.dense(query, depth) if mode in ("hybrid", "dense") else []
-        lexical = self.bm25(query, depth) if mode in ("hybrid", "bm25") else []
+        lexical = self.bm25(query, depth, expand) if mode in ("hybrid", "bm25") else []
         ranks: dict[int, dict[str, float]] = {}
         for rank, (i, s) in enumerate(dense, 1):
             ranks.setdefault(i, {}).update(dense_rank=rank, dense_score=s)

@@ -77,7 +77,7 @@ class AnswerEngine:
         passages to look in (searched here when not given)."""
         refs = query.study_refs
         if hits is None:
-            hits = self.index.search(query.expanded, RETRIEVAL_DEPTH, depth=SEARCH_DEPTH)
+            hits = self.index.search(query.expanded, RETRIEVAL_DEPTH, depth=SEARCH_DEPTH, expand=False)
         candidates, records = candidate_units(self.index, query, hits, refs)
         scored = self.scorer.score(query, candidates, records, refs)
         # Findings before aims, legends only for abbreviations (qa/rerank.py).
@@ -103,7 +103,7 @@ class AnswerEngine:
         t0 = time.perf_counter()
         query = self.analyse(text, history)
         # One search serves both the answer and `related`; its depth is fixed so that k changes only `related`.
-        hits = self.index.search(query.expanded, max(k, RETRIEVAL_DEPTH), depth=SEARCH_DEPTH)
+        hits = self.index.search(query.expanded, max(k, RETRIEVAL_DEPTH), depth=SEARCH_DEPTH, expand=False)
         scored = self.rank(query, history, hits[:RETRIEVAL_DEPTH])
         t1 = time.perf_counter()
         # Whether the reviews answer is judged on the passages that say something, not on bibliography entries.

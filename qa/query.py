@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from index.glossary import Glossary
+from index.glossary import QUERY_EXPANSION_CHARS, Glossary
 from index.lexical import fold, tokenize
 from index.lookups import Lookups
 from qa.model import Turn
@@ -105,7 +105,7 @@ def _earlier_tokens(history: list[Turn], glossary: Glossary) -> set[str]:
     """Tokens of the conversation so far, its latest part with abbreviations expanded (a long conversation is
     not looked up whole on every question)."""
     text = " ".join(t.content for t in history)
-    return set(tokenize(text)) | set(tokenize(glossary.expand(text[-HISTORY_EXPANDED_CHARS:])))
+    return set(tokenize(text)) | set(tokenize(glossary.expand(text[-HISTORY_EXPANDED_CHARS:], QUERY_EXPANSION_CHARS)))
 
 
 def _first_long(glossary: Glossary, short: str) -> str | None:
@@ -150,7 +150,7 @@ def analyse(question: str, history: list[Turn] | None, glossary: Glossary, looku
     resolved = resolve_follow_up(question, history or [], glossary, lookups.entity_kinds) if history else question
     answer_type = next((name for name, pattern in _TYPES if pattern.search(resolved)), "generic")
     matches = glossary.find(resolved)
-    expanded = glossary.expand(resolved)
+    expanded = glossary.expand(resolved, QUERY_EXPANSION_CHARS)
     capitalised = [w for w in re.findall(r"\b([^\W\d_][\w-]+)", resolved) if w[0].isupper()]
     surnames = lookups.surnames(fold(w) for w in capitalised)
     ref = re.search(r"\breference (?:number )?(\d+)\b|\bref\.? ?(\d+)\b", resolved, re.I)
@@ -159,7 +159,7 @@ def analyse(question: str, history: list[Turn] | None, glossary: Glossary, looku
         resolved=resolved,
         expanded=expanded,
         terms=list(dict.fromkeys(tokenize(expanded))),
-        focus_terms=list(dict.fromkeys(tokenize(glossary.expand(question)))),
+        focus_terms=list(dict.fromkeys(tokenize(glossary.expand(question, QUERY_EXPANSION_CHARS)))),
         answer_type=answer_type,
         is_list=bool(_LIST_CUES.search(resolved)) and answer_type not in ("number", "year", "bibliographic"),
         entities=[m.short for m in matches],

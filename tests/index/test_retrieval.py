@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from index.glossary import QUERY_EXPANSION_CHARS
+from index.lexical import tokenize
 from index.search import SearchIndex
 
 
@@ -33,3 +35,32 @@ def test_abbreviations_expand_both_ways(search_index: SearchIndex) -> None:
     by_short = {h.chunk.chunk_id for h in search_index.search("BPD", 10, "bm25")}
     by_long = {h.chunk.chunk_id for h in search_index.search("bronchopulmonary dysplasia", 10, "bm25")}
     assert len(by_short & by_long) >= 7
+
+
+def test_bm25_top_k_is_bm25s_own_ranking(search_index: SearchIndex) -> None:
+    # The top-k is taken among the scoring chunks only (fast on a million mostly-zero scores); it must be
+    # exactly what bm25s' own `retrieve` ranks, scores and order included.
+    lexical = search_index.lexical
+    retriever = lexical.retriever
+    retriever.unique_token_ids_set = range(len(retriever.scores["indptr"]) - 1)  # ids only, no vocabulary loaded
+    for question in ("intratracheal mesenchymal stem cells for bronchopulmonary dysplasia", "exosomes NEC rats",
+                     "cells cells cells", "hypoxic ischemic encephalopathy neonatal mice"):
+        tokens = tokenize(question)
+        known = lexical.token_ids(tokens)
+        ids = [known[t] for t in tokens if t in known]
+        rows, scores = retriever.retrieve([ids], k=20, show_progress=False, n_threads=0)
+        theirs = [(int(r), round(float(s), 5)) for r, s in zip(rows[0], scores[0], strict=True) if s > 0]
+        ours = [(r, round(s, 5)) for r, s in lexical.top(tokens, 20)]
+        assert [s for _, s in ours] == [s for _, s in theirs] and len(ours) == len(theirs) > 0
+        assert {r for r, _ in ours} == {r for r, _ in theirs} or ours[-1][1] == theirs[-1][1]  # ties at the cut
+
+
+def test_a_question_expansion_is_bounded(search_index: SearchIndex) -> None:
+    g = search_index.glossary
+    question = "BPD, NEC, IVH, HIE, MSC, EV, ROP, PDA and CP in preterm infants"
+    full = g.expand(question)
+    for limit in (0, 20, 60, QUERY_EXPANSION_CHARS):
+        capped = g.expand(question, limit)
+        assert capped.startswith(question) and len(capped) - len(question) <= limit
+        assert full.startswith(capped)  # the same forms in the same order, cut at the limit
+    assert len(full) - len(question) > 60  # the limits above did cut
