@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -92,6 +93,10 @@ class Documents(Mapping[str, Document]):
             "FROM documents ORDER BY id LIMIT ? OFFSET ?", (limit, offset))
 
 
+# Threads for the dense half of hybrid searches, shared by every index; as many as questions in flight at once.
+_SIDE = ThreadPoolExecutor(max_workers=32, thread_name_prefix="qa-dense")
+
+
 class SearchIndex:
     """A loaded index: the store, the memory-mapped vectors, FAISS and BM25, searchable by query."""
 
@@ -160,8 +165,11 @@ class SearchIndex:
         `expand=False` for a query already expanded (the answer engine's): expanding it again would only repeat
         the glossary lookups."""
         depth = depth or max(50, 4 * k)
-        dense = self.dense(query, depth) if mode in ("hybrid", "dense") else []
+        # Hybrid: the dense side (encoding in ONNX Runtime, FAISS) runs beside BM25 (NumPy), both releasing the
+        # GIL, so a question waits for the slower of the two rather than their sum.
+        pending = _SIDE.submit(self.dense, query, depth) if mode == "hybrid" else None
         lexical = self.bm25(query, depth, expand) if mode in ("hybrid", "bm25") else []
+        dense = pending.result() if pending else self.dense(query, depth) if mode == "dense" else []
         ranks: dict[int, dict[str, float]] = {}
         for rank, (i, s) in enumerate(dense, 1):
             ranks.setdefault(i, {}).update(dense_rank=rank, dense_score=s)
