@@ -28,8 +28,13 @@ HERE = Path(__file__).resolve().parent
 def write_vectors(path: Path, embedder: DerivedEmbedder, n: int) -> float:
     """Write (or reuse) `n` derived vectors; returns the seconds it took."""
     dim = embedder.dimension
-    if path.exists() and path.stat().st_size == n * dim * 4:
-        return 0.0
+    if path.exists():  # a complete file of an earlier run (the .npy header makes it longer than the data)
+        try:
+            earlier = np.load(path, mmap_mode="r")
+            if earlier.shape == (n, dim) and earlier.dtype == np.float32:
+                return 0.0
+        except ValueError:
+            pass
     t = time.perf_counter()
     out = np.lib.format.open_memmap(path.with_suffix(".tmp.npy"), mode="w+", dtype=np.float32, shape=(n, dim))
     for start in tqdm(range(0, n, BATCH), desc="derived vectors", unit="batch"):
