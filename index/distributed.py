@@ -200,7 +200,7 @@ class EmbedWorker:
     """
 
     def __init__(self, model: str, encode_batch_size: int, known: frozenset[bytes]) -> None:
-        self.embedder = Embedder(model, batch_size=encode_batch_size)
+        self.embedder = Embedder(model, batch_size=encode_batch_size, fast_queries=False)  # documents only
         self.known = known
 
     def __call__(self, batch: dict[str, np.ndarray]) -> dict[str, Any]:
