@@ -22,7 +22,7 @@ from index.build import BuildOptions, build_index
 from index.embedder import Embedder
 from index.model import ChunkingConfig
 from index.store import load_index
-from index.vectors import exact_top
+from index.vectors import build_vectors, exact_top, search_vectors
 
 PASSAGES = 3000
 SAMPLE = 300  # generated texts embedded by the real model, the basis of every derived vector
@@ -48,3 +48,20 @@ def test_ivf_recall_at_10_against_exact(tmp_path: Path, embedder: Embedder) -> N
     found = [[i for i, _ in index.dense(q, 10)] for q in questions]
     recall = float(np.mean([len(set(f) & set(t)) / 10 for f, t in zip(found, truth, strict=True)]))
     assert recall >= 0.95, f"IVF recall@10 {recall:.3f} (nprobe {params.nprobe}/{params.nlist})"
+
+
+def test_ivfpq_probes_the_lists_it_is_asked_to() -> None:
+    # The product-quantized index finds its lists through an HNSW over the centroids; probing every list with
+    # every vector re-scored must then be exact search. (An HNSW left at its default search width returned
+    # about 16 lists whatever nprobe said.)
+    rng = np.random.default_rng(3)
+    vectors = rng.normal(size=(6000, 64)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    index, params = build_vectors(vectors, "ivfpq", vectors[:200])
+    assert params.kind == "ivfpq" and params.nlist >= 64 and params.pq_m > 0
+    queries = rng.normal(size=(30, 64)).astype(np.float32)
+    queries /= np.linalg.norm(queries, axis=1, keepdims=True)
+    truth = exact_top(vectors, queries, 10)
+    everything = params.model_copy(update={"nprobe": params.nlist, "rerank": len(vectors)})
+    found = [search_vectors(index, everything, vectors, q, 10)[1] for q in queries]
+    assert all(set(f) == set(t) for f, t in zip(found, truth, strict=True))
