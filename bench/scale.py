@@ -133,7 +133,9 @@ def main() -> int:
     parser.add_argument("--rebuild", action="store_true", help="rebuild indexes even when cached")
     parser.add_argument("--profile", action="store_true", help="cProfile a second pass of the questions")
     parser.add_argument("--profile-build", action="store_true", help="py-spy the builds (raw stacks)")
-    parser.add_argument("--keep", action="store_true", help="keep the 10M vector file of --vectors-only")
+    parser.add_argument("--keep", action="store_true", help="keep the vector and index files of --vectors-only")
+    parser.add_argument("--reuse-vector-index", action="store_true",
+                        help="--vectors-only: search the index kept by an earlier --keep run (nprobe calibrated again)")
     parser.add_argument("--report", action="store_true", help="only print the tables of earlier runs")
     args = parser.parse_args()
     work = Path(args.work)
@@ -154,7 +156,8 @@ def main() -> int:
         from scale_vectors import vectors_only
 
         questions = Path(args.vector_questions) if args.vector_questions else None
-        vectors_only(work, sample, parse_size(args.vectors_only), args.seed, args.keep, args.vector_kind, questions)
+        vectors_only(work, sample, parse_size(args.vectors_only), args.seed, args.keep, args.vector_kind, questions,
+                     args.reuse_vector_index)
     if args.abstracts:
         from scale_abstracts import abstracts_shape
 

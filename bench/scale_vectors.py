@@ -47,7 +47,7 @@ def write_vectors(path: Path, embedder: DerivedEmbedder, n: int) -> float:
 
 
 def vectors_only(work: Path, sample: Path, n: int, seed: int, keep: bool = False, kind: str = "ivfpq",
-                 questions: Path | None = None) -> dict[str, object]:
+                 questions: Path | None = None, reuse: bool = False) -> dict[str, object]:
     folder = work / "vectors-only"
     folder.mkdir(parents=True, exist_ok=True)
     embedder = DerivedEmbedder(np.load(sample), MODEL, seed=seed)
@@ -64,7 +64,7 @@ def vectors_only(work: Path, sample: Path, n: int, seed: int, keep: bool = False
     try:
         cmd = [sys.executable, str(HERE / "scale_worker.py"), "vectors", "--vectors", str(path), "--sample",
                str(sample), "--seed", str(seed), "--out", str(out), "--index", str(folder / f"{kind}-{n}.faiss"),
-               "--kind", kind, *(["--questions", str(questions)] if questions else [])]
+               "--kind", kind, *(["--questions", str(questions)] if questions else []), *(["--reuse"] if reuse else [])]
         if subprocess.run(cmd, check=False, cwd=HERE.parent).returncode != 0:
             raise SystemExit("the vectors step failed")
     finally:

@@ -197,12 +197,22 @@ def vectors(args: argparse.Namespace) -> None:
     out: dict[str, Any] = {"vectors": int(data.shape[0]), "dimension": int(data.shape[1]),
                            "rss_before_mib": rss(), "faiss_threads": faiss.omp_get_max_threads()}
     t = time.perf_counter()
-    index, params = build_vectors(data, args.kind, calibration)
+    if args.reuse and Path(args.index).exists():
+        # Trained and filled by an earlier run of this step (the slow part at 10M): only nprobe is calibrated
+        # again, with today's search, on the same calibration probes a build uses.
+        index = load_vectors(Path(args.index), args.kind)
+        params = index_vectors.ivf_params(args.kind, int(data.shape[0]), int(data.shape[1]))
+        params.nprobe, params.recall_at_10 = index_vectors.calibrate(index, params, data, calibration,
+                                                                     np.random.default_rng(0))
+        out["reused_index"] = str(args.index)
+    else:
+        index, params = build_vectors(data, args.kind, calibration)
     out["build_s"] = round(time.perf_counter() - t, 1)
     out["rss_after_build_mib"] = rss()
     out["rss_delta_anon_mib"] = round(out["rss_after_build_mib"]["RssAnon"] - out["rss_before_mib"]["RssAnon"])
     out["params"] = params.model_dump()
-    save_vectors(index, Path(args.index))
+    if "reused_index" not in out:
+        save_vectors(index, Path(args.index))
     out["index_bytes"] = Path(args.index).stat().st_size
     del index
     loaded = load_vectors(Path(args.index), args.kind)
@@ -211,7 +221,9 @@ def vectors(args: argparse.Namespace) -> None:
     if args.questions:  # real question vectors, encoded by the real model
         from index.embedder import Embedder
 
-        sets["real_questions"] = Embedder(MODEL).encode([i["question"] for i in read_json(Path(args.questions))])
+        question_model = Embedder(MODEL)  # questions, as the engine encodes them
+        asked = read_json(Path(args.questions))
+        sets["real_questions"] = np.stack([question_model.encode_query(i["question"]) for i in asked])
     for name, qs in sets.items():
         found, times = [], []
         for q in qs:
@@ -269,6 +281,7 @@ def main() -> None:
     p.add_argument("--recall-queries", type=int, default=100)
     p.add_argument("--kind", default="ivfpq", choices=["flat", "ivf", "ivfpq"])
     p.add_argument("--questions", help="questions (JSON) whose real vectors are searched too")
+    p.add_argument("--reuse", action="store_true", help="load the index file of an earlier run; calibrate again")
     p.set_defaults(run=vectors)
     for p in sub.choices.values():
         p.add_argument("--index", required=True)
