@@ -16,7 +16,7 @@ from pathlib import Path
 import faiss
 import numpy as np
 
-from corpus.model import Document
+from corpus.model import Document, DocumentHead
 from index.db import StoreReader
 from index.embedder import Embedder
 from index.glossary import QUERY_EXPANSION_CHARS, Glossary
@@ -61,16 +61,27 @@ class Documents(Mapping[str, Document]):
         self.store = store
         self.count = count
         self._load = lru_cache(maxsize=cache)(self._read)
+        self._head = lru_cache(maxsize=cache)(self._read_head)
 
-    def _read(self, doc_id: str) -> Document:
+    def _body(self, doc_id: str) -> str | bytes:
         rows = self.store.query("SELECT b.json FROM documents d JOIN bodies b ON b.id = d.id WHERE d.doc_id = ?",
                                 (doc_id,))
         if not rows:
             raise KeyError(doc_id)
-        return Document.model_validate_json(rows[0][0])
+        return rows[0][0]  # the column holds JSON text
+
+    def _read(self, doc_id: str) -> Document:
+        return Document.model_validate_json(self._body(doc_id))
+
+    def _read_head(self, doc_id: str) -> DocumentHead:
+        return DocumentHead.model_validate_json(self._body(doc_id))
 
     def __getitem__(self, doc_id: str) -> Document:
         return self._load(doc_id)
+
+    def head(self, doc_id: str) -> DocumentHead:
+        """The document's title, text, references and citations (all a passage shows), parsed without the rest."""
+        return self._head(doc_id)
 
     def __contains__(self, doc_id: object) -> bool:
         return isinstance(doc_id, str) and bool(self.store.query("SELECT 1 FROM documents WHERE doc_id = ?", (doc_id,)))

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from corpus.model import Document
+from corpus.model import Document, DocumentHead
 from index.model import SearchHit
 from index.search import SearchIndex
 from qa.model import Passage
 
 
-def reference_texts(doc: Document, numbers: list[int]) -> list[str]:
+def reference_texts(doc: Document | DocumentHead, numbers: list[int]) -> list[str]:
     out = []
     for n in numbers:
         ref = doc.reference(n)
@@ -17,7 +17,7 @@ def reference_texts(doc: Document, numbers: list[int]) -> list[str]:
     return out
 
 
-def make_passage(doc: Document, start: int, end: int, kind: str, section: str, score: float,
+def make_passage(doc: Document | DocumentHead, start: int, end: int, kind: str, section: str, score: float,
                  dense_rank: int | None = None, bm25_rank: int | None = None) -> Passage:
     numbers = doc.cited_numbers(start, end)
     if kind == "reference":
@@ -31,6 +31,6 @@ def passages_for_hits(index: SearchIndex, hits: list[SearchHit]) -> list[Passage
     out = []
     for hit in hits:
         c = hit.chunk
-        out.append(make_passage(index.documents[c.doc_id], c.start, c.end, c.kind, c.section, hit.score,
+        out.append(make_passage(index.documents.head(c.doc_id), c.start, c.end, c.kind, c.section, hit.score,
                                 hit.dense_rank, hit.bm25_rank))
     return out

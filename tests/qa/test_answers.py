@@ -14,6 +14,7 @@ from index.search import SearchIndex
 from qa.engine import AnswerEngine
 from qa.errors import QAError
 from qa.model import Answer, Turn
+from qa.passages import make_passage
 
 GOLD = Path(__file__).resolve().parents[2] / "eval" / "gold.jsonl"
 
@@ -150,3 +151,17 @@ def test_answers_are_short_and_without_duplicates(engine: AnswerEngine) -> None:
 def test_bad_input_raises_a_named_error(engine: AnswerEngine, question: str, k: int) -> None:
     with pytest.raises(QAError):
         engine.ask(question, k=k)
+
+
+def test_search_passages_read_from_the_document_head_equal_those_of_the_whole_document(
+        search_index: SearchIndex) -> None:
+    hits = [h for q in ("Chang et al. intratracheal MSC phase I", "breast milk stem cells references",
+                        "exosomes necrotizing enterocolitis") for h in search_index.search(q, 10)]
+    with_refs = 0
+    for hit in hits:
+        c = hit.chunk
+        head = make_passage(search_index.documents.head(c.doc_id), c.start, c.end, c.kind, c.section, hit.score)
+        whole = make_passage(search_index.documents[c.doc_id], c.start, c.end, c.kind, c.section, hit.score)
+        assert head == whole
+        with_refs += bool(head.references)
+    assert with_refs > 0  # passages that cite references were compared too
