@@ -6,9 +6,11 @@ Builds the corpus from the packaged PubMedQA copy in a temporary folder, indexes
 - finding cited: a citation of the right abstract lies in its Conclusions section or in a section whose label
   names results or findings ("Results", "Main Results", "Principal Findings", "Measurements and Main Results");
 - verdict coverage and accuracy against the experts' yes/no/maybe decision (Yes -> yes, No -> no, Unclear and
-  Mixed evidence -> maybe), cross-validated: each question's verdict comes from a stance model fitted (threshold
-  included) on the other folds of dev, never on the question itself; the shipped model's numbers are shown
-  beside them for reference only (it saw every dev question);
+  Mixed evidence -> maybe), cross-validated: each question's verdict comes from a stance model fitted (both
+  stages and both thresholds) on the other folds of dev, never on the question itself; the verdict stage
+  learns from what this run's engine cited for those questions (for dev questions this run did not ask, from
+  the stored collection `eval/data/pubmedqa/cited.jsonl`); the shipped model's numbers are shown beside them
+  for reference only (it saw every dev question);
 - answer length in words and latency (p50, p95) of `AnswerEngine.ask`.
 """
 
@@ -23,6 +25,7 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
+from eval.pubmedqa_cited import CitedAnswer, cited_answer, examples, load_cited
 from eval.pubmedqa_data import DATA_DIR, corpus_for, doc_id, load_abstracts, load_questions, write_corpus
 from eval.pubmedqa_model import PubMedMetrics, PubMedReport, PubMedResult
 from eval.pubmedqa_report import write_report
@@ -43,15 +46,17 @@ def fold_of(index: int) -> int:
     return index % FOLDS
 
 
-def fold_models(limit: int | None, progress: bool) -> tuple[dict[int, StanceModel], list[float]]:
-    """One stance model per fold that holds an asked question, each fitted on the other folds of dev only."""
+def fold_models(asked: list[CitedAnswer], progress: bool) -> tuple[dict[int, StanceModel], list[float]]:
+    """One stance model per fold that holds an asked question, each fitted on the other folds of dev only: the
+    text model on their conclusions, the verdict stage on what the engine cited for them (this run's answers
+    for the questions it asked, the stored collection for the others)."""
     questions = load_questions()
-    asked = {fold_of(i) for i in range(len(questions) if limit is None else min(limit, len(questions)))}
+    cited = {row.pmid: row for row in load_cited()} | {row.pmid: row for row in asked}
     models: dict[int, StanceModel] = {}
-    for k in tqdm(sorted(asked), desc="stance folds", disable=not progress):
-        train = [q for i, q in enumerate(questions) if fold_of(i) != k]
-        models[k], _ = fit([(q.question, q.long_answer) for q in train], [q.decision for q in train], FOLD_SEEDS)
-    return models, [models[k].threshold for k in sorted(models)]
+    for k in tqdm(sorted({fold_of(i) for i in range(len(asked))}), desc="stance folds", disable=not progress):
+        models[k], _ = fit(examples([q for i, q in enumerate(questions) if fold_of(i) != k], cited), FOLD_SEEDS)
+    thresholds = [m.pooler.threshold if m.pooler else m.threshold for _, m in sorted(models.items())]
+    return models, thresholds
 
 
 def score(i: int, pmid: str, question: str, decision: str, answer: Answer, latency_ms: float,
@@ -111,14 +116,17 @@ def run_suite(limit: int | None, corpus_size: int | None, out: Path, index_dir: 
         embedder = settings.load_embedder()
         ensure_index(settings, embedder, progress=progress)
         engine = AnswerEngine(load_index(settings.index_dir, embedder), settings.max_question_chars)
-        models, thresholds = fold_models(limit, progress)
         engine.ask("warm up the model")
-        rows = []
-        for i, q in enumerate(tqdm(questions, desc="pubmedqa", unit="q", disable=not progress)):
+        answers = []
+        for q in tqdm(questions, desc="pubmedqa", unit="q", disable=not progress):
             started = time.perf_counter()
             answer = engine.ask(q.question)
-            rows.append(score(i, q.pmid, q.question, q.decision, answer, 1000 * (time.perf_counter() - started),
-                              models))
+            answers.append((answer, 1000 * (time.perf_counter() - started)))
+    # Folds are fitted after asking: the verdict stage learns from what this very engine cited.
+    models, thresholds = fold_models([cited_answer(q, a) for q, (a, _) in zip(questions, answers, strict=True)],
+                                     progress)
+    rows = [score(i, q.pmid, q.question, q.decision, answer, ms, models)
+            for i, (q, (answer, ms)) in enumerate(zip(questions, answers, strict=True))]
     report = PubMedReport(data=str(DATA_DIR), corpus=f"{len(abstracts)} PubMed abstracts (temporary folder)",
                           model=settings.model, folds=FOLDS, fold_thresholds=thresholds,
                           target_precision=TARGET_PRECISION, metrics=aggregate(rows, len(abstracts)), results=rows)

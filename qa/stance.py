@@ -6,10 +6,14 @@ Features of a (question, findings) pair:
 - the cues of `qa/stance_cues.py` (negation, no-difference, effect, hedging, comparison, polarity words, and
   their products with the question's negation and same/differ wording), on all findings and on the first one.
 
-The classes are the PubMedQA decisions: yes, no, maybe. Vocabulary, IDF, weights and the confidence threshold
-are fitted on PubMedQA `dev.jsonl` only, with cross-validation, by `python -m eval.fit_stance`, and stored as
-JSON in `qa/stance.json` (no pickle). Nothing here needs scikit-learn: the featurizer is this module's own,
-and the fit script uses the very same one.
+The classes are the PubMedQA decisions: yes, no, maybe. The verdict on several cited findings comes from a
+second, small logistic model (`Pooler`) over the first model's probabilities on the findings together and on
+each one (their mean, maximum, minimum, the first finding's, and how many there are): it learns how the
+stances of what the engine cites add up, since the first model is fitted on the abstracts' conclusions but
+meets the engine's citations. Vocabulary, IDF, weights and both confidence thresholds are fitted on PubMedQA
+`dev.jsonl` only, with cross-validation, by `python -m eval.fit_stance`, and stored as JSON in
+`qa/stance.json` (no pickle). Nothing here needs scikit-learn: the featurizer is this module's own, and the fit
+script uses the very same one.
 """
 
 from __future__ import annotations
@@ -99,38 +103,111 @@ class Featurizer:
         return out
 
 
+def _softmax(z: list[float]) -> dict[str, float]:
+    top = max(z)
+    e = [math.exp(v - top) for v in z]
+    total = sum(e)
+    return {cls: v / total for cls, v in zip(CLASSES, e, strict=True)}
+
+
+POOLED_FEATURES = ([f"together:log_{c}" for c in CLASSES] + [f"{agg}:{c}" for agg in ("mean", "max", "min", "first")
+                                                               for c in CLASSES] + ["count/5", "question_words_found"]
+                   + [f"concluding:mean_{c}" for c in CLASSES] + ["concluding:share"])
+_CONCLUDING_LABEL = re.compile(r"\b(?:conclusions?|concluding|interpretation|implications?)\b", re.I)
+_CONCLUDING_CUE = re.compile(r"\b(?:in conclusion|we conclude|(?:these|our|the) (?:results|findings|data) "
+                             r"(?:suggest|indicate|show|demonstrate|support))\b", re.I)
+
+
+def is_concluding(section: str, text: str) -> bool:
+    """Whether a finding is the study's conclusion (by its section label, or its wording under another label)."""
+    return bool(_CONCLUDING_LABEL.search(section) or _CONCLUDING_CUE.search(text))
+
+
+def words_found(question: str, findings: str) -> float:
+    """Share of the question's content words (longer than three letters) that the findings contain: findings
+    about something else (another study, another outcome) settle the question less."""
+    asked = {w for w in marked_words(question) if len(w) > 3}
+    return len(asked & set(marked_words(findings))) / len(asked) if asked else 0.0
+
+
+@dataclass
+class Pooler:
+    """The verdict's multinomial logistic model over `POOLED_FEATURES`; `threshold` gates the verdict."""
+
+    coef: list[list[float]]
+    intercept: list[float]
+    threshold: float
+
+    def probabilities(self, features: list[float]) -> dict[str, float]:
+        return _softmax([b + sum(w * v for w, v in zip(row, features, strict=True))
+                         for row, b in zip(self.coef, self.intercept, strict=True)])
+
+    def to_json(self) -> dict[str, object]:
+        return {"features": POOLED_FEATURES, "threshold": self.threshold,
+                "coef": [[round(v, 6) for v in row] for row in self.coef],
+                "intercept": [round(v, 6) for v in self.intercept]}
+
+
 @dataclass
 class StanceModel:
-    """Multinomial logistic regression over `Featurizer` columns; `threshold` gates the verdict."""
+    """Multinomial logistic regression over `Featurizer` columns, for one text; `threshold` gates a finding's
+    stance. `pooler` turns the stances of several findings into the verdict (without it: the model on all of
+    them together, gated by `threshold`)."""
 
     featurizer: Featurizer
     coef: list[list[float]]  # one row per class in CLASSES
     intercept: list[float]
     threshold: float
     meta: dict[str, object] = field(default_factory=dict)
+    pooler: Pooler | None = None
 
     def probabilities(self, question: str, findings: str) -> dict[str, float]:
         """P(yes), P(no), P(maybe) that the findings answer the question so."""
         x = self.featurizer.transform(question, findings)
-        z = [b + sum(row[c] * v for c, v in x.items()) for row, b in zip(self.coef, self.intercept, strict=True)]
-        top = max(z)
-        e = [math.exp(v - top) for v in z]
-        total = sum(e)
-        return {cls: v / total for cls, v in zip(CLASSES, e, strict=True)}
+        return _softmax([b + sum(row[c] * v for c, v in x.items())
+                         for row, b in zip(self.coef, self.intercept, strict=True)])
+
+    def pooled_features(self, question: str, findings: list[str], concluding: list[bool]) -> list[float]:
+        """The `POOLED_FEATURES` of the findings (in citation order; at least one); `concluding` tells which
+        state the study's conclusion (`is_concluding`)."""
+        together = self.probabilities(question, " ".join(findings))
+        each = [[p[c] for c in CLASSES] for p in (self.probabilities(question, f) for f in findings)]
+        columns = list(zip(*each, strict=True))
+        means = [sum(col) / len(each) for col in columns]
+        ends = [row for row, flag in zip(each, concluding, strict=True) if flag]
+        ended = [sum(col) / len(ends) for col in zip(*ends, strict=True)] if ends else means
+        return ([math.log(together[c] + 1e-6) for c in CLASSES] + means + [max(col) for col in columns]
+                + [min(col) for col in columns] + each[0]
+                + [len(findings) / 5, words_found(question, " ".join(findings))] + ended + [len(ends) / len(each)])
+
+    def verdict_probabilities(self, question: str, findings: list[str], concluding: list[bool]
+                              ) -> tuple[dict[str, float], float]:
+        """P(yes), P(no), P(maybe) of the verdict on the findings, and the threshold that gates it."""
+        if self.pooler is None:
+            return self.probabilities(question, " ".join(findings)), self.threshold
+        return (self.pooler.probabilities(self.pooled_features(question, findings, concluding)),
+                self.pooler.threshold)
 
     def to_json(self) -> dict[str, object]:
         return {"classes": list(CLASSES), "cue_features": CUE_FEATURES, "threshold": self.threshold,
                 "intercept": [round(v, 6) for v in self.intercept],
                 "vocabulary": self.featurizer.vocabulary, "idf": [round(v, 6) for v in self.featurizer.idf],
-                "coef": [[round(v, 6) for v in row] for row in self.coef], **self.meta}
+                "coef": [[round(v, 6) for v in row] for row in self.coef],
+                **({"pooler": self.pooler.to_json()} if self.pooler else {}), **self.meta}
 
     @classmethod
     def from_json(cls, data: dict) -> StanceModel:
         if list(data["classes"]) != list(CLASSES) or list(data["cue_features"]) != CUE_FEATURES:
             raise ValueError("stance parameters were fitted for other classes or cues: run python -m eval.fit_stance")
         featurizer = Featurizer({str(k): int(v) for k, v in data["vocabulary"].items()}, list(data["idf"]))
+        pooler = None
+        if "pooler" in data:
+            if list(data["pooler"]["features"]) != POOLED_FEATURES:
+                raise ValueError("the verdict's pooler was fitted on other features: run python -m eval.fit_stance")
+            pooler = Pooler([list(r) for r in data["pooler"]["coef"]], list(data["pooler"]["intercept"]),
+                            float(data["pooler"]["threshold"]))
         return cls(featurizer, [list(r) for r in data["coef"]], list(data["intercept"]), float(data["threshold"]),
-                   {k: v for k, v in data.items() if k in ("fitted_on", "cv")})
+                   {k: v for k, v in data.items() if k in ("fitted_on", "cv")}, pooler)
 
     @classmethod
     def default(cls) -> StanceModel:

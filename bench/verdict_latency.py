@@ -1,0 +1,43 @@
+"""What the verdict adds to an answer: the time of `qa.verdict.decide` (both stages of the shipped stance model on
+a question's cited findings), over the findings the engine cited for the 500 PubMedQA dev questions
+(`eval/data/pubmedqa/cited.jsonl`; no index or model needed).
+
+Run: `.venv/bin/python bench/verdict_latency.py [--rounds 3]`
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+from _common import percentile
+
+from eval.pubmedqa_cited import load_cited
+from qa.model import Citation
+from qa.stance import StanceModel
+from qa.verdict import decide
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    started = time.perf_counter()
+    model = StanceModel.default()
+    load_ms = 1000 * (time.perf_counter() - started)
+    cases = [(row.question, [Citation(doc_id=f.doc_id, title="", section=f.section, kind="sentence", start=0,
+                                      end=len(f.text), text=f.text, score=1.0, marker=m)
+                             for m, f in enumerate(row.findings, 1)]) for row in load_cited() if row.findings]
+    times = []
+    for _ in range(args.rounds):
+        for question, citations in cases:
+            t0 = time.perf_counter()
+            decide(model, question, citations)
+            times.append(1000 * (time.perf_counter() - t0))
+    print(f"stance model load: {load_ms:.1f} ms (once per process)")
+    print(f"verdict per question over {len(cases)} questions x {args.rounds} rounds: "
+          f"p50 {percentile(times, 0.5):.2f} ms, p95 {percentile(times, 0.95):.2f} ms, max {max(times):.2f} ms")
+
+
+if __name__ == "__main__":
+    main()

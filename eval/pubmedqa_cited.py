@@ -1,0 +1,83 @@
+"""What the engine cites for each PubMedQA dev question: the training data of the stance model.
+
+At answer time the stance model judges the findings the engine cites (Results and Conclusions sentences of the
+abstract it retrieved, sometimes of another one), not the abstract's own conclusion paragraph; a model fitted
+on conclusions judges a different text than the one it meets. So the model is fitted on what the engine
+cites: `collect` asks the engine every dev question over the 1,000-abstract index and keeps, per question,
+the findings `qa.verdict.finding_citations` keeps, in answer order. The collection is stored in
+`eval/data/pubmedqa/cited.jsonl` (written by `python -m eval.fit_stance --collect`), so that fitting does not
+need an index; the PubMedQA suite refits on what it collects itself.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from pydantic import BaseModel, ValidationError
+from tqdm import tqdm
+
+from eval.errors import EvalError
+from eval.pubmedqa_data import DATA_DIR, Decision, PubMedQuestion
+from eval.stance_fit import Example
+from qa.engine import AnswerEngine
+from qa.model import Answer
+from qa.stance import is_concluding
+from qa.verdict import finding_citations
+
+CITED = DATA_DIR / "cited.jsonl"
+
+
+class CitedFinding(BaseModel):
+    doc_id: str
+    section: str
+    text: str
+
+
+class CitedAnswer(BaseModel):
+    """One dev question with its decision and the findings the engine cited (empty when it did not answer)."""
+
+    pmid: str
+    question: str
+    decision: Decision
+    findings: list[CitedFinding]
+
+
+def cited_answer(question: PubMedQuestion, answer: Answer) -> CitedAnswer:
+    """The findings `answer` cites, as the verdict sees them (by marker)."""
+    cits = sorted(answer.citations, key=lambda c: c.marker) if answer.answered else []
+    return CitedAnswer(pmid=question.pmid, question=question.question, decision=question.decision,
+                       findings=[CitedFinding(doc_id=c.doc_id, section=c.section, text=c.text)
+                                 for c in finding_citations(cits)])
+
+
+def collect(engine: AnswerEngine, questions: list[PubMedQuestion], progress: bool = True) -> list[CitedAnswer]:
+    """Ask every question and keep its cited findings."""
+    return [cited_answer(q, engine.ask(q.question))
+            for q in tqdm(questions, desc="collect citations", unit="q", disable=not progress)]
+
+
+def write_cited(rows: list[CitedAnswer], path: Path = CITED) -> None:
+    path.write_text("".join(json.dumps(r.model_dump(), ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+
+
+def load_cited(path: Path = CITED) -> list[CitedAnswer]:
+    """The stored collection, in dev order."""
+    if not path.is_file():
+        raise EvalError(f"no collected citations at {path}: run python -m eval.fit_stance --collect")
+    try:
+        return [CitedAnswer.model_validate_json(line) for line in path.read_text(encoding="utf-8").split("\n")
+                if line.strip()]
+    except ValidationError as exc:
+        raise EvalError(f"{path}: invalid row ({exc.errors()[0]['msg']})") from exc
+
+
+def examples(questions: list[PubMedQuestion], cited: dict[str, CitedAnswer]) -> list[Example]:
+    """One training example per question: its conclusion, and its cited findings by pmid (none when `cited`
+    lacks the question)."""
+    out = []
+    for q in questions:
+        found = cited[q.pmid].findings if q.pmid in cited else []
+        out.append(Example(q.question, q.long_answer, [f.text for f in found], q.decision,
+                           [is_concluding(f.section, f.text) for f in found]))
+    return out

@@ -1,0 +1,85 @@
+"""The verdict's two-stage stance model: the engine's cited findings it is fitted on, the fit itself (both stages,
+both thresholds, by cross-validation on dev), the shipped parameters and the verdict they give."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from corpus.store import load_corpus
+from eval.pubmedqa_cited import examples, load_cited
+from eval.pubmedqa_data import load_abstracts, load_questions, write_corpus
+from eval.stance_fit import GRID, fit
+from qa.model import Citation
+from qa.stance import CLASSES, POOLED_FEATURES, StanceModel, is_concluding
+from qa.verdict import decide
+
+QUESTION = "Does compound Q9 reduce larval mortality in zebrafish?"
+
+
+def _citations(texts: list[str]) -> list[Citation]:
+    return [Citation(doc_id="zebrafish-q9", title="Zebrafish and Q9", section="Results", kind="sentence", start=0,
+                     end=len(t), text=t, score=1.0, marker=m) for m, t in enumerate(texts, 1)]
+
+
+def test_the_collection_holds_what_the_engine_cited_for_every_dev_question(tmp_path: Path) -> None:
+    questions = load_questions()
+    rows = load_cited()
+    assert [(r.pmid, r.question, r.decision) for r in rows] == [(q.pmid, q.question, q.decision) for q in questions]
+    assert sum(bool(r.findings) for r in rows) >= 0.95 * len(rows)
+    write_corpus(load_abstracts(), tmp_path)
+    documents = {d.doc_id: d.text for d in load_corpus(tmp_path).documents}
+    findings = [f for r in rows for f in r.findings]
+    # Every cited finding is a verbatim span of the document it came from, as the corpus layer reads it.
+    assert all(f.text in documents[f.doc_id] for f in findings)
+    in_findings = sum(any(w in f.section.lower() for w in ("result", "conclusion", "finding")) for f in findings)
+    assert in_findings >= 0.9 * len(findings)
+
+
+def test_fit_gives_both_stages_and_thresholds_chosen_by_cross_validation() -> None:
+    questions = load_questions(limit=250)
+    cited = {r.pmid: r for r in load_cited()}
+    model, cv = fit(examples(questions, cited), seeds=1)
+    assert model.pooler is not None
+    assert model.threshold in GRID and model.pooler.threshold in GRID
+    verdict_cv = cv["verdict_on_cited_findings"]
+    assert isinstance(verdict_cv, dict) and verdict_cv["threshold"] == model.pooler.threshold
+    assert verdict_cv["coverage"] >= 0.1 and verdict_cv["precision"] >= 0.85  # or the threshold would be higher
+    # A question the fit never saw: the verdict's probabilities are a distribution over the three decisions.
+    held_out = load_questions()[400]
+    found = cited[held_out.pmid].findings
+    probs, threshold = model.verdict_probabilities(held_out.question, [f.text for f in found],
+                                                   [is_concluding(f.section, f.text) for f in found])
+    assert set(probs) == set(CLASSES) and sum(probs.values()) == pytest.approx(1.0)
+    assert threshold == model.pooler.threshold
+
+
+def test_shipped_parameters_round_trip_as_plain_json() -> None:
+    model = StanceModel.default()
+    assert model.pooler is not None and len(model.pooler.coef) == len(CLASSES)
+    assert all(len(row) == len(POOLED_FEATURES) for row in model.pooler.coef)
+    data = json.loads(json.dumps(model.to_json()))
+    again = StanceModel.from_json(data)
+    findings, concluding = ["Larval mortality was lower with compound Q9.", "Compound Q9 was safe."], [False, True]
+    assert (again.verdict_probabilities(QUESTION, findings, concluding)
+            == model.verdict_probabilities(QUESTION, findings, concluding))
+    data["pooler"]["features"] = POOLED_FEATURES[::-1]
+    with pytest.raises(ValueError, match="pooler"):
+        StanceModel.from_json(data)
+
+
+def test_the_shipped_verdict_reads_clear_findings_both_ways() -> None:
+    model = StanceModel.default()
+    assert model.pooler is not None
+    verdict, stances = decide(model, QUESTION, _citations([
+        "Larval mortality was significantly lower with compound Q9 than with vehicle (4% vs 31%, p < 0.001).",
+        "Compound Q9 significantly reduced larval mortality in zebrafish and was safe."]))
+    assert verdict is not None and verdict.label == "Yes" and verdict.confidence >= model.pooler.threshold
+    assert set(stances.values()) == {"supports"}
+    verdict, stances = decide(model, QUESTION, _citations([
+        "Larval mortality did not differ between compound Q9 and vehicle (30% vs 31%, p = 0.81).",
+        "Compound Q9 did not reduce larval mortality in zebrafish."]))
+    assert verdict is not None and verdict.label == "No"
+    assert set(stances.values()) == {"contradicts"}
