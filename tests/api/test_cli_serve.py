@@ -93,3 +93,13 @@ def test_valid_key_and_limits_are_accepted() -> None:
                                                 ("192.0.2.10", False), ("qa.example", False)])
 def test_loopback_hosts(host: str, loopback: bool) -> None:
     assert is_loopback(host) is loopback
+
+
+@pytest.mark.parametrize(("env", "capped"), [({}, True), ({"MALLOC_ARENA_MAX": "4"}, False)])
+def test_the_server_caps_malloc_arenas_unless_told_otherwise(env: dict[str, str], capped: bool) -> None:
+    # In a fresh process, as `qa serve` starts: glibc accepts the cap (mallopt returns 1); an operator's
+    # MALLOC_ARENA_MAX is left alone.
+    base = {k: v for k, v in os.environ.items() if k != "MALLOC_ARENA_MAX"}
+    out = subprocess.run([sys.executable, "-c", "from api.cli import cap_malloc_arenas; print(cap_malloc_arenas())"],
+                         capture_output=True, text=True, check=True, timeout=60, env={**base, **env})
+    assert out.stdout.strip() == str(capped)
