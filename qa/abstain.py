@@ -4,7 +4,9 @@ Features (all in [0, 1]):
 - dense: similarity of the question to the best unit;
 - lexical: IDF-weighted share of the question's terms found in the best unit;
 - out_of_corpus: IDF-weighted share of the question's terms that occur nowhere in the corpus;
-- number_mismatch: the question names a number the best unit does not contain ("at 5 years");
+- number_mismatch: the question names a number that no retrieved passage of the best unit's document contains
+  ("at 5 years"); a paper's title often names a number its abstract's best sentence leaves to another
+  (PubMedQA: "... in 370 postmenopausal women?"), so the whole retrieved part of that document counts;
 - study_match: the question names a study's author and the best unit is about that study;
 - type_match: the best unit holds the kind of answer asked (a number, a year, a negative finding, ...).
 
@@ -32,6 +34,7 @@ FEATURES = ("dense", "lexical", "out_of_corpus", "number_mismatch", "study_match
 # Words that name the documents' structure rather than a topic: absent from the text without being a gap.
 META_TERMS = {"tabl", "list", "paper", "articl", "mention", "cite", "describ", "report", "tell", "say", "give",
               "record", "discuss", "refer", "both", "either", "abbrevi", "stand", "defin", "mean"}
+_QUESTION_NUMBER = re.compile(r"\b\d+(?:\.\d+)?\b")
 
 
 def features(query: Query, scored: list[ScoredUnit], scorer: UnitScorer) -> list[float]:
@@ -42,10 +45,17 @@ def features(query: Query, scored: list[ScoredUnit], scorer: UnitScorer) -> list
     terms = [t for t in query.terms if t not in META_TERMS]
     total = sum(scorer.idf(query, t) for t in terms) or 1.0
     outside = sum(scorer.default_idf for t in terms if t not in query.idf) / total
-    numbers = re.findall(r"\b\d+\b", query.resolved)
-    mismatch = float(any(n not in top.plain for n in numbers))
+    same_document = [s.plain for s in scored if s.unit.doc_id == top.unit.doc_id]
+    mismatch = float(bool(_missing_numbers(query.resolved, same_document)))
     study = float(bool(query.study_refs) and bool(top.refs & query.study_refs))
     return [max(0.0, top.dense), top.lexical, outside, mismatch, study, top.type_match]
+
+
+def _missing_numbers(question: str, texts: list[str]) -> list[str]:
+    """The numbers of `question` that none of `texts` contains as a number of its own ("5" is not in "15")."""
+    numbers = dict.fromkeys(_QUESTION_NUMBER.findall(question))
+    found = {n for t in texts for n in _QUESTION_NUMBER.findall(t)}
+    return [n for n in numbers if n not in found]
 
 
 @dataclass

@@ -1,0 +1,74 @@
+"""A number the question names counts as found when the best unit's document says it in a retrieved passage.
+
+A paper's title often names a number ("... in 370 postmenopausal women?") that its abstract's best sentence leaves
+to another sentence; a number that no retrieved passage of that document holds is still a sign of a question the
+library does not answer ("... at 5 years of age?")."""
+
+from __future__ import annotations
+
+import pytest
+
+from index.build import build_index
+from index.embedder import Embedder
+from index.store import load_index
+from qa.abstain import FEATURES, features
+from qa.engine import AnswerEngine
+from qa.rerank import by_evidence
+
+ABSTRACTS = {
+    "bone-markers": """# Bone turnover markers and bone histomorphometry
+
+## Methods
+
+We studied 370 postmenopausal women who underwent a transiliac bone biopsy after double tetracycline labelling.
+Serum bone alkaline phosphatase and procollagen type I N-terminal propeptide were measured on the same day.
+
+## Results
+
+Bone turnover markers were significantly but modestly associated with the histomorphometric parameters of bone
+formation and resorption.
+
+## Conclusions
+
+Biochemical markers of bone turnover reflect bone histomorphometry only modestly in postmenopausal women.
+""",
+    "caffeine-apnoea": """# Caffeine for apnoea of prematurity
+
+## Results
+
+Caffeine citrate reduced the number of apnoea episodes in preterm infants within the first week of treatment.
+
+## Conclusions
+
+Caffeine is an effective treatment for apnoea of prematurity.
+""",
+}
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> AnswerEngine:
+    corpus = tmp_path_factory.mktemp("abstracts")
+    for name, text in ABSTRACTS.items():
+        (corpus / f"{name}.md").write_text(text, encoding="utf-8")
+    folder = corpus.parent / "abstracts-index"
+    build_index(corpus, folder, embedder)
+    return AnswerEngine(load_index(folder, embedder))
+
+
+def _number_mismatch(engine: AnswerEngine, question: str) -> float:
+    query = engine.analyse(question, None)
+    evidence = by_evidence([s for s in engine.rank(query) if s.unit.kind != "reference"])
+    return features(query, evidence, engine.scorer)[FEATURES.index("number_mismatch")]
+
+
+def test_a_title_number_said_elsewhere_in_the_abstract_is_found(engine: AnswerEngine) -> None:
+    question = "Are biochemical markers of bone turnover representative of bone histomorphometry in 370 women?"
+    assert _number_mismatch(engine, question) == 0.0
+    answer = engine.ask(question)
+    assert answer.answered and answer.citations[0].doc_id == "bone-markers", answer.answer
+
+
+def test_a_number_the_document_does_not_say_is_a_mismatch(engine: AnswerEngine) -> None:
+    assert _number_mismatch(engine, "Are biochemical markers of bone turnover representative in 37 women?") == 1.0
+    # "37" is not found inside "370": numbers are compared whole.
+    assert _number_mismatch(engine, "Does caffeine reduce apnoea of prematurity at 5 years of age?") == 1.0
