@@ -6,10 +6,11 @@ Only for a question that asks yes or no (`qa.yesno.is_yes_no`), and only when th
   (an aim, a method) get none;
 - the overall verdict comes from the stance model's second stage (`Pooler`), which weighs the model's
   probabilities on all cited findings together and on each one: "Yes", "No" or "Unclear" (the findings are
-  hedged or inconclusive, PubMedQA's "maybe"); "Mixed evidence" when two cited findings each clear the
-  finding threshold with opposite stances. Below the verdict threshold, chosen on cross-validation over the
-  engine's own citations for a precision of at least 0.85, there is no verdict, and the answer says the cited
-  findings do not settle it.
+  hedged or inconclusive, PubMedQA's "maybe"); "Mixed evidence" when cited findings of two studies that
+  are both about the question (their findings name most of the question's terms that the best-matching
+  study's do) each clear the finding threshold with opposite stances. Below the verdict threshold, chosen on
+  cross-validation over the engine's own citations for a precision of at least 0.85, there is no verdict,
+  and the answer says the cited findings do not settle it.
 
 The answer text opens with one line starting with `VERDICT_PREFIX`; it is the engine's judgement, not a
 quote, so the grounding metrics skip it (`eval/grounding.py`) and `verdict accuracy` scores it instead.
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 from typing import Literal
 
+from index.lexical import tokenize
 from index.roles import unit_role
 from qa.model import Citation, Verdict, VerdictLabel
 from qa.stance import StanceModel, is_concluding
@@ -30,6 +32,7 @@ LABELS: dict[str, VerdictLabel] = {"yes": "Yes", "no": "No", "maybe": "Unclear"}
 STANCES: dict[str, Literal["supports", "contradicts", "mixed"]] = {
     "yes": "supports", "no": "contradicts", "maybe": "mixed"}
 DECISION_OF = {"Yes": "yes", "No": "no", "Unclear": "maybe", "Mixed evidence": "maybe"}
+ON_TOPIC_SHARE = 2 / 3  # a study counts toward "mixed evidence" when its findings are about the question
 
 
 def finding_citations(citations: list[Citation]) -> list[Citation]:
@@ -37,6 +40,16 @@ def finding_citations(citations: list[Citation]) -> list[Citation]:
     found = [c for c in citations if c.kind not in ("reference", "table_row") and unit_role(c.section, c.text)
              == "finding"]
     return found or [c for c in citations if c.kind != "reference"]
+
+
+def _on_topic_documents(question: str, findings: list[Citation]) -> set[str]:
+    """The documents whose cited findings name at least `ON_TOPIC_SHARE` as many of the question's terms
+    (stemmed) as the document whose findings name the most."""
+    asked = set(tokenize(question))
+    named = {d: len(asked & set(tokenize(" ".join(c.text for c in findings if c.doc_id == d))))
+             for d in {c.doc_id for c in findings}}
+    best = max(named.values(), default=0)
+    return {d for d, n in named.items() if n >= ON_TOPIC_SHARE * best}
 
 
 def stance_of(model: StanceModel, question: str, text: str) -> tuple[str, float]:
@@ -62,8 +75,11 @@ def decide(model: StanceModel, question: str, citations: list[Citation]
             by_doc[c.doc_id] = max(by_doc.get(c.doc_id, 0.0), p)
     # Mixed evidence: two studies disagree. Opposite sentences of one study (a subgroup, a secondary outcome)
     # are left to the verdict stage, which weighs them (on PubMedQA dev, calling those "mixed" was wrong 4 times
-    # out of 5).
-    yes, no = confident.get("yes", {}), confident.get("no", {})
+    # out of 5); so is a study whose cited findings are about something else (its sentence came second in the
+    # ranking, not from the same topic: on PubMedQA dev 7 of 9 "mixed" verdicts were such, and wrong).
+    on_topic = _on_topic_documents(question, findings)
+    yes = {d: p for d, p in confident.get("yes", {}).items() if d in on_topic}
+    no = {d: p for d, p in confident.get("no", {}).items() if d in on_topic}
     if any(a != b for a in yes for b in no):
         return Verdict(label="Mixed evidence", confidence=round(min(max(yes.values()), max(no.values())), 4)), stances
     ordered = sorted(findings, key=lambda c: c.marker)

@@ -83,3 +83,19 @@ def test_the_shipped_verdict_reads_clear_findings_both_ways() -> None:
         "Compound Q9 did not reduce larval mortality in zebrafish."]))
     assert verdict is not None and verdict.label == "No"
     assert set(stances.values()) == {"contradicts"}
+
+
+def test_mixed_evidence_needs_two_studies_about_the_question() -> None:
+    model = StanceModel.default()
+    supports = "Compound Q9 significantly reduced larval mortality in zebrafish (4% vs 31%, p < 0.001)."
+    on_topic = "Compound Q9 did not reduce larval mortality in zebrafish (30% vs 31%, p = 0.81)."
+    off_topic = "Vitamin D supplementation did not reduce fracture rates in elderly women (p = 0.74)."
+    first, second, third = _citations([supports, on_topic, off_topic])
+    disagree = [first, second.model_copy(update={"doc_id": "zebrafish-q9-replication"})]
+    verdict, stances = decide(model, QUESTION, disagree)
+    assert stances == {1: "supports", 2: "contradicts"}
+    assert verdict is not None and verdict.label == "Mixed evidence"
+    # The same disagreement from a study of something else is no mixed evidence about Q9.
+    verdict, stances = decide(model, QUESTION, [first, third.model_copy(update={"doc_id": "vitamin-d-fractures"})])
+    assert stances[3] == "contradicts"
+    assert verdict is None or verdict.label != "Mixed evidence"
