@@ -62,6 +62,7 @@ class Documents(Mapping[str, Document]):
         self.count = count
         self._load = lru_cache(maxsize=cache)(self._read)
         self._head = lru_cache(maxsize=cache)(self._read_head)
+        self._terms = lru_cache(maxsize=cache)(self._read_terms)
 
     def _body(self, doc_id: str) -> str | bytes:
         rows = self.store.query("SELECT b.json FROM documents d JOIN bodies b ON b.id = d.id WHERE d.doc_id = ?",
@@ -82,6 +83,16 @@ class Documents(Mapping[str, Document]):
     def head(self, doc_id: str) -> DocumentHead:
         """The document's title, text, references and citations (all a passage shows), parsed without the rest."""
         return self._head(doc_id)
+
+    def terms(self, doc_id: str) -> frozenset[str]:
+        """The stems of the document's title, text, lists and tables (glossary-expanded, as BM25 sees them; not
+        its bibliography), read from its chunks' BM25 tokens."""
+        return self._terms(doc_id)
+
+    def _read_terms(self, doc_id: str) -> frozenset[str]:
+        rows = self.store.query("SELECT c.tokens FROM documents d JOIN chunks c ON c.id >= d.chunk_lo AND "
+                                "c.id < d.chunk_hi WHERE d.doc_id = ? AND c.kind != 'reference'", (doc_id,))
+        return frozenset(t for (tokens,) in rows for t in tokens.split())
 
     def __contains__(self, doc_id: object) -> bool:
         return isinstance(doc_id, str) and bool(self.store.query("SELECT 1 FROM documents WHERE doc_id = ?", (doc_id,)))

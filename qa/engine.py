@@ -79,7 +79,9 @@ class AnswerEngine:
         if hits is None:
             hits = self.index.search(query.expanded, RETRIEVAL_DEPTH, depth=SEARCH_DEPTH, expand=False)
         candidates, records = candidate_units(self.index, query, hits, refs)
-        scored = self.scorer.score(query, candidates, records, refs)
+        # A question about several documents at once ("do both reviews ...") ranks no document before another.
+        standing = None if query.cross_document else self.scorer.standing(query, hits)
+        scored = self.scorer.score(query, candidates, records, refs, standing)
         # Findings before aims, legends only for abbreviations (qa/rerank.py).
         scored = adjust_for_question(query, scored)
         said = set(tokenize(" ".join(t.content for t in history or [] if t.role == "assistant")))

@@ -9,9 +9,8 @@ Three general mechanisms, each measured on dev splits only (builtin dev, PubMedQ
 3. **Evidence ranks documents, roles rank sentences**: the adjustments of (1) reorder units *within* a
    document only. Each document keeps the standing its best unit earned before them (its best adjusted unit
    gets exactly that score, the others shift with it), so a Results sentence of a weakly matching abstract
-   never overtakes the abstract that matches the question best. Measured on PubMedQA dev (first 300): the
-   document of the best unit is the right abstract 98.3 % of the time, the sum of fused passage scores per
-   document 83 %, the sum of BM25 scores 94 %, so no vote over passages is added.
+   never overtakes the abstract that matches the question best (which abstract that is comes from the
+   units' scores, their document's standing included: `UnitScorer.standing`).
 
 Nothing here reads a document: each unit's role and legend flag were computed at index time (`index.prepare`).
 """
@@ -55,10 +54,12 @@ def asks_abbreviation_meaning(query: Query) -> bool:
 
 
 def by_evidence(scored: list[ScoredUnit]) -> list[ScoredUnit]:
-    """The units in the order of their scores before the adjustments: whether the documents answer at all is
-    judged on the best-matching unit, not on the finding that opens the answer (an aim sentence often
-    paraphrases the question better than the finding does)."""
-    return sorted(scored, key=lambda s: (-(s.score if s.prior is None else s.prior), s.unit.doc_id, s.unit.start))
+    """The units in the order of their own scores, before the adjustments and without their document's
+    standing: whether the documents answer at all is judged on the best-matching unit, not on the finding that
+    opens the answer (an aim sentence often paraphrases the question better than the finding does), nor on
+    which document is most about the question's topic (that orders the citations, not whether to answer)."""
+    return sorted(scored, key=lambda s: (-((s.score if s.prior is None else s.prior) + s.trailing), s.unit.doc_id,
+                                         s.unit.start))
 
 
 def adjust(query: Query, scored: list[ScoredUnit]) -> list[ScoredUnit]:

@@ -1,0 +1,80 @@
+"""A document's standing: a sentence of a paper about something else steps back behind the paper that is about the
+question, even when that sentence alone matches the question about as well."""
+
+from __future__ import annotations
+
+import pytest
+
+from index.build import build_index
+from index.embedder import Embedder
+from index.store import load_index
+from qa.engine import AnswerEngine
+from qa.rank import candidate_units
+
+PAPERS = {
+    "caffeine-apnoea": """# Caffeine citrate for apnoea of prematurity: a randomised trial
+
+## Methods
+
+Preterm infants born before 32 weeks with apnoea of prematurity were randomly assigned to caffeine citrate or
+placebo.
+
+## Results
+
+Apnoea episodes fell by half in the first week with caffeine citrate compared with placebo.
+
+## Conclusions
+
+Caffeine citrate is an effective treatment for apnoea in preterm infants.
+""",
+    "hip-fracture": """# Early surgery for hip fracture in older adults
+
+## Background
+
+Hip fracture in older adults carries a high one-year mortality. Many of our patients drink coffee; caffeine is
+also given to preterm infants to reduce apnoea, which we did not study.
+
+## Results
+
+Surgery within 48 hours shortened the hospital stay and reduced pressure ulcers.
+
+## Conclusions
+
+Early surgery for hip fracture is safe in older adults.
+""",
+}
+QUESTION = "Does caffeine reduce apnoea of prematurity in preterm infants?"
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> AnswerEngine:
+    corpus = tmp_path_factory.mktemp("papers")
+    for name, text in PAPERS.items():
+        (corpus / f"{name}.md").write_text(text, encoding="utf-8")
+    folder = corpus.parent / "papers-index"
+    build_index(corpus, folder, embedder)
+    return AnswerEngine(load_index(folder, embedder))
+
+
+def test_the_paper_about_the_question_stands_first(engine: AnswerEngine) -> None:
+    query = engine.analyse(QUESTION, None)
+    hits = engine.index.search(query.expanded, 15, depth=80, expand=False)
+    standing = engine.scorer.standing(query, hits)
+    assert standing["caffeine-apnoea"] > standing["hip-fracture"]
+    candidates, records = candidate_units(engine.index, query, hits)
+    alone = engine.scorer.score(query, candidates, records)
+    ranked = engine.scorer.score(query, candidates, records, None, standing)
+    off_topic = next(i for i, s in enumerate(alone) if s.unit.doc_id == "hip-fracture")
+    conclusion = next(i for i, s in enumerate(alone) if "effective treatment" in s.plain)
+    assert off_topic < conclusion  # sentence by sentence, the aside about caffeine matches as well
+    assert [s.unit.doc_id for s in ranked[:3]] == ["caffeine-apnoea"] * 3
+    # The best document's units keep their scores; the other's step back by how far it trails.
+    assert {s.index: s.score for s in ranked if s.unit.doc_id == "caffeine-apnoea"} == pytest.approx(
+        {s.index: s.score for s in alone if s.unit.doc_id == "caffeine-apnoea"})
+    answer = engine.ask(QUESTION)
+    assert answer.answered and {c.doc_id for c in answer.citations} == {"caffeine-apnoea"}, answer.answer
+
+
+def test_a_question_about_both_papers_ranks_neither_first(engine: AnswerEngine) -> None:
+    answer = engine.ask("Do both papers mention caffeine?")
+    assert {c.doc_id for c in answer.citations} == set(PAPERS), answer.answer
