@@ -133,6 +133,23 @@ class LexicalIndex:
         return [(int(r), float(scores[r])) for r in rows]
 
 
+    def present(self, ids: list[int], ranges: list[tuple[int, int]]) -> np.ndarray:
+        """Which token `ids` occur in some chunk of each row range [lo, hi): a (ranges x ids) boolean matrix,
+        read from the matrix's postings (one binary search per token and range, nothing read per chunk)."""
+        out = np.zeros((len(ranges), len(ids)), dtype=bool)
+        if not ranges or not ids:
+            return out
+        indptr, indices = self.retriever.scores["indptr"], self.retriever.scores["indices"]
+        lo = np.array([r[0] for r in ranges])
+        hi = np.array([r[1] for r in ranges])
+        for j, t in enumerate(ids):
+            postings = indices[indptr[t] : indptr[t + 1]]  # rows holding the token, ascending
+            at = np.searchsorted(postings, lo)
+            found = at < len(postings)
+            out[found, j] = np.asarray(postings)[at[found]] < hi[found]
+        return out
+
+
 def bm25_params(folder: Path) -> dict[str, object]:
     """bm25s' saved parameters (k1, b, method, version), for the manifest."""
     return dict(json.loads((folder / "params.index.json").read_text(encoding="utf-8")))

@@ -62,7 +62,6 @@ class Documents(Mapping[str, Document]):
         self.count = count
         self._load = lru_cache(maxsize=cache)(self._read)
         self._head = lru_cache(maxsize=cache)(self._read_head)
-        self._terms = lru_cache(maxsize=cache)(self._read_terms)
 
     def _body(self, doc_id: str) -> str | bytes:
         rows = self.store.query("SELECT b.json FROM documents d JOIN bodies b ON b.id = d.id WHERE d.doc_id = ?",
@@ -83,16 +82,6 @@ class Documents(Mapping[str, Document]):
     def head(self, doc_id: str) -> DocumentHead:
         """The document's title, text, references and citations (all a passage shows), parsed without the rest."""
         return self._head(doc_id)
-
-    def terms(self, doc_id: str) -> frozenset[str]:
-        """The stems of the document's title, text, lists and tables (glossary-expanded, as BM25 sees them; not
-        its bibliography), read from its chunks' BM25 tokens."""
-        return self._terms(doc_id)
-
-    def _read_terms(self, doc_id: str) -> frozenset[str]:
-        rows = self.store.query("SELECT c.tokens FROM documents d JOIN chunks c ON c.id >= d.chunk_lo AND "
-                                "c.id < d.chunk_hi WHERE d.doc_id = ? AND c.kind != 'reference'", (doc_id,))
-        return frozenset(t for (tokens,) in rows for t in tokens.split())
 
     def __contains__(self, doc_id: object) -> bool:
         return isinstance(doc_id, str) and bool(self.store.query("SELECT 1 FROM documents WHERE doc_id = ?", (doc_id,)))
@@ -144,6 +133,18 @@ class SearchIndex:
                    LexicalIndex(folder / BM25_DIR, lookups.token_ids), embedder,
                    open_vectors(folder / CHUNK_VECTORS, manifest.chunks, manifest.dimension),
                    open_vectors(folder / UNIT_VECTORS, manifest.units, manifest.dimension), document_cache)
+
+    def document_terms(self, doc_ids: list[str], terms: list[str]) -> dict[str, frozenset[str]]:
+        """Which of `terms` each document holds in its title, text, lists or tables (as BM25 tokens; not in its
+        bibliography, whose chunks come last), from BM25's postings: O(documents x terms), whatever the
+        documents' length."""
+        rows = self.store.query_in("SELECT doc_id, chunk_lo, chunk_hi - refs FROM documents WHERE doc_id IN ({})",
+                                   list(doc_ids))
+        known = self.lookups.token_ids(terms)
+        words = [t for t in dict.fromkeys(terms) if t in known]
+        found = self.lexical.present([known[t] for t in words], [(r[1], r[2]) for r in rows])
+        out = {r[0]: frozenset(w for w, hit in zip(words, found[k], strict=True) if hit) for k, r in enumerate(rows)}
+        return {d: out.get(d, frozenset()) for d in doc_ids}
 
     def chunks(self, rows: list[int]) -> dict[int, Chunk]:
         """Chunks by their row (FAISS and BM25 id)."""

@@ -115,7 +115,8 @@ class UnitScorer:
         for h in hits:
             d = floor if h.dense_score is None else h.dense_score
             passage[h.chunk.doc_id] = max(passage.get(h.chunk.doc_id, d), d)
-        return {doc: DOCUMENT_DENSE * d + DOCUMENT_TERMS * self.term_share(query, self.index.documents.terms(doc))
+        held = self.index.document_terms(list(passage), list(dict.fromkeys(query.terms + query.focus_terms)))
+        return {doc: DOCUMENT_DENSE * d + DOCUMENT_TERMS * self.term_share(query, held[doc])
                 for doc, d in passage.items()}
 
     def score(self, query: Query, candidates: dict[int, float], records: dict[int, UnitRecord],

@@ -64,3 +64,29 @@ def test_a_question_expansion_is_bounded(search_index: SearchIndex) -> None:
         assert capped.startswith(question) and len(capped) - len(question) <= limit
         assert full.startswith(capped)  # the same forms in the same order, cut at the limit
     assert len(full) - len(question) > 60  # the limits above did cut
+
+
+def test_document_terms_are_the_terms_of_its_chunks_but_the_bibliography(search_index: SearchIndex) -> None:
+    # Read from BM25's postings; the same as reading every chunk of the document (its bibliography excepted).
+    question = tokenize("intratracheal mesenchymal stem cells bronchopulmonary dysplasia zebrafish Chang Pediatrics")
+    docs = list(search_index.documents)
+    held = search_index.document_terms(docs, question)
+    only_cited: set[str] = set()
+    for doc in docs:
+        chunks = search_index.chunks(list(range(*_chunk_rows(search_index, doc))))
+        prose = {t for c in chunks.values() if c.kind != "reference" for t in _chunk_tokens(search_index, c.chunk_id)}
+        bibliography = {t for c in chunks.values() if c.kind == "reference"
+                        for t in _chunk_tokens(search_index, c.chunk_id)}
+        assert held[doc] == prose & set(question), doc
+        only_cited.update((bibliography - prose) & set(question))
+    assert only_cited, "the question should name a word only a bibliography holds"
+    assert "zebrafish" not in set().union(*held.values())  # no review mentions it
+
+
+def _chunk_rows(index: SearchIndex, doc_id: str) -> tuple[int, int]:
+    lo, hi = index.store.query("SELECT chunk_lo, chunk_hi FROM documents WHERE doc_id = ?", (doc_id,))[0]
+    return int(lo), int(hi)
+
+
+def _chunk_tokens(index: SearchIndex, chunk_id: str) -> list[str]:
+    return str(index.store.query("SELECT tokens FROM chunks WHERE chunk_id = ?", (chunk_id,))[0][0]).split()
