@@ -12,6 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 import faiss
 import numpy as np
@@ -39,6 +40,13 @@ _UNIT_COLUMNS = ('u.id, d.doc_id, u.kind, u.section, u.start, u."end", u.block, 
 
 def dense_weight(query: str) -> float:
     return min(1.0, max(0.25, len(tokenize(query)) / FULL_DENSE_WEIGHT_TOKENS))
+
+
+class DocumentTerms(NamedTuple):
+    """Which of a question's terms a document holds, and over how many chunks (its bibliography aside)."""
+
+    held: frozenset[str]
+    chunks: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,7 +142,7 @@ class SearchIndex:
                    open_vectors(folder / CHUNK_VECTORS, manifest.chunks, manifest.dimension),
                    open_vectors(folder / UNIT_VECTORS, manifest.units, manifest.dimension), document_cache)
 
-    def document_terms(self, doc_ids: list[str], terms: list[str]) -> dict[str, frozenset[str]]:
+    def document_terms(self, doc_ids: list[str], terms: list[str]) -> dict[str, DocumentTerms]:
         """Which of `terms` each document holds in its title, text, lists or tables (as BM25 tokens; not in its
         bibliography, whose chunks come last), from BM25's postings: O(documents x terms), whatever the
         documents' length."""
@@ -143,8 +151,9 @@ class SearchIndex:
         known = self.lookups.token_ids(terms)
         words = [t for t in dict.fromkeys(terms) if t in known]
         found = self.lexical.present([known[t] for t in words], [(r[1], r[2]) for r in rows])
-        out = {r[0]: frozenset(w for w, hit in zip(words, found[k], strict=True) if hit) for k, r in enumerate(rows)}
-        return {d: out.get(d, frozenset()) for d in doc_ids}
+        out = {r[0]: DocumentTerms(frozenset(w for w, hit in zip(words, found[k], strict=True) if hit), r[2] - r[1])
+               for k, r in enumerate(rows)}
+        return {d: out.get(d, DocumentTerms(frozenset(), 0)) for d in doc_ids}
 
     def chunks(self, rows: list[int]) -> dict[int, Chunk]:
         """Chunks by their row (FAISS and BM25 id)."""

@@ -9,7 +9,7 @@ from index.build import build_index
 from index.embedder import Embedder
 from index.store import load_index
 from qa.engine import AnswerEngine
-from qa.rank import candidate_units
+from qa.rank import DOCUMENT_DENSE, DOCUMENT_TERMS, candidate_units
 
 PAPERS = {
     "caffeine-apnoea": """# Caffeine citrate for apnoea of prematurity: a randomised trial
@@ -43,6 +43,14 @@ Surgery within 48 hours shortened the hospital stay and reduced pressure ulcers.
 Early surgery for hip fracture is safe in older adults.
 """,
 }
+HANDBOOK_TOPICS = ["Thermal care", "Feeding", "Jaundice", "Infection", "Skin care", "Family support", "Transport",
+                   "Hearing screening", "Eye screening", "Discharge planning", "Vaccination", "Follow-up"]
+# A long handbook that holds every word of the question somewhere, none of it about caffeine for apnoea.
+PAPERS["neonatal-handbook"] = "# Neonatal unit handbook\n\n" + "\n\n".join(
+    f"## {topic}\n\nNurses record {topic.lower()} for every admission on the unit chart. Parents are shown how "
+    f"{topic.lower()} is done before discharge, and the ward team reviews it weekly." for topic in HANDBOOK_TOPICS
+) + ("\n\n## Drug list\n\nThe pharmacy keeps caffeine on the ward. Apnoea monitors are checked daily. Infants of "
+     "prematurity clinics are seen monthly. Preterm rooms reduce noise at night.\n")
 QUESTION = "Does caffeine reduce apnoea of prematurity in preterm infants?"
 
 
@@ -75,6 +83,21 @@ def test_the_paper_about_the_question_stands_first(engine: AnswerEngine) -> None
     assert answer.answered and {c.doc_id for c in answer.citations} == {"caffeine-apnoea"}, answer.answer
 
 
+def test_a_long_document_holding_the_words_by_chance_counts_them_less(engine: AnswerEngine) -> None:
+    query = engine.analyse(QUESTION, None)
+    hits = engine.index.search(query.expanded, 15, depth=80, expand=False)
+    standing = engine.scorer.standing(query, hits)
+    terms = list(dict.fromkeys(query.terms + query.focus_terms))
+    held = engine.index.document_terms(["neonatal-handbook", "caffeine-apnoea"], terms)
+    handbook, trial = held["neonatal-handbook"], held["caffeine-apnoea"]
+    assert engine.scorer.term_share(query, handbook.held) >= engine.scorer.term_share(query, trial.held)
+    assert handbook.chunks > 3 * trial.chunks
+    best = max(h.dense_score or 0.0 for h in hits if h.chunk.doc_id == "neonatal-handbook")
+    share = engine.scorer.term_share(query, handbook.held)
+    assert standing["neonatal-handbook"] - DOCUMENT_DENSE * best < 0.75 * DOCUMENT_TERMS * share
+    assert standing["caffeine-apnoea"] > standing["neonatal-handbook"]
+
+
 def test_a_question_about_both_papers_ranks_neither_first(engine: AnswerEngine) -> None:
     answer = engine.ask("Do both papers mention caffeine?")
-    assert {c.doc_id for c in answer.citations} == set(PAPERS), answer.answer
+    assert {"caffeine-apnoea", "hip-fracture"} <= {c.doc_id for c in answer.citations}, answer.answer
