@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from index.build import build_index
 from index.embedder import Embedder
-from index.store import load_index
 from qa.engine import AnswerEngine
 from qa.rank import DOCUMENT_DENSE, DOCUMENT_TERMS, candidate_units
+from tests.qa.small_library import engine_over
 
 PAPERS = {
     "caffeine-apnoea": """# Caffeine citrate for apnoea of prematurity: a randomised trial
@@ -56,12 +55,7 @@ QUESTION = "Does caffeine reduce apnoea of prematurity in preterm infants?"
 
 @pytest.fixture(scope="module")
 def engine(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> AnswerEngine:
-    corpus = tmp_path_factory.mktemp("papers")
-    for name, text in PAPERS.items():
-        (corpus / f"{name}.md").write_text(text, encoding="utf-8")
-    folder = corpus.parent / "papers-index"
-    build_index(corpus, folder, embedder)
-    return AnswerEngine(load_index(folder, embedder))
+    return engine_over(PAPERS, tmp_path_factory.mktemp("papers"), embedder)
 
 
 def test_the_paper_about_the_question_stands_first(engine: AnswerEngine) -> None:

@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import pytest
 
-from index.build import build_index
 from index.embedder import Embedder
-from index.store import load_index
 from qa.abstain import FEATURES, features
 from qa.engine import AnswerEngine
 from qa.rerank import by_evidence
+from tests.qa.small_library import engine_over
 
 ABSTRACTS = {
     "bone-markers": """# Bone turnover markers and bone histomorphometry
@@ -47,12 +46,7 @@ Caffeine is an effective treatment for apnoea of prematurity.
 
 @pytest.fixture(scope="module")
 def engine(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> AnswerEngine:
-    corpus = tmp_path_factory.mktemp("abstracts")
-    for name, text in ABSTRACTS.items():
-        (corpus / f"{name}.md").write_text(text, encoding="utf-8")
-    folder = corpus.parent / "abstracts-index"
-    build_index(corpus, folder, embedder)
-    return AnswerEngine(load_index(folder, embedder))
+    return engine_over(ABSTRACTS, tmp_path_factory.mktemp("abstracts"), embedder)
 
 
 def _number_mismatch(engine: AnswerEngine, question: str) -> float:
