@@ -117,6 +117,7 @@ class UnitScorer:
             passage[h.chunk.doc_id] = max(passage.get(h.chunk.doc_id, d), d)
         held = self.index.document_terms(list(passage), list(dict.fromkeys(query.terms + query.focus_terms)))
         # A long document holds many words by chance: longer than the library's average, its share counts less.
+        # (The average counts bibliography chunks too, the document's length does not: a small allowance.)
         average = self.index.manifest.chunks / max(1, self.index.manifest.documents)
         return {doc: DOCUMENT_DENSE * d + DOCUMENT_TERMS * self.term_share(query, held[doc].held)
                 * min(1.0, math.sqrt(average / max(1, held[doc].chunks)))
