@@ -38,7 +38,6 @@ from qa.yesno import is_yes_no
 
 DEFAULT_OUT = Path("eval/reports/pubmedqa")
 FINDING_SECTION = re.compile(r"conclusion|result|finding", re.I)
-FOLD_SEEDS = 3  # inner CV repetitions when choosing each fold model's threshold (as the shipped model: SEEDS)
 
 
 def fold_of(index: int) -> int:
@@ -54,7 +53,8 @@ def fold_models(asked: list[CitedAnswer], progress: bool) -> tuple[dict[int, Sta
     cited = {row.pmid: row for row in load_cited()} | {row.pmid: row for row in asked}
     models: dict[int, StanceModel] = {}
     for k in tqdm(sorted({fold_of(i) for i in range(len(asked))}), desc="stance folds", disable=not progress):
-        models[k], _ = fit(examples([q for i, q in enumerate(questions) if fold_of(i) != k], cited), FOLD_SEEDS)
+        # Thresholds chosen as for the shipped model (`fit`'s default repetitions of the inner CV).
+        models[k], _ = fit(examples([q for i, q in enumerate(questions) if fold_of(i) != k], cited))
     thresholds = [m.pooler.threshold if m.pooler else m.threshold for _, m in sorted(models.items())]
     return models, thresholds
 
