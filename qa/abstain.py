@@ -4,9 +4,11 @@ Features (all in [0, 1]):
 - dense: similarity of the question to the best unit;
 - lexical: IDF-weighted share of the question's terms found in the best unit;
 - out_of_corpus: IDF-weighted share of the question's terms that occur nowhere in the corpus;
-- number_mismatch: the question names a number that no retrieved passage of the best unit's document contains
-  ("at 5 years"); a paper's title often names a number its abstract's best sentence leaves to another
-  (PubMedQA: "... in 370 postmenopausal women?"), so the whole retrieved part of that document counts;
+- number_mismatch: the question names a number that no retrieved passage of the best unit's document, nor of
+  the document the answer opens with (the best standing, `UnitScorer.standing`), contains ("at 5 years"); a
+  paper's title often names a number its abstract's best sentence leaves to another (PubMedQA: "... in 370
+  postmenopausal women?"), so the whole retrieved part of those documents counts, and a number written against
+  its unit counts ("1.5T", "31A1-3" hold 1.5 and 31; "370" does not hold 37);
 - study_match: the question names a study's author and the best unit is about that study;
 - type_match: the best unit holds the kind of answer asked (a number, a year, a negative finding, ...).
 
@@ -35,6 +37,8 @@ FEATURES = ("dense", "lexical", "out_of_corpus", "number_mismatch", "study_match
 META_TERMS = {"tabl", "list", "paper", "articl", "mention", "cite", "describ", "report", "tell", "say", "give",
               "record", "discuss", "refer", "both", "either", "abbrevi", "stand", "defin", "mean"}
 _QUESTION_NUMBER = re.compile(r"\b\d+(?:\.\d+)?\b")
+# In the text a number may be glued to its unit or label ("1.5T", "31A1"): bounded by non-digits only.
+_TEXT_NUMBER = re.compile(r"(?<![\d.])\d+(?:\.\d+)?(?!\d)")
 
 
 def features(query: Query, scored: list[ScoredUnit], scorer: UnitScorer) -> list[float]:
@@ -45,7 +49,9 @@ def features(query: Query, scored: list[ScoredUnit], scorer: UnitScorer) -> list
     terms = [t for t in query.terms if t not in META_TERMS]
     total = sum(scorer.idf(query, t) for t in terms) or 1.0
     outside = sum(scorer.default_idf for t in terms if t not in query.idf) / total
-    same_document = [s.plain for s in scored if s.unit.doc_id == top.unit.doc_id]
+    # The answer opens with the best standing document's finding; with no standing, that is the top unit's.
+    lead = next((s.unit.doc_id for s in scored if s.trailing == 0.0), top.unit.doc_id)
+    same_document = [s.plain for s in scored if s.unit.doc_id in (top.unit.doc_id, lead)]
     mismatch = float(bool(_missing_numbers(query.resolved, same_document)))
     study = float(bool(query.study_refs) and bool(top.refs & query.study_refs))
     return [max(0.0, top.dense), top.lexical, outside, mismatch, study, top.type_match]
@@ -54,7 +60,7 @@ def features(query: Query, scored: list[ScoredUnit], scorer: UnitScorer) -> list
 def _missing_numbers(question: str, texts: list[str]) -> list[str]:
     """The numbers of `question` that none of `texts` contains as a number of its own ("5" is not in "15")."""
     numbers = dict.fromkeys(_QUESTION_NUMBER.findall(question))
-    found = {n for t in texts for n in _QUESTION_NUMBER.findall(t)}
+    found = {n for t in texts for n in _TEXT_NUMBER.findall(t)}
     return [n for n in numbers if n not in found]
 
 

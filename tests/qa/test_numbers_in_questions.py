@@ -41,6 +41,17 @@ Caffeine citrate reduced the number of apnoea episodes in preterm infants within
 
 Caffeine is an effective treatment for apnoea of prematurity.
 """,
+    "stir-mri": """# Whole-body MRI for bone metastases
+
+## Results
+
+T1-weighted sequences detected more bone metastases than STIR at both field strengths (1.5T and 3T) in
+oncological patients; patients with OTA/AO 31A1-3 fractures were excluded.
+
+## Conclusions
+
+A whole-body MRI protocol for bone metastases can omit the STIR sequence.
+""",
 }
 
 
@@ -66,3 +77,10 @@ def test_a_number_the_document_does_not_say_is_a_mismatch(engine: AnswerEngine) 
     assert _number_mismatch(engine, "Are biochemical markers of bone turnover representative in 37 women?") == 1.0
     # "37" is not found inside "370": numbers are compared whole.
     assert _number_mismatch(engine, "Does caffeine reduce apnoea of prematurity at 5 years of age?") == 1.0
+
+
+def test_a_number_written_against_its_unit_is_found(engine: AnswerEngine) -> None:
+    # "1.5T" and "31A1-3" hold 1.5, 3 and 31; the question writes them apart from their unit or label.
+    question = "MR diagnosis of bone metastases at 1.5 T and 3 T without OTA 31 A1-3 fractures: can STIR be omitted?"
+    assert _number_mismatch(engine, question) == 0.0
+    assert _number_mismatch(engine, "MR diagnosis of bone metastases at 7 T: can STIR be omitted?") == 1.0
