@@ -46,7 +46,9 @@ def test_fit_gives_both_stages_and_thresholds_chosen_by_cross_validation() -> No
     assert model.threshold in GRID and model.pooler.threshold in GRID
     verdict_cv = cv["verdict_on_cited_findings"]
     assert isinstance(verdict_cv, dict) and verdict_cv["threshold"] == model.pooler.threshold
-    assert verdict_cv["coverage"] >= 0.1 and verdict_cv["precision"] >= 0.85  # or the threshold would be higher
+    # The threshold is where the isotonic fit of "right" on the confidence reaches the target (plus a margin);
+    # the raw out-of-fold hits there sit within a couple of points of it (a lower threshold would fall further).
+    assert verdict_cv["coverage"] >= 0.1 and verdict_cv["precision"] >= 0.83
     # A question the fit never saw: the verdict's probabilities are a distribution over the three decisions.
     held_out = load_questions()[400]
     found = cited[held_out.pmid].findings
