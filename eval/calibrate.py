@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 from sklearn.linear_model import LogisticRegression
 
-from qa.abstain import FEATURES, PARAMS_FILE, features
+from qa.abstain import ANSWER_FEATURES, PARAMS_FILE, features
 from qa.engine import AnswerEngine
 from qa.loading import open_index
 from qa.model import Turn
@@ -36,7 +36,8 @@ def collect(engine: AnswerEngine, gold: list[dict]) -> tuple[np.ndarray, np.ndar
     for item in gold:
         query = engine.analyse(item["question"], [Turn(**t) for t in item.get("history", [])])
         scored = by_evidence([s for s in engine.rank(query) if s.unit.kind != "reference"] or engine.rank(query))
-        rows.append(features(query, scored, engine.scorer))
+        values = features(query, scored, engine.scorer)
+        rows.append([values[name] for name in ANSWER_FEATURES])
         labels.append(int(item["answerable"]))
     return np.array(rows), np.array(labels)
 
@@ -61,7 +62,7 @@ def main() -> None:
             best = (f1, float(threshold))
     precision, recall, false_abstention = _rates(p, y, best[1])
     params = {
-        "weights": {f: round(float(w), 4) for f, w in zip(FEATURES, model.coef_[0], strict=True)},
+        "weights": {f: round(float(w), 4) for f, w in zip(ANSWER_FEATURES, model.coef_[0], strict=True)},
         "bias": round(float(model.intercept_[0]), 4),
         "threshold": best[1],
         "fitted_on": f"dev split of {Path(args.gold).name}: {len(dev)} questions",

@@ -11,7 +11,11 @@ Builds the corpus from the packaged PubMedQA copy in a temporary folder, indexes
   learns from what this run's engine cited for those questions (for dev questions this run did not ask, from
   the stored collection `eval/data/pubmedqa/cited.jsonl`); the shipped model's numbers are shown beside them
   for reference only (it saw every dev question);
-- answer length in words and latency (p50, p95) of `AnswerEngine.ask`.
+- answer length in words and latency (p50, p95) of `AnswerEngine.ask`;
+- without the abstract: the odd-position questions asked again of a library that lacks their own abstracts (a
+  second index, beside `--index-dir` when given): the share answered anyway (from other abstracts) and the
+  share given a verdict anyway; the second should be low. The topicality model that withholds those verdicts
+  learnt from the even-position questions only (`eval/pubmedqa_library.py`).
 """
 
 from __future__ import annotations
@@ -26,11 +30,11 @@ import numpy as np
 from tqdm import tqdm
 
 from eval.pubmedqa_cited import CitedAnswer, cited_answer, examples, load_cited
-from eval.pubmedqa_data import DATA_DIR, corpus_for, doc_id, load_abstracts, load_questions, write_corpus
+from eval.pubmedqa_data import DATA_DIR, corpus_for, doc_id, load_abstracts, load_questions
+from eval.pubmedqa_library import HELD_OUT_PARITY, half, open_library, without
 from eval.pubmedqa_model import PubMedMetrics, PubMedReport, PubMedResult
 from eval.pubmedqa_report import write_report
 from eval.stance_fit import FOLDS, TARGET_PRECISION, fit
-from qa.engine import AnswerEngine
 from qa.model import Answer
 from qa.stance import StanceModel
 from qa.verdict import DECISION_OF, decide
@@ -65,7 +69,8 @@ def score(i: int, pmid: str, question: str, decision: str, answer: Answer, laten
     right = doc_id(pmid)
     cits = sorted(answer.citations, key=lambda c: c.marker)
     yes_no = is_yes_no(question)
-    verdict = decide(models[fold_of(i)], question, cits)[0] if yes_no and answer.answered else None
+    settles = yes_no and answer.answered and answer.about_question  # as the engine's own verdict (qa/verdict.py)
+    verdict = decide(models[fold_of(i)], question, cits)[0] if settles else None
     return PubMedResult(
         pmid=pmid, question=question, decision=decision, yes_no=yes_no, answered=answer.answered,
         answer=answer.answer, doc_first=bool(cits) and cits[0].doc_id == right,
@@ -78,7 +83,8 @@ def score(i: int, pmid: str, question: str, decision: str, answer: Answer, laten
         words=len(answer.answer.split()), latency_ms=round(latency_ms, 2))
 
 
-def aggregate(rows: list[PubMedResult], documents: int) -> PubMedMetrics:
+def aggregate(rows: list[PubMedResult], documents: int, absent: list[Answer]) -> PubMedMetrics:
+    """The suite's numbers; `absent` are the held-out half's answers from a library without their abstracts."""
     n = max(1, len(rows))
     shown = [r for r in rows if r.verdict is not None]
     shipped = [r for r in rows if r.shipped_verdict is not None]
@@ -96,40 +102,41 @@ def aggregate(rows: list[PubMedResult], documents: int) -> PubMedMetrics:
                                             if r.shipped_verdict) / len(shipped), 4) if shipped else None),
         answer_words=round(sum(r.words for r in answered) / max(1, len(answered)), 1),
         latency_p50_ms=round(float(np.percentile(latencies, 50)), 1),
-        latency_p95_ms=round(float(np.percentile(latencies, 95)), 1))
+        latency_p95_ms=round(float(np.percentile(latencies, 95)), 1),
+        asked_without_abstract=len(absent),
+        answered_without_abstract=round(sum(a.answered for a in absent) / len(absent), 4) if absent else None,
+        verdict_without_abstract=round(sum(a.verdict is not None for a in absent) / len(absent), 4) if absent else None)
 
 
 def run_suite(limit: int | None, corpus_size: int | None, out: Path, index_dir: Path | None,
               progress: bool = True) -> PubMedReport:
     """Build, index, ask, score and write report.json / report.md into `out`."""
-    from index.store import load_index
-    from qa.loading import ensure_index
-    from qa.settings import Settings
-
     questions = load_questions(limit=limit)
     abstracts = corpus_for(questions, load_abstracts(), corpus_size)
+    held_out = half(questions, HELD_OUT_PARITY)
     with tempfile.TemporaryDirectory(prefix="neoqa-pubmedqa-") as tmp:
-        corpus = Path(tmp) / "corpus"
-        write_corpus(abstracts, corpus)
-        settings = Settings(corpus_dir=corpus, index_dir=index_dir or Path(tmp) / "index",
-                            upload_dir=Path(tmp) / "no-uploads")
-        embedder = settings.load_embedder()
-        ensure_index(settings, embedder, progress=progress)
-        engine = AnswerEngine(load_index(settings.index_dir, embedder), settings.max_question_chars)
+        engine = open_library(abstracts, Path(tmp) / "all", index_dir, progress)
         engine.ask("warm up the model")
         answers = []
         for q in tqdm(questions, desc="pubmedqa", unit="q", disable=not progress):
             started = time.perf_counter()
             answer = engine.ask(q.question)
             answers.append((answer, 1000 * (time.perf_counter() - started)))
+        # The held-out half again, of a library without their abstracts: the engine should say it does not know.
+        lacking = open_library(without(abstracts, held_out), Path(tmp) / "without",
+                               index_dir.with_name(index_dir.name + "-without-held-out") if index_dir else None,
+                               progress)
+        absent = [lacking.ask(q.question) for q in tqdm(held_out, desc="without their abstracts", unit="q",
+                                                          disable=not progress)]
     # Folds are fitted after asking: the verdict stage learns from what this very engine cited.
     models, thresholds = fold_models([cited_answer(q, a) for q, (a, _) in zip(questions, answers, strict=True)],
                                      progress)
     rows = [score(i, q.pmid, q.question, q.decision, answer, ms, models)
             for i, (q, (answer, ms)) in enumerate(zip(questions, answers, strict=True))]
     report = PubMedReport(data=str(DATA_DIR), corpus=f"{len(abstracts)} PubMed abstracts (temporary folder)",
-                          model=settings.model, folds=FOLDS, fold_thresholds=thresholds,
-                          target_precision=TARGET_PRECISION, metrics=aggregate(rows, len(abstracts)), results=rows)
+                          model=engine.index.manifest.model, folds=FOLDS, fold_thresholds=thresholds,
+                          target_precision=TARGET_PRECISION, metrics=aggregate(rows, len(abstracts), absent),
+                          results=rows)
     json_path, md_path = write_report(report, out)
     print(f"wrote {md_path} and {json_path}", file=sys.stderr)
     return report

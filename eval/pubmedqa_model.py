@@ -45,6 +45,10 @@ class PubMedMetrics(BaseModel):
     answer_words: float
     latency_p50_ms: float
     latency_p95_ms: float
+    asked_without_abstract: int = Field(0, description="Held-out questions asked of a library without their abstract.")
+    answered_without_abstract: float | None = Field(
+        None, description="Share of those the engine answered anyway (it should say the library does not tell).")
+    verdict_without_abstract: float | None = Field(None, description="Share of those given a verdict anyway.")
 
 
 class PubMedReport(BaseModel):

@@ -18,6 +18,8 @@ ROWS = [
     ("verdict accuracy, shipped model (saw these questions)", "shipped_verdict_accuracy"),
     ("answer length (words)", "answer_words"), ("latency p50 (ms)", "latency_p50_ms"),
     ("latency p95 (ms)", "latency_p95_ms"),
+    ("answered without its abstract, from other abstracts (held-out half)", "answered_without_abstract"),
+    ("verdict without its abstract (held-out half; should be low)", "verdict_without_abstract"),
 ]
 
 
@@ -49,7 +51,9 @@ def to_markdown(report: PubMedReport) -> str:
         "2019, MIT). Each question is the title of one abstract; the right abstract is that one.",
         f"Verdicts are cross-validated: {report.folds} folds, each fold judged by a stance model fitted on the "
         f"others (thresholds {', '.join(f'{t:.2f}' for t in report.fold_thresholds)}, chosen by inner CV for "
-        f"precision ≥ {report.target_precision:.2f}).", "",
+        f"precision ≥ {report.target_precision:.2f}). The {m.asked_without_abstract} odd-position questions were "
+        "also asked of a library without their own abstracts (the topicality model learnt from the even ones).",
+        "",
         "| metric | value |", "|---|---|",
     ]
     lines += [f"| {label} | {_fmt(getattr(m, name))} |" for label, name in ROWS]

@@ -12,7 +12,7 @@ import time
 from index.lexical import fold, tokenize
 from index.model import SearchHit
 from index.search import SearchIndex
-from qa.abstain import Abstainer
+from qa.abstain import Abstainer, Topicality, features
 from qa.aggregate import DocumentTokens, aggregate
 from qa.citations import CitationRegistry
 from qa.compose import compose_abbreviation, compose_aggregation, compose_bibliographic, compose_extractive
@@ -53,12 +53,14 @@ class AnswerEngine:
     """
 
     def __init__(self, index: SearchIndex, max_question_chars: int = MAX_QUESTION_CHARS,
-                 abstainer: Abstainer | None = None, stance: StanceModel | None = None) -> None:
+                 abstainer: Abstainer | None = None, stance: StanceModel | None = None,
+                 topicality: Topicality | None = None) -> None:
         self.index = index
         self.stance = stance or StanceModel.default()
         self.max_question_chars = max_question_chars
         self.scorer = UnitScorer(index)
         self.abstainer = abstainer or Abstainer.default()
+        self.topicality = topicality or Topicality.default()
         self.document_tokens = DocumentTokens(index.documents)
 
     def analyse(self, question: str, history: list[Turn] | None) -> Query:
@@ -111,7 +113,9 @@ class AnswerEngine:
         # Whether the reviews answer is judged on the passages that say something, not on bibliography entries.
         evidence = [s for s in scored if s.unit.kind != "reference"] or scored
         evidence = by_evidence(evidence)  # judged on the ranking before findings-first
-        confidence = self.abstainer.confidence(query, evidence, self.scorer)
+        judged = features(query, evidence, self.scorer)
+        confidence = self.abstainer.probability(judged)
+        about = bool(evidence) and self.topicality.passes(judged)
         if not query.terms:
             confidence = 0.0  # nothing to look up: "???", "a", "what is it?" without a conversation
         if query.asks_abbreviation and query.entities:
@@ -127,14 +131,15 @@ class AnswerEngine:
         answer_text, citations = registry.finalize(answer_text)
         answered = bool(citations)
         # Hook (issue 11, qa/verdict.py): a yes/no question's answer opens with its verdict; findings get stances.
-        answer_text, citations, verdict = apply_verdict(self.stance, query.resolved, answer_text, citations)
+        answer_text, citations, verdict = apply_verdict(self.stance, query.resolved, answer_text, citations,
+                                                      about)
         cited = {(c.doc_id, c.start, c.end) for c in citations}
         related = [p for p in passages_for_hits(self.index, hits[:k]) if (p.doc_id, p.start, p.end) not in cited]
         return Answer(
             question=text, answer=answer_text if answered else NOT_IN_REVIEWS, answered=answered,
             citations=citations, related=related[:k],
             resolved_question=query.resolved if query.resolved != text else None,
-            confidence=round(confidence, 4), verdict=verdict,
+            confidence=round(confidence, 4), verdict=verdict, about_question=about,
             timings_ms={"retrieve": round((t1 - t0) * 1000, 2), "compose": round((time.perf_counter() - t1) * 1000, 2)},
         )
 

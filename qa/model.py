@@ -63,4 +63,7 @@ class Answer(BaseModel):
     verdict: Verdict | None = Field(
         None, description="For a yes/no question answered with findings: Yes, No, Mixed evidence or Unclear, with "
                           "its confidence; null when the question is not yes/no or the findings do not settle it.")
+    about_question: bool = Field(
+        True, description="Whether the paper of the best passage found is about the question (it holds most of the "
+                          "question's terms); when not, the answer quotes the closest passages and gives no verdict.")
     timings_ms: dict[str, float] = Field(default_factory=dict)

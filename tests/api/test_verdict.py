@@ -69,6 +69,7 @@ def test_the_stream_done_event_carries_the_verdict(base: str) -> None:
         events = sse_events("".join(r.iter_text()))
     done = [data for name, data in events if name == "done"]
     assert len(done) == 1 and done[0]["verdict"] == plain["verdict"]
+    assert done[0]["about_question"] is plain["about_question"] is True
     cited = [data for name, data in events if name == "citation"]
     assert [c["stance"] for c in cited] == [c["stance"] for c in plain["citations"]]
 
@@ -78,3 +79,4 @@ def test_the_schema_documents_verdict_and_stance(base: str) -> None:
     assert set(schemas["Verdict"]["properties"]) == {"label", "confidence"}
     assert schemas["Verdict"]["properties"]["label"]["enum"] == ["Yes", "No", "Mixed evidence", "Unclear"]
     assert "verdict" in schemas["Answer"]["properties"] and "stance" in schemas["Citation"]["properties"]
+    assert schemas["Answer"]["properties"]["about_question"]["type"] == "boolean"
