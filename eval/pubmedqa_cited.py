@@ -35,7 +35,8 @@ class CitedFinding(BaseModel):
 
 
 class CitedAnswer(BaseModel):
-    """One dev question with its decision and the findings the engine cited (empty when it did not answer)."""
+    """One dev question with its decision and the findings the engine cited (empty when it did not answer, or
+    answered from a paper not about the question)."""
 
     pmid: str
     question: str
@@ -44,8 +45,10 @@ class CitedAnswer(BaseModel):
 
 
 def cited_answer(question: PubMedQuestion, answer: Answer) -> CitedAnswer:
-    """The findings `answer` cites, as the verdict sees them (by marker)."""
-    cits = sorted(answer.citations, key=lambda c: c.marker) if answer.answered else []
+    """The findings `answer` cites, as the verdict sees them (by marker); none when the best paper is not about
+    the question: the engine draws no verdict from those (`qa.abstain.Topicality`), so they teach it nothing."""
+    judged = answer.answered and answer.about_question
+    cits = sorted(answer.citations, key=lambda c: c.marker) if judged else []
     return CitedAnswer(pmid=question.pmid, question=question.question, decision=question.decision,
                        findings=[CitedFinding(doc_id=c.doc_id, section=c.section, text=c.text)
                                  for c in finding_citations(cits)])

@@ -6,12 +6,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from corpus.store import load_corpus
 from eval.pubmedqa_cited import examples, load_cited
 from eval.pubmedqa_data import load_abstracts, load_questions, write_corpus
-from eval.stance_fit import GRID, fit
+from eval.stance_fit import GRID, choose_threshold, fit
 from qa.model import Citation
 from qa.stance import CLASSES, POOLED_FEATURES, StanceModel, is_concluding
 from qa.verdict import decide
@@ -47,8 +48,10 @@ def test_fit_gives_both_stages_and_thresholds_chosen_by_cross_validation() -> No
     verdict_cv = cv["verdict_on_cited_findings"]
     assert isinstance(verdict_cv, dict) and verdict_cv["threshold"] == model.pooler.threshold
     # The threshold is where the isotonic fit of "right" on the confidence reaches the target (plus a margin);
-    # the raw out-of-fold hits there sit within a couple of points of it (a lower threshold would fall further).
-    assert verdict_cv["coverage"] >= 0.1 and verdict_cv["precision"] >= 0.83
+    # on 250 questions and one repetition the raw out-of-fold hits there wander a few points around it, but the
+    # verdicts shown are clearly more often right than all of them (a threshold at the bottom would not be).
+    assert verdict_cv["coverage"] >= 0.1 and verdict_cv["precision"] >= 0.8
+    assert verdict_cv["precision"] >= verdict_cv["accuracy_all"] + 0.05
     # A question the fit never saw: the verdict's probabilities are a distribution over the three decisions.
     held_out = load_questions()[400]
     found = cited[held_out.pmid].findings
@@ -56,6 +59,16 @@ def test_fit_gives_both_stages_and_thresholds_chosen_by_cross_validation() -> No
                                                    [is_concluding(f.section, f.text) for f in found])
     assert set(probs) == set(CLASSES) and sum(probs.values()) == pytest.approx(1.0)
     assert threshold == model.pooler.threshold
+
+
+def test_the_threshold_is_the_lowest_whose_verdicts_reach_the_target_precision() -> None:
+    # 600 questions, confidences spread evenly over [0.4, 1); a verdict is right exactly when its confidence is at
+    # least 0.7. Shown at t < 0.7, the share right is 0.3 / (1 - t): 0.857 at t = 0.65, 0.833 at 0.64.
+    confidence = np.linspace(0.4, 1.0, 600, endpoint=False)
+    probs = np.stack([confidence, (1 - confidence) / 2, (1 - confidence) / 2], axis=1)
+    labels = ["yes" if c >= 0.7 else "no" for c in confidence]
+    assert choose_threshold(probs, labels, 0.85) == pytest.approx(0.65)
+    assert choose_threshold(probs, labels, 0.99) == pytest.approx(0.7)
 
 
 def test_shipped_parameters_round_trip_as_plain_json() -> None:
