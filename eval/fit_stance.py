@@ -16,24 +16,17 @@ import tempfile
 from pathlib import Path
 
 from eval.pubmedqa_cited import CITED, CitedAnswer, collect, examples, load_cited, write_cited
-from eval.pubmedqa_data import DEV, PubMedQuestion, load_abstracts, load_questions, write_corpus
+from eval.pubmedqa_data import DEV, PubMedQuestion, load_abstracts, load_questions
+from eval.pubmedqa_library import open_library
 from eval.stance_fit import SEEDS, TARGET_PRECISION, fit
-from qa.stance import PARAMS_FILE
+from qa.stance import PARAMS_FILE, StanceModel
 
 
 def collect_into(index_dir: Path, questions: list[PubMedQuestion]) -> list[CitedAnswer]:
-    """Index the 1,000 abstracts in `index_dir` (reused when already there) and collect the engine's citations."""
-    from index.store import load_index
-    from qa.engine import AnswerEngine
-    from qa.loading import ensure_index
-    from qa.settings import Settings
-
+    """Index the 1,000 abstracts in `index_dir` (reused when already there) and collect the engine's citations.
+    What the engine cites does not depend on the stance model: a neutral one stands in for the one being refitted."""
     with tempfile.TemporaryDirectory(prefix="neoqa-pubmedqa-") as tmp:
-        write_corpus(load_abstracts(), Path(tmp) / "corpus")
-        settings = Settings(corpus_dir=Path(tmp) / "corpus", index_dir=index_dir, upload_dir=Path(tmp) / "no-uploads")
-        embedder = settings.load_embedder()
-        ensure_index(settings, embedder, progress=True)
-        engine = AnswerEngine(load_index(settings.index_dir, embedder), settings.max_question_chars)
+        engine = open_library(load_abstracts(), Path(tmp), index_dir, progress=True, stance=StanceModel.neutral())
         return collect(engine, questions)
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from eval.pubmedqa_data import Abstract, PubMedQuestion, write_corpus
 from qa.abstain import Abstainer
 from qa.engine import AnswerEngine
+from qa.stance import StanceModel
 
 FITTED_PARITY = 0  # positions 0, 2, 4, ... of dev.jsonl: the topicality model's examples
 HELD_OUT_PARITY = 1  # positions 1, 3, 5, ...: the suite's measure of answering without the abstract
@@ -31,7 +32,8 @@ def without(abstracts: list[Abstract], questions: list[PubMedQuestion]) -> list[
 
 
 def open_library(abstracts: list[Abstract], folder: Path, index_dir: Path | None = None,
-                 progress: bool = False, abstainer: Abstainer | None = None) -> AnswerEngine:
+                 progress: bool = False, abstainer: Abstainer | None = None,
+                 stance: StanceModel | None = None) -> AnswerEngine:
     """An engine over `abstracts`, written to `folder`/corpus and indexed into `index_dir` (default
     `folder`/index); an index of the same corpus already there is reused."""
     from index.store import load_index
@@ -44,4 +46,4 @@ def open_library(abstracts: list[Abstract], folder: Path, index_dir: Path | None
     settings = Settings(corpus_dir=corpus, index_dir=index_dir or folder / "index", upload_dir=folder / "no-uploads")
     embedder = settings.load_embedder()
     ensure_index(settings, embedder, progress=progress)
-    return AnswerEngine(load_index(settings.index_dir, embedder), settings.max_question_chars, abstainer)
+    return AnswerEngine(load_index(settings.index_dir, embedder), settings.max_question_chars, abstainer, stance)

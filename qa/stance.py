@@ -210,6 +210,13 @@ class StanceModel:
                    {k: v for k, v in data.items() if k in ("fitted_on", "cv")}, pooler)
 
     @classmethod
+    def neutral(cls) -> StanceModel:
+        """A model that judges nothing (even probabilities, a threshold no verdict reaches): for asking the
+        engine while the shipped model is being refitted (`python -m eval.fit_stance --collect`)."""
+        zeros = [[0.0] * len(CUE_FEATURES) for _ in CLASSES]
+        return cls(Featurizer({}, []), zeros, [0.0] * len(CLASSES), threshold=1.01)
+
+    @classmethod
     def default(cls) -> StanceModel:
         """The model shipped with the package (fitted by `eval/fit_stance.py`)."""
         return cls.from_json(json.loads(PARAMS_FILE.read_text(encoding="utf-8")))

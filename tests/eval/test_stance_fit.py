@@ -114,3 +114,11 @@ def test_mixed_evidence_needs_two_studies_about_the_question() -> None:
     verdict, stances = decide(model, QUESTION, [first, third.model_copy(update={"doc_id": "vitamin-d-fractures"})])
     assert stances[3] == "contradicts"
     assert verdict is None or verdict.label != "Mixed evidence"
+
+
+def test_the_neutral_model_that_stands_in_while_refitting_judges_nothing() -> None:
+    model = StanceModel.neutral()
+    assert model.probabilities(QUESTION, "Compound Q9 significantly reduced larval mortality.") == pytest.approx(
+        dict.fromkeys(CLASSES, 1 / 3))
+    verdict, stances = decide(model, QUESTION, _citations(["Compound Q9 significantly reduced larval mortality."]))
+    assert verdict is None and set(stances.values()) == {"mixed"}
