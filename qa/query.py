@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from index.glossary import QUERY_EXPANSION_CHARS, Glossary
+from index.glossary import QUERY_EXPANSION_CHARS, Glossary, Match
 from index.lexical import fold, tokenize
 from index.lookups import Lookups
 from qa.model import Turn
@@ -85,6 +85,24 @@ class Query:
     study_refs: set[tuple[str, int]] = field(default_factory=set)  # (doc_id, number) of the studies named
     entity_forms: dict[str, list[str]] = field(default_factory=dict)  # long forms of each entity, most used first
     idf: dict[str, float] = field(default_factory=dict)  # of the terms the corpus has (others: the maximum)
+    # Each term of an abbreviation the question names, by either form, and the token sets of its other forms: a
+    # text that says "PCa" holds "prostate cancer", one that says "prostate cancer" holds "PCa" (`forms_of`).
+    counterparts: dict[str, list[frozenset[str]]] = field(default_factory=dict)
+
+
+def forms_of(matches: Iterable[Match]) -> dict[str, list[frozenset[str]]]:
+    """For each token of a short or long form of the `matches`, the token sets of the other form(s)."""
+    out: dict[str, list[frozenset[str]]] = {}
+    for m in matches:
+        short = frozenset(tokenize(m.short))
+        longs = [frozenset(tokenize(f)) for f in m.long_forms]
+        for token in short:
+            out.setdefault(token, []).extend(f for f in longs if f and token not in f)
+        for form in longs:
+            for token in form - short:
+                if short:
+                    out.setdefault(token, []).append(short)
+    return {t: list(dict.fromkeys(sets)) for t, sets in out.items() if sets}
 
 
 def pair_entities(old: list[str], new: list[str], kinds: dict[str, str]) -> list[tuple[str, str]]:
@@ -164,6 +182,7 @@ def analyse(question: str, history: list[Turn] | None, glossary: Glossary, looku
         is_list=bool(_LIST_CUES.search(resolved)) and answer_type not in ("number", "year", "bibliographic"),
         entities=[m.short for m in matches],
         entity_forms={m.short: list(m.long_forms) for m in matches},
+        counterparts=forms_of(matches),
         authors=[w for w in capitalised if fold(w) in surnames],
         reference_number=int(next(g for g in ref.groups() if g)) if ref else None,
         cross_document=bool(_CROSS_DOCUMENT.search(resolved)) and not _SINGLE_DOCUMENT.search(resolved),

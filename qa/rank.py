@@ -72,11 +72,14 @@ class UnitScorer:
         return query.idf.get(term, self.default_idf)
 
     def coverage(self, query: Query, terms: list[str], unit_tokens: frozenset[str]) -> float:
-        """IDF-weighted share of the query terms that the unit contains."""
+        """IDF-weighted share of the query terms that the unit contains; a term of an abbreviation counts as
+        contained when the unit says the abbreviation's other form (`Query.counterparts`)."""
         if not terms:
             return 0.0
         total = sum(self.idf(query, t) for t in terms)
-        return sum(self.idf(query, t) for t in terms if t in unit_tokens) / total
+        held = sum(self.idf(query, t) for t in terms
+                   if t in unit_tokens or any(form <= unit_tokens for form in query.counterparts.get(t, ())))
+        return held / total
 
     def term_share(self, query: Query, tokens: frozenset[str]) -> float:
         """IDF-weighted share of the question's terms in `tokens`; a follow-up asks something new about the
