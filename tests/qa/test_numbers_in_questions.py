@@ -9,10 +9,8 @@ from __future__ import annotations
 import pytest
 
 from index.embedder import Embedder
-from qa.abstain import features
 from qa.engine import AnswerEngine
-from qa.rerank import by_evidence
-from tests.qa.small_library import engine_over
+from tests.qa.small_library import engine_over, judged_features
 
 ABSTRACTS = {
     "bone-markers": """# Bone turnover markers and bone histomorphometry
@@ -61,9 +59,7 @@ def engine(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Answ
 
 
 def _number_mismatch(engine: AnswerEngine, question: str) -> float:
-    query = engine.analyse(question, None)
-    evidence = by_evidence([s for s in engine.rank(query) if s.unit.kind != "reference"])
-    return features(query, evidence, engine.scorer)["number_mismatch"]
+    return judged_features(engine, question)["number_mismatch"]
 
 
 def test_a_title_number_said_elsewhere_in_the_abstract_is_found(engine: AnswerEngine) -> None:

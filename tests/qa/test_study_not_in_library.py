@@ -6,11 +6,10 @@ from __future__ import annotations
 import pytest
 
 from index.embedder import Embedder
-from qa.abstain import Topicality, features
+from qa.abstain import Topicality
 from qa.engine import AnswerEngine
-from qa.rerank import by_evidence
 from qa.verdict import NOT_ABOUT
-from tests.qa.small_library import engine_over
+from tests.qa.small_library import engine_over, judged_features
 
 PAPERS = {
     "caffeine-apnoea": """# Caffeine for apnoea of prematurity
@@ -59,9 +58,7 @@ def engine(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Answ
 
 
 def _document_terms(engine: AnswerEngine, question: str) -> float:
-    query = engine.analyse(question, None)
-    evidence = by_evidence([s for s in engine.rank(query) if s.unit.kind != "reference"])
-    return features(query, evidence, engine.scorer)["document_terms"]
+    return judged_features(engine, question)["document_terms"]
 
 
 def test_the_best_sentences_document_holds_the_question_terms_only_when_the_study_is_there(
