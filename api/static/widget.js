@@ -59,6 +59,7 @@
     ".verdict[data-verdict='Mixed evidence'], .verdict[data-verdict='Unclear'] { background: #92400e; }",
     ".verdict[data-verdict='none'] { background: #e5e7eb; color: #111827; font-weight: 600; }",
     ".src-stance { margin: 2px 0 0; font-size: 13px; color: #1f2937; font-weight: 600; }",
+    ".off-topic { margin: 0 0 6px; font-size: 13px; font-style: italic; color: #92400e; }",
     ".error { background: #fef2f2; border: 1px solid #fca5a5; color: #991b1b; }",
     ".intro { color: #374151; }",
     ".marker { margin: 0 1px; padding: 0 5px; min-width: 26px; border: 1px solid #93c5fd; border-radius: 5px;",
@@ -312,7 +313,7 @@
       this.node.classList.add("unanswered");
       this.node.insertBefore(el("p", { "class": "label" }, ["Not in the reviews"]), this.node.firstChild);
     }
-    this.showVerdict(answer);
+    if (!this.showVerdict(answer)) this.showOffTopic(answer);
     this.render();
     this.node.setAttribute("aria-busy", "false");
   };
@@ -321,7 +322,7 @@
   // (text only), coloured by the verdict's label; without a verdict the line says the findings do not settle it.
   AnswerView.prototype.showVerdict = function (answer) {
     var lines = this.text.split("\n");
-    if (lines.length < 2 || lines[0].indexOf("Verdict:") !== 0) return;
+    if (lines.length < 2 || lines[0].indexOf("Verdict:") !== 0) return false;
     this.text = lines.slice(1).join("\n");
     var verdict = answer.verdict;
     var label = verdict ? verdict.label : "none";
@@ -329,6 +330,15 @@
       " percent" : lines[0];
     this.node.insertBefore(el("p", { "class": "verdict", "data-verdict": label, role: "note",
       "aria-label": spoken }, [lines[0]]), this.body);
+    return true;
+  };
+
+  // An answer quoted from papers none of which is about the question (`about_question` false: most often a
+  // question about a study the library lacks) says so above the quotes (a yes/no answer says it in its badge).
+  AnswerView.prototype.showOffTopic = function (answer) {
+    if (answer.answered !== true || answer.about_question !== false) return;
+    this.node.insertBefore(el("p", { "class": "off-topic", role: "note" },
+      ["No paper found is about exactly this question; the closest passages follow."]), this.body);
   };
 
   AnswerView.prototype.fail = function (message) {

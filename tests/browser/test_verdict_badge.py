@@ -1,5 +1,6 @@
 """The verdict badge in a real Chromium: a yes/no question's answer opens with an accessible badge (text only)
-matching the answer's `verdict`; the cited finding shows its stance; other questions get no badge."""
+matching the answer's `verdict`; the cited finding shows its stance; other questions get no badge; an answer
+from papers none of which is about the question (`about_question` false) says so in a note."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ pytestmark = pytest.mark.browser
 # The same study as the API test, about another fish, so that the session's shared server holds one copy.
 MEDAKA = STUDY.replace("Zebrafish", "Medaka").replace("zebrafish", "medaka").replace("Q9", "R7")
 QUESTION = "Does compound R7 reduce larval mortality in medaka?"
+OFF_TOPIC = "Which solvent was used as vehicle in the screens?"
 
 
 def test_verdict_badge_and_stance(browser: Browser, server_url: str) -> None:
@@ -47,4 +49,20 @@ def test_verdict_badge_and_stance(browser: Browser, server_url: str) -> None:
 
     other = _ask(page, "Which compound was given to the medaka larvae?")
     expect(other.locator(".verdict")).to_have_count(0)
+    expect(other.locator(".off-topic")).to_have_count(0)
+
+    assert not errors
+
+    # No paper says which solvent the vehicle was: the closest passages are quoted under a note that says so.
+    # (A new conversation: after the questions above it would read as a follow-up about the compound.)
+    off = httpx.post(f"{server_url}/v1/ask", json={"question": OFF_TOPIC}, timeout=60).json()
+    assert off["answered"] is True and off["about_question"] is False, off
+    page, errors = _open(browser, f"{server_url}/")
+    page.get_by_role("button", name="Ask the reviews").click()
+    shown = _ask(page, OFF_TOPIC)
+    note = shown.locator(".off-topic")
+    expect(note).to_have_count(1)
+    expect(note).to_have_attribute("role", "note")
+    expect(note).to_have_text("No paper found is about exactly this question; the closest passages follow.")
+    expect(shown.locator(".verdict")).to_have_count(0)
     assert not errors
