@@ -123,11 +123,13 @@ def run_suite(limit: int | None, corpus_size: int | None, out: Path, index_dir: 
             answer = engine.ask(q.question)
             answers.append((answer, 1000 * (time.perf_counter() - started)))
         # The held-out half again, of a library without their abstracts: the engine should say it does not know.
-        lacking = open_library(without(abstracts, held_out), Path(tmp) / "without",
-                               index_dir.with_name(index_dir.name + "-without-held-out") if index_dir else None,
-                               progress)
-        absent = [lacking.ask(q.question) for q in tqdm(held_out, desc="without their abstracts", unit="q",
-                                                          disable=not progress)]
+        absent = []
+        if held_out:  # `--limit 1` asks no odd-position question: no second library to build
+            lacking = open_library(without(abstracts, held_out), Path(tmp) / "without",
+                                   index_dir.with_name(index_dir.name + "-without-held-out") if index_dir else None,
+                                   progress)
+            absent = [lacking.ask(q.question) for q in tqdm(held_out, desc="without their abstracts", unit="q",
+                                                              disable=not progress)]
     # Folds are fitted after asking: the verdict stage learns from what this very engine cited.
     models, thresholds = fold_models([cited_answer(q, a) for q, (a, _) in zip(questions, answers, strict=True)],
                                      progress)

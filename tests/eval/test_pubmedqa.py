@@ -50,6 +50,9 @@ def test_suite_runs_end_to_end_on_a_few_abstracts(tmp_path: Path, capsys: pytest
     report = PubMedReport.model_validate_json((out / "report.json").read_text(encoding="utf-8"))
     assert report.metrics.questions == 2 and report.metrics.documents == 4 and len(report.results) == 2
     assert [r.fold for r in report.results] == [0, 1] and len(report.fold_thresholds) == 2
+    # The second question (odd position) was asked again of the 3 other abstracts.
+    assert report.metrics.asked_without_abstract == 1
+    assert report.metrics.answered_without_abstract in (0.0, 1.0)
     for r in report.results:
         assert r.yes_no and r.latency_ms > 0
         assert r.doc_first <= r.doc_any and r.finding_cited <= r.doc_any
@@ -57,7 +60,7 @@ def test_suite_runs_end_to_end_on_a_few_abstracts(tmp_path: Path, capsys: pytest
     markdown = (out / "report.md").read_text(encoding="utf-8")
     assert "right abstract cited first" in markdown and "cross-validated" in markdown
     printed = capsys.readouterr().out
-    assert "verdict coverage (cross-validated)" in printed
+    assert "verdict coverage (cross-validated)" in printed and "answered without its abstract" in printed
 
 
 def test_suite_options_are_checked(capsys: pytest.CaptureFixture[str]) -> None:
