@@ -20,7 +20,7 @@ from sklearn.linear_model import LogisticRegression
 
 from eval.pubmedqa_data import load_abstracts, load_questions
 from eval.pubmedqa_library import FITTED_PARITY, half, open_library, without
-from qa.abstain import TOPIC_FEATURES, TOPICALITY_FILE, Abstainer, features
+from qa.abstain import TOPIC_FEATURES, TOPICALITY_FILE, Topicality, features
 from qa.engine import AnswerEngine
 from qa.rerank import by_evidence
 
@@ -51,11 +51,11 @@ def main() -> None:
     asked = [q.question for q in questions]
     with tempfile.TemporaryDirectory(prefix="neoqa-topicality-") as tmp:
         folder = args.pubmedqa_dir or Path(tmp)
-        # The abstainer does not enter the features: an unfitted one spares loading a model being refitted.
-        unfitted = Abstainer(weights={}, bias=0.0, threshold=0.5)
-        about = topic_rows(open_library(abstracts, folder / "all", progress=True, abstainer=unfitted), asked)
+        # The features do not depend on the topicality model: a neutral one stands in for the one being refitted.
+        neutral = Topicality(weights={}, bias=0.0, threshold=0.0)
+        about = topic_rows(open_library(abstracts, folder / "all", progress=True, topicality=neutral), asked)
         lacking = topic_rows(open_library(without(abstracts, questions), folder / "without-fitted-half",
-                                          progress=True, abstainer=unfitted), asked)
+                                          progress=True, topicality=neutral), asked)
     model = LogisticRegression(C=10.0, max_iter=1000).fit(np.r_[about, lacking],
                                                           np.r_[np.ones(len(about)), np.zeros(len(lacking))])
     p_about, p_lacking = model.predict_proba(about)[:, 1], model.predict_proba(lacking)[:, 1]

@@ -12,7 +12,7 @@ import shutil
 from pathlib import Path
 
 from eval.pubmedqa_data import Abstract, PubMedQuestion, write_corpus
-from qa.abstain import Abstainer
+from qa.abstain import Topicality
 from qa.engine import AnswerEngine
 from qa.stance import StanceModel
 
@@ -32,10 +32,11 @@ def without(abstracts: list[Abstract], questions: list[PubMedQuestion]) -> list[
 
 
 def open_library(abstracts: list[Abstract], folder: Path, index_dir: Path | None = None,
-                 progress: bool = False, abstainer: Abstainer | None = None,
-                 stance: StanceModel | None = None) -> AnswerEngine:
+                 progress: bool = False, stance: StanceModel | None = None,
+                 topicality: Topicality | None = None) -> AnswerEngine:
     """An engine over `abstracts`, written to `folder`/corpus and indexed into `index_dir` (default
-    `folder`/index); an index of the same corpus already there is reused."""
+    `folder`/index); an index of the same corpus already there is reused. `stance` and `topicality` stand in
+    for the shipped models (while one of them is being refitted)."""
     from index.store import load_index
     from qa.loading import ensure_index
     from qa.settings import Settings
@@ -46,4 +47,5 @@ def open_library(abstracts: list[Abstract], folder: Path, index_dir: Path | None
     settings = Settings(corpus_dir=corpus, index_dir=index_dir or folder / "index", upload_dir=folder / "no-uploads")
     embedder = settings.load_embedder()
     ensure_index(settings, embedder, progress=progress)
-    return AnswerEngine(load_index(settings.index_dir, embedder), settings.max_question_chars, abstainer, stance)
+    return AnswerEngine(load_index(settings.index_dir, embedder), settings.max_question_chars, stance=stance,
+                        topicality=topicality)

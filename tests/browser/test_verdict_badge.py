@@ -8,7 +8,7 @@ import re
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import Browser, Locator, Page, expect
 
 from tests.api.live import API_KEY
 from tests.api.test_verdict import STUDY
@@ -22,6 +22,13 @@ QUESTION = "Does compound R7 reduce larval mortality in medaka?"
 OFF_TOPIC = "Which solvent was used as vehicle in the screens?"
 
 
+def _ask_in_a_new_widget(browser: Browser, server_url: str, question: str) -> tuple[Page, list[str], Locator]:
+    """A new page (a new conversation) with the widget open, and the message that answers `question`."""
+    page, errors = _open(browser, f"{server_url}/")
+    page.get_by_role("button", name="Ask the reviews").click()
+    return page, errors, _ask(page, question)
+
+
 def test_verdict_badge_and_stance(browser: Browser, server_url: str) -> None:
     up = httpx.post(f"{server_url}/v1/documents", headers={"X-API-Key": API_KEY},
                     files={"file": ("medaka-r7.txt", MEDAKA.encode(), "text/plain")}, timeout=120)
@@ -29,9 +36,7 @@ def test_verdict_badge_and_stance(browser: Browser, server_url: str) -> None:
     expected = httpx.post(f"{server_url}/v1/ask", json={"question": QUESTION}, timeout=60).json()
     assert expected["verdict"] is not None and expected["verdict"]["label"] == "Yes"
 
-    page, errors = _open(browser, f"{server_url}/")
-    page.get_by_role("button", name="Ask the reviews").click()
-    answer = _ask(page, QUESTION)
+    page, errors, answer = _ask_in_a_new_widget(browser, server_url, QUESTION)
     badge = answer.locator(".verdict")
     expect(badge).to_have_count(1)
     expect(badge).to_have_attribute("data-verdict", "Yes")
@@ -57,9 +62,7 @@ def test_verdict_badge_and_stance(browser: Browser, server_url: str) -> None:
     # (A new conversation: after the questions above it would read as a follow-up about the compound.)
     off = httpx.post(f"{server_url}/v1/ask", json={"question": OFF_TOPIC}, timeout=60).json()
     assert off["answered"] is True and off["about_question"] is False, off
-    page, errors = _open(browser, f"{server_url}/")
-    page.get_by_role("button", name="Ask the reviews").click()
-    shown = _ask(page, OFF_TOPIC)
+    page, errors, shown = _ask_in_a_new_widget(browser, server_url, OFF_TOPIC)
     note = shown.locator(".off-topic")
     expect(note).to_have_count(1)
     expect(note).to_have_attribute("role", "note")
