@@ -40,6 +40,7 @@ import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Self
 
 from qa.query import Query
 from qa.rank import ScoredUnit, UnitScorer
@@ -92,7 +93,7 @@ class LogisticGate:
     threshold: float
 
     @classmethod
-    def load(cls, path: Path, fit_with: str) -> LogisticGate:
+    def load(cls, path: Path, fit_with: str) -> Self:
         data = json.loads(path.read_text(encoding="utf-8"))
         unknown = set(data["weights"]) - set(FEATURES)
         if unknown:
@@ -113,12 +114,7 @@ class Abstainer(LogisticGate):
     @classmethod
     def default(cls) -> Abstainer:
         """The calibrated model shipped with the package (see `eval/calibrate.py`)."""
-        gate = cls.load(PARAMS_FILE, "python -m eval.calibrate")
-        return cls(gate.weights, gate.bias, gate.threshold)
-
-    def confidence(self, query: Query, scored: list[ScoredUnit], scorer: UnitScorer) -> float:
-        """Estimated probability that the best units answer the question."""
-        return self.probability(features(query, scored, scorer))
+        return cls.load(PARAMS_FILE, "python -m eval.calibrate")
 
 
 class Topicality(LogisticGate):
@@ -127,5 +123,5 @@ class Topicality(LogisticGate):
 
     @classmethod
     def default(cls) -> Topicality:
-        gate = cls.load(TOPICALITY_FILE, "python -m eval.fit_topicality")
-        return cls(gate.weights, gate.bias, gate.threshold)
+        """The model shipped with the package (see `eval/fit_topicality.py`)."""
+        return cls.load(TOPICALITY_FILE, "python -m eval.fit_topicality")
