@@ -13,11 +13,10 @@ from pathlib import Path
 import numpy as np
 from sklearn.linear_model import LogisticRegression
 
-from qa.abstain import ANSWER_FEATURES, PARAMS_FILE, features
+from qa.abstain import ANSWER_FEATURES, PARAMS_FILE
 from qa.engine import AnswerEngine
 from qa.loading import open_index
 from qa.model import Turn
-from qa.rerank import by_evidence
 from qa.settings import Settings
 
 MAX_FALSE_ABSTENTION = 0.10  # answering is the point: never give up on more than this share of answerable dev
@@ -34,9 +33,7 @@ def _rates(p: np.ndarray, y: np.ndarray, threshold: float) -> tuple[float, float
 def collect(engine: AnswerEngine, gold: list[dict]) -> tuple[np.ndarray, np.ndarray]:
     rows, labels = [], []
     for item in gold:
-        query = engine.analyse(item["question"], [Turn(**t) for t in item.get("history", [])])
-        scored = by_evidence([s for s in engine.rank(query) if s.unit.kind != "reference"] or engine.rank(query))
-        values = features(query, scored, engine.scorer)
+        values = engine.features(item["question"], [Turn(**t) for t in item.get("history", [])])
         rows.append([values[name] for name in ANSWER_FEATURES])
         labels.append(int(item["answerable"]))
     return np.array(rows), np.array(labels)

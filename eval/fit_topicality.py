@@ -20,9 +20,8 @@ from sklearn.linear_model import LogisticRegression
 
 from eval.pubmedqa_data import load_abstracts, load_questions
 from eval.pubmedqa_library import FITTED_PARITY, half, open_library, without
-from qa.abstain import TOPIC_FEATURES, TOPICALITY_FILE, Topicality, features
+from qa.abstain import TOPIC_FEATURES, TOPICALITY_FILE, Topicality
 from qa.engine import AnswerEngine
-from qa.rerank import by_evidence
 
 # Chosen on dev (fitted on one half, measured on the other): keeping 0.98 of the answerable questions withheld
 # the verdict from 0.62 / 0.84 of the questions without their abstract and 0.000 / 0.032 of those with it;
@@ -32,14 +31,7 @@ KEEP = 0.98
 
 def topic_rows(engine: AnswerEngine, questions: list[str]) -> np.ndarray:
     """The `TOPIC_FEATURES` of each question's best unit in `engine`'s library."""
-    rows = []
-    for question in questions:
-        query = engine.analyse(question, None)
-        ranked = engine.rank(query)
-        values = features(query, by_evidence([s for s in ranked if s.unit.kind != "reference"] or ranked),
-                          engine.scorer)
-        rows.append([values[name] for name in TOPIC_FEATURES])
-    return np.array(rows)
+    return np.array([[values[name] for name in TOPIC_FEATURES] for values in map(engine.features, questions)])
 
 
 def main() -> None:

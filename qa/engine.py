@@ -138,12 +138,9 @@ class AnswerEngine:
         Abstaining when the paper is not about the question was measured and not shipped: PubMedQA questions
         without their abstract answered 0.928 -> 0.364, but one more answerable built-in test question was
         refused (false abstention 0.023 -> 0.046; the gate failed)."""
-        # Judged on the passages that say something, not on bibliography entries, and on the ranking before
-        # findings-first.
-        evidence = by_evidence([s for s in scored if s.unit.kind != "reference"] or scored)
-        judged = features(query, evidence, self.scorer)
+        judged = self._evidence_features(query, scored)
         confidence = self.abstainer.probability(judged)
-        about = bool(evidence) and (self.topicality.passes(judged) or judged["study_match"] > 0)
+        about = bool(scored) and (self.topicality.passes(judged) or judged["study_match"] > 0)
         if not query.terms:
             confidence = 0.0  # nothing to look up: "???", "a", "what is it?" without a conversation
         if query.asks_abbreviation and query.entities:
@@ -153,6 +150,17 @@ class AnswerEngine:
             # bibliographies do not have is not answered from some other passage.
             return (1.0 if self._named_references(query, scored) else 0.0), True
         return confidence, about
+
+    def features(self, question: str, history: list[Turn] | None = None) -> dict[str, float]:
+        """The abstention and topicality features (`qa.abstain.FEATURES`) `ask` judges `question` by: what the
+        models in `qa/abstention.json` and `qa/topicality.json` are fitted on."""
+        query = self.analyse(question, history)
+        return self._evidence_features(query, self.rank(query, history))
+
+    def _evidence_features(self, query: Query, scored: list[ScoredUnit]) -> dict[str, float]:
+        # Judged on the passages that say something, not on bibliography entries, and on the ranking before
+        # findings-first.
+        return features(query, by_evidence([s for s in scored if s.unit.kind != "reference"] or scored), self.scorer)
 
     def _named_references(self, query: Query, scored: list[ScoredUnit]) -> bool:
         """Whether a bibliography the question reached holds the reference it names (by number or author)."""

@@ -7,9 +7,7 @@ from pathlib import Path
 from index.build import build_index
 from index.embedder import Embedder
 from index.store import load_index
-from qa.abstain import features
 from qa.engine import AnswerEngine
-from qa.rerank import by_evidence
 
 
 def engine_over(papers: dict[str, str], folder: Path, embedder: Embedder) -> AnswerEngine:
@@ -21,8 +19,3 @@ def engine_over(papers: dict[str, str], folder: Path, embedder: Embedder) -> Ans
     build_index(corpus, folder / "index", embedder)
     return AnswerEngine(load_index(folder / "index", embedder))
 
-
-def judged_features(engine: AnswerEngine, question: str) -> dict[str, float]:
-    """The abstention and topicality features of `question`'s best unit, as `AnswerEngine.ask` judges them."""
-    query = engine.analyse(question, None)
-    return features(query, by_evidence([s for s in engine.rank(query) if s.unit.kind != "reference"]), engine.scorer)

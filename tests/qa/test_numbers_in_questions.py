@@ -10,7 +10,7 @@ import pytest
 
 from index.embedder import Embedder
 from qa.engine import AnswerEngine
-from tests.qa.small_library import engine_over, judged_features
+from tests.qa.small_library import engine_over
 
 ABSTRACTS = {
     "bone-markers": """# Bone turnover markers and bone histomorphometry
@@ -59,7 +59,7 @@ def engine(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Answ
 
 
 def _number_mismatch(engine: AnswerEngine, question: str) -> float:
-    return judged_features(engine, question)["number_mismatch"]
+    return engine.features(question)["number_mismatch"]
 
 
 def test_a_title_number_said_elsewhere_in_the_abstract_is_found(engine: AnswerEngine) -> None:

@@ -9,7 +9,7 @@ from index.embedder import Embedder
 from qa.abstain import Topicality
 from qa.engine import AnswerEngine
 from qa.verdict import NOT_ABOUT
-from tests.qa.small_library import engine_over, judged_features
+from tests.qa.small_library import engine_over
 
 PAPERS = {
     "caffeine-apnoea": """# Caffeine for apnoea of prematurity
@@ -58,7 +58,7 @@ def engine(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Answ
 
 
 def _document_terms(engine: AnswerEngine, question: str) -> float:
-    return judged_features(engine, question)["document_terms"]
+    return engine.features(question)["document_terms"]
 
 
 def test_the_best_sentences_document_holds_the_question_terms_only_when_the_study_is_there(
