@@ -17,7 +17,7 @@ from corpus.sentences import ends_with_abbreviation, starts_sentence
 from index.glossary import Glossary
 from index.lexical import tokenize
 from qa.model import Citation
-from qa.verdict import VERDICT_PREFIX
+from qa.verdict import NOTE_PREFIX, VERDICT_PREFIX
 
 SUPPORT_RATIO = 0.8  # share of a sentence's content tokens the cited spans must contain
 LITTLE_RATIO = 0.5  # a citation that alone covers less than this share "covers little" of its sentence
@@ -189,8 +189,9 @@ def ground(answer: str, citations: list[Citation], documents: Mapping[str, Docum
     """Check each sentence of `answer` against its cited spans.
 
     Sentences without content tokens (e.g. "Yes.") are skipped, and so is the verdict line that opens the
-    answer to a yes/no question ("Verdict: Yes (confidence 0.91)."): it is the engine's judgement, not a quote,
-    and is scored as verdict accuracy instead.
+    answer to a yes/no question ("Verdict: Yes (confidence 0.91).") or the note that opens an answer from papers
+    not about the question: they are the engine's judgement, not quotes (the verdict is scored as verdict
+    accuracy instead).
     """
     glossary = as_glossary(glossary)
     spans = {c.marker: _span_tokens(c, documents, glossary) for c in citations}
@@ -198,7 +199,7 @@ def ground(answer: str, citations: list[Citation], documents: Mapping[str, Docum
     used: set[int] = set()
     cited_total = precise_total = 0
     for sentence in split_sentences(answer):
-        if sentence.text.startswith(VERDICT_PREFIX):
+        if sentence.text.startswith((VERDICT_PREFIX, NOTE_PREFIX)):
             continue
         used.update(sentence.markers)
         claim = content_tokens(sentence.text, glossary)

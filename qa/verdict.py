@@ -13,10 +13,11 @@ Only for a question that asks yes or no (`qa.yesno.is_yes_no`), and only when th
   and the answer says the cited findings do not settle it.
 
 No verdict either when the paper of the best passage found is not about the question (`qa.abstain.Topicality`:
-a question about a study the library lacks); the line says so.
+a question about a study the library lacks); the line says so (and a note says it atop the answer to any other
+question).
 
-The answer text opens with one line starting with `VERDICT_PREFIX`; it is the engine's judgement, not a
-quote, so the grounding metrics skip it (`eval/grounding.py`) and `verdict accuracy` scores it instead.
+The answer text opens with one line starting with `VERDICT_PREFIX` (or `NOTE_PREFIX`); it is the engine's
+judgement, not a quote, so the grounding metrics skip it (`eval/grounding.py`) and `verdict accuracy` scores it instead.
 """
 
 from __future__ import annotations
@@ -32,6 +33,8 @@ from qa.yesno import is_yes_no
 VERDICT_PREFIX = "Verdict:"
 NOT_SETTLED = f"{VERDICT_PREFIX} not settled: the cited findings do not settle it."
 NOT_ABOUT = f"{VERDICT_PREFIX} none: no paper found is about exactly this question; the closest passages follow."
+NOTE_PREFIX = "Note:"
+OFF_TOPIC_NOTE = f"{NOTE_PREFIX} no paper found is about exactly this question; the closest passages follow."
 LABELS: dict[str, VerdictLabel] = {"yes": "Yes", "no": "No", "maybe": "Unclear"}
 STANCES: dict[str, Literal["supports", "contradicts", "mixed"]] = {
     "yes": "supports", "no": "contradicts", "maybe": "mixed"}
@@ -105,11 +108,14 @@ def verdict_line(verdict: Verdict | None) -> str:
 def apply(model: StanceModel, question: str, answer_text: str, citations: list[Citation], about: bool = True
           ) -> tuple[str, list[Citation], Verdict | None]:
     """For an answered yes/no question: the answer opened by its verdict line, citations with stances, the
-    verdict. Any other question or an unanswered one passes through unchanged (verdict None). When the best
-    passage's paper is not `about` the question (`qa.abstain.Topicality`), the line says so and there is no
-    verdict: findings of another study do not settle this one."""
-    if not citations or not is_yes_no(question):
+    verdict. When the best passage's paper is not `about` the question (`qa.abstain.Topicality`), the line
+    says so and there is no verdict: findings of another study do not settle this one; any other answered
+    question opens with `OFF_TOPIC_NOTE` then, so that the text read alone (CLI, API) says it too. Otherwise
+    an answer to another question, or an unanswered one, passes through unchanged (verdict None)."""
+    if not citations:
         return answer_text, citations, None
+    if not is_yes_no(question):
+        return (answer_text if about else f"{OFF_TOPIC_NOTE}\n{answer_text}"), citations, None
     if not about:
         return f"{NOT_ABOUT}\n{answer_text}", citations, None
     verdict, stances = decide(model, question, citations)

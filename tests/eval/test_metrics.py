@@ -28,6 +28,7 @@ from eval.retrieval import covers, first_cover_ranks, ndcg_at, recall_at, recipr
 from eval.runner import aggregate
 from eval.systems import engine_ranking, passage_answer
 from qa.model import Answer, Citation, Passage
+from qa.verdict import NOT_SETTLED, OFF_TOPIC_NOTE
 
 TEXT = ("Bronchopulmonary dysplasia is a chronic lung disease. "
         "Chang et al. gave cord blood cells by the intratracheal route. "
@@ -115,6 +116,13 @@ def test_ground_scores_recall_precision_and_integrity() -> None:
     # Citations in sentences: [1] precise; [2] precise, [3] redundant and covers little; [4] dangling.
     assert g.citation_precision == pytest.approx(2 / 4)
     assert (g.citations, g.intact_citations, g.dangling_markers, g.unused_citations) == (4, 3, [4], [5])
+
+
+@pytest.mark.parametrize("opening", [NOT_SETTLED, OFF_TOPIC_NOTE])
+def test_the_engines_opening_line_is_not_scored_as_a_claim(opening: str) -> None:
+    g = ground(f"{opening}\nBPD is a chronic lung disease [1].", [cite(1, TEXT[:53])], DOCS, GLOSSARY)
+    assert [s.text for s in g.sentences] == ["BPD is a chronic lung disease [1]."]
+    assert g.citation_recall == 1.0
 
 
 def test_an_answer_without_citations_has_zero_precision() -> None:

@@ -8,7 +8,7 @@ import pytest
 from index.embedder import Embedder
 from qa.abstain import Topicality
 from qa.engine import AnswerEngine
-from qa.verdict import NOT_ABOUT
+from qa.verdict import NOT_ABOUT, OFF_TOPIC_NOTE
 from tests.qa.small_library import engine_over
 
 PAPERS = {
@@ -77,4 +77,16 @@ def test_no_verdict_from_a_paper_that_is_not_about_the_question(engine: AnswerEn
     answer = strict.ask(PRESENT)
     assert answer.answered and answer.citations and not answer.about_question
     assert answer.verdict is None and answer.answer.startswith(NOT_ABOUT + "\n")
+    assert all(c.stance is None for c in answer.citations)
+
+
+def test_an_answer_to_another_kind_of_question_from_a_paper_not_about_it_opens_with_a_note(
+        engine: AnswerEngine) -> None:
+    question = "Which dose of caffeine citrate was given to the preterm infants?"
+    assert engine.ask(question).about_question
+    assert not engine.ask(question).answer.startswith(OFF_TOPIC_NOTE)
+    strict = AnswerEngine(engine.index, topicality=Topicality(weights={"dense": 1.0}, bias=0.0, threshold=1.0))
+    answer = strict.ask(question)
+    assert answer.answered and not answer.about_question and answer.verdict is None
+    assert answer.answer.startswith(OFF_TOPIC_NOTE + "\n") and answer.answer.count(OFF_TOPIC_NOTE) == 1
     assert all(c.stance is None for c in answer.citations)
