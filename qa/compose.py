@@ -97,7 +97,8 @@ def choose_units(query: Query, scored: list[ScoredUnit], scorer: UnitScorer,
 
 def _complete_coverage(query: Query, scored: list[ScoredUnit], scorer: UnitScorer, chosen: list[ScoredUnit],
                        study_refs: set[StudyRef]) -> None:
-    """Add units that bring question words the chosen ones lack, while that adds enough (IDF-weighted).
+    """Add units that bring question words the chosen ones lack, while that adds enough (IDF-weighted); a word
+    is not lacking when they say the other form of its abbreviation (`UnitScorer.holds`).
 
     An abbreviation the corpus defines in several ways counts with the meaning of the best unit's document:
     the words of its other meanings are not missing from an answer about this one."""
@@ -106,7 +107,7 @@ def _complete_coverage(query: Query, scored: list[ScoredUnit], scorer: UnitScore
     total = sum(query.idf[t] for t in terms) or 1.0
     while len(chosen) < MAX_QUOTES + 1:
         covered = set().union(*(c.tokens for c in chosen))
-        missing = [t for t in terms if t not in covered]
+        missing = [t for t in terms if not scorer.holds(query, t, covered)]
         if not missing:
             return
         neighbours = _neighbours(scorer, chosen)
@@ -117,7 +118,7 @@ def _complete_coverage(query: Query, scored: list[ScoredUnit], scorer: UnitScore
         for i, s in pool.items():
             if any(c.index == i or _overlaps(c.unit, s.unit) for c in chosen) or s.unit.kind == "reference":
                 continue
-            g = sum(query.idf[t] for t in missing if t in s.tokens) / total
+            g = sum(query.idf[t] for t in missing if scorer.holds(query, t, s.tokens | covered)) / total
             g *= 1.0 if i in neighbours else NON_NEIGHBOUR_DISCOUNT
             if g > gain:
                 best, gain = s, g

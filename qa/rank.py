@@ -77,9 +77,14 @@ class UnitScorer:
         if not terms:
             return 0.0
         total = sum(self.idf(query, t) for t in terms)
-        held = sum(self.idf(query, t) for t in terms
-                   if t in unit_tokens or any(form <= unit_tokens for form in query.counterparts.get(t, ())))
+        held = sum(self.idf(query, t) for t in terms if self.holds(query, t, unit_tokens))
         return held / total
+
+    @staticmethod
+    def holds(query: Query, term: str, tokens: frozenset[str] | set[str]) -> bool:
+        """Whether `tokens` hold a question term: the term itself, or the other form of the abbreviation it
+        belongs to ("PCa" for "prostate", "prostate cancer" for "pca")."""
+        return term in tokens or any(form <= tokens for form in query.counterparts.get(term, ()))
 
     def term_share(self, query: Query, tokens: frozenset[str]) -> float:
         """IDF-weighted share of the question's terms in `tokens`; a follow-up asks something new about the
