@@ -66,3 +66,10 @@ def test_a_text_with_either_form_holds_the_question_terms_of_both(engine: Answer
 def test_the_paper_that_says_it_with_the_short_form_is_cited_first(engine: AnswerEngine) -> None:
     answer = engine.ask(QUESTION)
     assert answer.answered and answer.citations[0].doc_id == "surveillance", answer.answer
+
+
+def test_the_answer_adds_no_sentence_of_another_study_for_a_form_it_already_says(engine: AnswerEngine) -> None:
+    # "men with localized prostate cancer" says "PCa": quoting the surveillance study for the word "PCa" as well
+    # would add a finding about another question.
+    answer = engine.ask("Which radiation dose did PCa patients prefer?")
+    assert answer.answered and [c.doc_id for c in answer.citations] == ["radiation-dose"], answer.answer
