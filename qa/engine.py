@@ -119,7 +119,7 @@ class AnswerEngine:
         answered = bool(citations)
         # Hook (issue 11, qa/verdict.py): a yes/no question's answer opens with its verdict; findings get stances.
         answer_text, citations, verdict = apply_verdict(self.stance, query.resolved, answer_text, citations,
-                                                      about)
+                                                      about, in_conversation=bool(history))
         cited = {(c.doc_id, c.start, c.end) for c in citations}
         related = [p for p in passages_for_hits(self.index, hits[:k]) if (p.doc_id, p.start, p.end) not in cited]
         return Answer(

@@ -12,9 +12,10 @@ Only for a question that asks yes or no (`qa.yesno.is_yes_no`), and only when th
   cross-validation over the engine's own citations for a precision of at least 0.85, there is no verdict,
   and the answer says the cited findings do not settle it.
 
-No verdict either when the paper of the best passage found is not about the question (`qa.abstain.Topicality`:
-a question about a study the library lacks); the line says so (and a note says it atop the answer to any other
-question).
+No verdict for a question that does not name what it asks about ("Are they effective?" without a conversation:
+`qa.yesno.names_its_subject`), nor when the paper of the best passage found is not about the question
+(`qa.abstain.Topicality`: a question about a study the library lacks); the line says so (and a note says it
+atop the answer to any other question).
 
 The answer text opens with one line starting with `VERDICT_PREFIX` (or `NOTE_PREFIX`); it is the engine's
 judgement, not a quote, so the grounding metrics skip it (`eval/grounding.py`) and `verdict accuracy` scores it instead.
@@ -28,11 +29,12 @@ from index.lexical import tokenize
 from index.roles import unit_role
 from qa.model import Citation, Verdict, VerdictLabel
 from qa.stance import StanceModel, is_concluding
-from qa.yesno import is_yes_no
+from qa.yesno import is_yes_no, names_its_subject
 
 VERDICT_PREFIX = "Verdict:"
 NOT_SETTLED = f"{VERDICT_PREFIX} not settled: the cited findings do not settle it."
 NOT_ABOUT = f"{VERDICT_PREFIX} none: no paper found is about exactly this question; the closest passages follow."
+UNNAMED = f"{VERDICT_PREFIX} none: the question does not name what it asks about; name the treatment or study."
 NOTE_PREFIX = "Note:"
 OFF_TOPIC_NOTE = f"{NOTE_PREFIX} no paper found is about exactly this question; the closest passages follow."
 LABELS: dict[str, VerdictLabel] = {"yes": "Yes", "no": "No", "maybe": "Unclear"}
@@ -105,17 +107,20 @@ def verdict_line(verdict: Verdict | None) -> str:
     return f"{VERDICT_PREFIX} {verdict.label} (confidence {verdict.confidence:.2f})."
 
 
-def apply(model: StanceModel, question: str, answer_text: str, citations: list[Citation], about: bool = True
-          ) -> tuple[str, list[Citation], Verdict | None]:
+def apply(model: StanceModel, question: str, answer_text: str, citations: list[Citation], about: bool = True,
+          in_conversation: bool = False) -> tuple[str, list[Citation], Verdict | None]:
     """For an answered yes/no question: the answer opened by its verdict line, citations with stances, the
-    verdict. When the best passage's paper is not `about` the question (`qa.abstain.Topicality`), the line
-    says so and there is no verdict: findings of another study do not settle this one; any other answered
+    verdict. When the question does not name what it asks about ("Are they effective?" not `in_conversation`)
+    or the best passage's paper is not `about` it (`qa.abstain.Topicality`), the line says so and there is no
+    verdict: findings about something else do not settle it; any other answered
     question opens with `OFF_TOPIC_NOTE` then, so that the text read alone (CLI, API) says it too. Otherwise
     an answer to another question, or an unanswered one, passes through unchanged (verdict None)."""
     if not citations:
         return answer_text, citations, None
     if not is_yes_no(question):
         return (answer_text if about else f"{OFF_TOPIC_NOTE}\n{answer_text}"), citations, None
+    if not in_conversation and not names_its_subject(question):
+        return f"{UNNAMED}\n{answer_text}", citations, None
     if not about:
         return f"{NOT_ABOUT}\n{answer_text}", citations, None
     verdict, stances = decide(model, question, citations)

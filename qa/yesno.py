@@ -6,6 +6,9 @@ General English question forms, nothing about one corpus:
 - a verbless title question, a noun phrase ending in "?" ("Aripiprazole: a new risk factor for gambling?",
   "Esophagogastric devascularization without splenectomy: safe and effective?"), which asks whether it is so.
 
+A yes/no question may still not name what it asks about: "Is it safe?", "Are they effective?" asked without a
+conversation to say what "it" is (`names_its_subject`); it gets no verdict.
+
 Not yes/no: wh-questions (what, which, who, how, ...), in any clause; alternative questions that end in two
 choices ("Are they the same or different?"); elliptical follow-ups ("And for IVH?", "What about NEC?");
 imperatives ("Tell me about ...", "List ...").
@@ -35,6 +38,10 @@ _IMPERATIVE = re.compile(rf"^(?:(?:please\s+)?(?:{_REQUEST_VERBS})|please|(?:can
 _ALTERNATIVE = re.compile(r"(?:\b(?!not\b)[\w-]+\s+or\s+(?!not\b)[\w-]+|"
                           r"\b(the|an?)\s+[\w-]+(?:\s+[\w-]+)?\s+or\s+\1\s+[\w-]+(?:\s+[\w-]+)?)\s*\?*$", re.I)
 _CLAUSE_SPLIT = re.compile(r"\s*(?:[:;]|--|—|–|\.\s+|,\s+(?=(?:(?:and|but|so)\s+)?(?:" + _AUX + r")\b))\s*", re.I)
+# "Is it safe?", "Do they reduce mortality?": the subject is a bare pronoun; "Is it safe to give X?", "Is it true
+# that X ...?" name it after all.
+_PRONOUN_SUBJECT = re.compile(rf"^(?:{_AUX})\s+(?:it|they|this|that|these|those|he|she)\b"
+                              r"(?!.*\b(?:that|to|whether|if)\b)", re.I)
 MIN_WORDS = 3  # "And for IVH?" and other fragments are follow-ups, not questions of their own
 
 
@@ -60,3 +67,12 @@ def is_yes_no(question: str) -> bool:
     # so, unless a wh-word asks something else ("secretions from which source look potent?").
     return (text.endswith("?") and len(text.split()) >= MIN_WORDS and not _WH_ANYWHERE.search(text)
             and not _ALTERNATIVE.search(asked))
+
+
+def names_its_subject(question: str) -> bool:
+    """False for a one-clause question whose subject is a bare pronoun ("Is it safe?", "Do they work in
+    infants?"): nothing in it says what "it" is, unless a conversation does (the caller knows; `qa.verdict`
+    asks only of a question without one). A title clause names it ("Chemoradiation for rectal cancer: is it
+    safe?")."""
+    parts = [_CONJUNCTION.sub("", c) for c in clauses(" ".join(question.split()))]
+    return not (len(parts) == 1 and _PRONOUN_SUBJECT.match(parts[0]))

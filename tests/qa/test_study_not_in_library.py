@@ -1,5 +1,6 @@
 """A question about a study the library lacks finds a paper about something else that shares a few of its words:
-`document_terms` (qa/abstain.py) tells, and no verdict is drawn from such a paper (`Topicality`)."""
+`document_terms` (qa/abstain.py) tells, and no verdict is drawn from such a paper (`Topicality`); nor is one
+drawn for a question that does not say what it asks about."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ import pytest
 from index.embedder import Embedder
 from qa.abstain import Topicality
 from qa.engine import AnswerEngine
-from qa.verdict import NOT_ABOUT, OFF_TOPIC_NOTE
+from qa.model import Turn
+from qa.verdict import NOT_ABOUT, OFF_TOPIC_NOTE, UNNAMED
 from tests.qa.small_library import engine_over
 
 PAPERS = {
@@ -90,3 +92,14 @@ def test_an_answer_to_another_kind_of_question_from_a_paper_not_about_it_opens_w
     assert answer.answered and not answer.about_question and answer.verdict is None
     assert answer.answer.startswith(OFF_TOPIC_NOTE + "\n") and answer.answer.count(OFF_TOPIC_NOTE) == 1
     assert all(c.stance is None for c in answer.citations)
+
+
+def test_no_verdict_on_a_question_that_does_not_name_what_it_asks_about(engine: AnswerEngine) -> None:
+    cold = engine.ask("Does it reduce apnoea episodes?")
+    assert cold.answered and cold.verdict is None and cold.answer.startswith(UNNAMED + "\n"), cold.answer
+    assert all(c.stance is None for c in cold.citations)
+    # In a conversation about caffeine the same words ask about caffeine.
+    history = [Turn(role="user", content="Which drug was given to preterm infants with apnoea?"),
+               Turn(role="assistant", content="Caffeine citrate [1].")]
+    followed = engine.ask("Does it reduce apnoea episodes?", history)
+    assert followed.answered and followed.answer.startswith("Verdict:") and UNNAMED not in followed.answer

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.yesno import clauses, is_yes_no
+from qa.yesno import clauses, is_yes_no, names_its_subject
 
 
 @pytest.mark.parametrize("question", [
@@ -49,3 +49,19 @@ def test_clauses_split_at_colons_dashes_and_a_new_question() -> None:
     assert clauses("Stage I carcinoma: really an early stage?") == ["Stage I carcinoma", "really an early stage"]
     assert clauses("Lloyd-Davies position -- a disaster?") == ["Lloyd-Davies position", "a disaster"]
     assert clauses("A short stay ward, is it effective?") == ["A short stay ward", "is it effective"]
+
+
+@pytest.mark.parametrize(("question", "named"), [
+    ("Is it safe?", False),
+    ("Are they effective?", False),
+    ("Does it reduce mortality in preterm infants?", False),
+    ("And do they work?", False),
+    ("Chemoradiation for rectal tumours: is it safe?", True),
+    ("Multidisciplinary breast cancer clinics. Do they work?", True),
+    ("Which route was used for MSCs in BPD — Is it safe?", True),  # the first clause names it
+    ("Is it safe to give MSCs to preterm infants?", True),
+    ("Is it true that caffeine reduces apnoea?", True),
+    ("Does caffeine reduce apnoea?", True),
+])
+def test_a_question_names_its_subject_unless_it_is_a_bare_pronoun(question: str, named: bool) -> None:
+    assert names_its_subject(question) is named
