@@ -54,6 +54,23 @@ _FINDING_CUE = re.compile(
     re.I)
 
 
+# What a review says about the state of the evidence: "There have been no studies of X in Y thus far", "X has
+# not yet been tested in infants". It answers "Are there studies of X?" as much as a result does.
+_EVIDENCE_STATE = re.compile(
+    r"\b(?:no|few|limited|little|scarce|sparse|insufficient|lack of|absence of) (?:(?:published|clinical|human|"
+    r"randomi[sz]ed|controlled|animal|prior|previous|such|other) )*(?:studies|study|trials?|data|evidence|reports?"
+    r"|research)\b|"
+    r"\b(?:has|have) (?:not|never) (?:yet )?been (?:studied|investigated|reported|tested|tried|examined|evaluated|"
+    r"conducted|performed|described|used)\b",
+    re.I)
+
+
+def states_evidence(text: str) -> bool:
+    """Whether a sentence says what evidence exists ("no studies have been conducted ...", "X has not yet been
+    tested"): in a review's body, a finding for a question that asks whether there is any (`qa.verdict`)."""
+    return bool(_EVIDENCE_STATE.search(" ".join(text.split())))
+
+
 def section_role(label: str) -> Role:
     """The role a section label announces; "other" for topical headings ("Stem Cells in the Lung")."""
     if _FINDING_LABEL.search(label):

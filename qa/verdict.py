@@ -26,7 +26,7 @@ from __future__ import annotations
 from typing import Literal
 
 from index.lexical import tokenize
-from index.roles import unit_role
+from index.roles import section_role, states_evidence, unit_role
 from qa.model import Citation, Verdict, VerdictLabel
 from qa.stance import StanceModel, is_concluding
 from qa.yesno import is_yes_no, names_its_subject
@@ -45,9 +45,12 @@ ON_TOPIC_SHARE = 2 / 3  # a study counts toward "mixed evidence" when its findin
 
 
 def finding_citations(citations: list[Citation]) -> list[Citation]:
-    """The citations that state a finding (by section label or wording); all of them when none does."""
-    found = [c for c in citations if c.kind not in ("reference", "table_row") and unit_role(c.section, c.text)
-             == "finding"]
+    """The citations that state a finding (by section label or wording), or the state of the evidence under a
+    topical heading (a review's "There have been no studies of X thus far"; under a Background label the same
+    words are a study's motive, not its finding); all of them when none does."""
+    found = [c for c in citations if c.kind not in ("reference", "table_row")
+             and (unit_role(c.section, c.text) == "finding"
+                  or (section_role(c.section) == "other" and states_evidence(c.text)))]
     return found or [c for c in citations if c.kind != "reference"]
 
 

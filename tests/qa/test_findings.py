@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from index.roles import section_role, sentence_role, unit_role
+from index.roles import section_role, sentence_role, states_evidence, unit_role
+from qa.model import Citation
 from qa.stance import Featurizer, marked_words, terms
 from qa.stance_cues import CUE_NAMES, FINDING_CUES, cues, finding_cues, question_cues
+from qa.verdict import finding_citations
 
 
 @pytest.mark.parametrize(("label", "role"), [
@@ -82,3 +84,31 @@ def test_featurizer_is_l2_normalised_and_appends_cues() -> None:
     tfidf = [v for c, v in x.items() if c < len(f.vocabulary)]
     assert abs(sum(v * v for v in tfidf) - 1.0) < 1e-9
     assert max(x) < f.size
+
+
+@pytest.mark.parametrize(("text", "states"), [
+    ("There have been no studies conducted using breast milk stem cells in HIE thus far.", True),
+    ("Mesenchymal stem cells have not yet been tested in preterm infants with NEC.", True),
+    ("There are limited clinical data on long-term outcomes.", True),
+    ("No significant difference was found between the groups.", False),
+    ("No infant died before discharge.", False),
+])
+def test_statements_of_the_state_of_the_evidence(text: str, states: bool) -> None:
+    assert states_evidence(text) is states
+
+
+def _cite(marker: int, section: str, text: str) -> Citation:
+    return Citation(doc_id="d", title="d", section=section, kind="sentence", start=0, end=len(text), text=text,
+                    score=1.0, marker=marker)
+
+
+def test_a_reviews_word_on_the_evidence_is_judged_but_a_studys_motive_is_not() -> None:
+    gap = "There have been no studies conducted using breast milk stem cells in HIE thus far."
+    hope = "Breast milk stem cells may be used in the treatment of HIE."
+    # Under a review's topical heading the sentence says what is known; the hopeful conclusion alone would
+    # answer "Are there studies ...?" with a yes.
+    kept = finding_citations([_cite(1, "Stem Cells in Neonatal Disease", gap), _cite(2, "Conclusion", hope)])
+    assert [c.marker for c in kept] == [1, 2]
+    # Under Background the same words are why a study was done, not what it found.
+    kept = finding_citations([_cite(1, "Background", gap), _cite(2, "Conclusion", hope)])
+    assert [c.marker for c in kept] == [2]
