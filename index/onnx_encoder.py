@@ -133,6 +133,8 @@ class OnnxEncoder:
         options.intra_op_num_threads = threads  # 0: ONNX Runtime's default (all cores)
         options.inter_op_num_threads = 1
         self.session = ort.InferenceSession(str(folder / "model.onnx"), options, providers=["CPUExecutionProvider"])
+        # A model that ignores token types (MPNet, RoBERTa) is exported without that input: feed what it takes.
+        self.inputs = [i.name for i in self.session.get_inputs()]
 
     def encode(self, texts: list[str]) -> np.ndarray:
         """float32 rows, pooled (and normalised) as the sentence-transformers model does."""
@@ -144,7 +146,7 @@ class OnnxEncoder:
             feed["input_ids"][row, :n] = e.ids
             feed["attention_mask"][row, :n] = e.attention_mask
             feed["token_type_ids"][row, :n] = e.type_ids
-        hidden = self.session.run(None, feed)[0]
+        hidden = self.session.run(None, {name: feed[name] for name in self.inputs})[0]
         if self.pooling == "cls":
             pooled = hidden[:, 0]
         else:

@@ -73,3 +73,30 @@ def test_fast_queries_can_be_turned_off() -> None:
     plain = Embedder(fast_queries=False)
     assert plain.onnx is None and plain.dimension == 384
     assert np.allclose(np.linalg.norm(plain.encode_query("BPD")), 1.0, atol=1e-5)
+
+
+def test_a_model_without_token_types_is_encoded_as_its_own(tmp_path: Path) -> None:
+    # all-mpnet-base-v2, the stronger model the README offers, takes no token types: its ONNX graph has no
+    # such input. A tiny MPNet of random weights, in the same sentence-transformers layout, stands in for it.
+    from sentence_transformers import SentenceTransformer
+    from transformers import MPNetConfig, MPNetModel
+
+    model = tmp_path / "tiny-mpnet"
+    MPNetModel(MPNetConfig(vocab_size=30527, hidden_size=32, num_hidden_layers=2, num_attention_heads=2,
+                           intermediate_size=64, max_position_embeddings=514)).save_pretrained(model)
+    source = resolve_model_path(DEFAULT_MODEL)
+    for name in ("tokenizer.json", "vocab.txt", "tokenizer_config.json", "special_tokens_map.json"):
+        shutil.copyfile(source / name, model / name)
+    (model / "1_Pooling").mkdir()
+    (model / "1_Pooling" / "config.json").write_text(json.dumps(
+        {"word_embedding_dimension": 32, "pooling_mode_mean_tokens": True}), encoding="utf-8")
+    (model / "sentence_bert_config.json").write_text(json.dumps({"max_seq_length": 128}), encoding="utf-8")
+    (model / "modules.json").write_text(json.dumps([
+        {"idx": 0, "name": "0", "path": "", "type": "sentence_transformers.models.Transformer"},
+        {"idx": 1, "name": "1", "path": "1_Pooling", "type": "sentence_transformers.models.Pooling"},
+        {"idx": 2, "name": "2", "path": "2_Normalize", "type": "sentence_transformers.models.Normalize"}]),
+        encoding="utf-8")
+    encoder = load_or_export(model, tmp_path / "cache")
+    assert encoder is not None and "token_type_ids" not in encoder.inputs
+    theirs = SentenceTransformer(str(model), device="cpu").encode(TEXTS[:3], normalize_embeddings=True)
+    assert np.abs(encoder.encode(TEXTS[:3]) - theirs).max() < 1e-5
