@@ -39,9 +39,9 @@ _ALTERNATIVE = re.compile(r"(?:\b(?!not\b)[\w-]+\s+or\s+(?!not\b)[\w-]+|"
                           r"\b(the|an?)\s+[\w-]+(?:\s+[\w-]+)?\s+or\s+\1\s+[\w-]+(?:\s+[\w-]+)?)\s*\?*$", re.I)
 _CLAUSE_SPLIT = re.compile(r"\s*(?:[:;]|--|—|–|\.\s+|,\s+(?=(?:(?:and|but|so)\s+)?(?:" + _AUX + r")\b))\s*", re.I)
 # "Is it safe?", "Do they reduce mortality?": the subject is a bare pronoun; "Is it safe to give X?", "Is it true
-# that X ...?" name it after all.
+# that X ...?", "Is it worth screening for X?" name it after all.
 _PRONOUN_SUBJECT = re.compile(rf"^(?:{_AUX})\s+(?:it|they|this|that|these|those|he|she)\b"
-                              r"(?!.*\b(?:that|to|whether|if)\b)", re.I)
+                              r"(?!.*\b(?:that|to|whether|if|worth)\b)", re.I)
 MIN_WORDS = 3  # "And for IVH?" and other fragments are follow-ups, not questions of their own
 
 

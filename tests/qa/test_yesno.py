@@ -61,6 +61,7 @@ def test_clauses_split_at_colons_dashes_and_a_new_question() -> None:
     ("Which route was used for MSCs in BPD — Is it safe?", True),  # the first clause names it
     ("Is it safe to give MSCs to preterm infants?", True),
     ("Is it true that caffeine reduces apnoea?", True),
+    ("Is it worth screening preterm infants for CMV?", True),
     ("Does caffeine reduce apnoea?", True),
 ])
 def test_a_question_names_its_subject_unless_it_is_a_bare_pronoun(question: str, named: bool) -> None:
