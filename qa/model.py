@@ -54,7 +54,10 @@ class Turn(BaseModel):
 
 class Answer(BaseModel):
     question: str
-    answer: str
+    answer: str = Field(description=(
+        "The answer with [n] markers to `citations`. It may open with one line that is the engine's judgement, not "
+        "a quote: 'Verdict: …' for a yes/no question, 'Note: …' for another question when no paper found is "
+        "about it (`about_question` false)."))
     answered: bool
     citations: list[Citation] = Field(default_factory=list)
     related: list[Passage] = Field(default_factory=list)
@@ -62,7 +65,8 @@ class Answer(BaseModel):
     confidence: float = 0.0
     verdict: Verdict | None = Field(
         None, description="For a yes/no question answered with findings: Yes, No, Mixed evidence or Unclear, with "
-                          "its confidence; null when the question is not yes/no or the findings do not settle it.")
+                          "its confidence; null when the question is not yes/no, does not name what it asks "
+                          "about, is answered from papers not about it, or the findings do not settle it.")
     about_question: bool = Field(
         True, description="Whether the paper of the best passage found is about the question (it holds most of the "
                           "question's terms); when not, the answer quotes the closest passages and gives no verdict.")
