@@ -38,7 +38,7 @@ from eval.stance_fit import FOLDS, TARGET_PRECISION, fit
 from qa.model import Answer
 from qa.stance import StanceModel
 from qa.verdict import DECISION_OF, decide
-from qa.yesno import is_yes_no
+from qa.yesno import is_yes_no, names_its_subject
 
 DEFAULT_OUT = Path("eval/reports/pubmedqa")
 FINDING_SECTION = re.compile(r"conclusion|result|finding", re.I)
@@ -69,7 +69,8 @@ def score(i: int, pmid: str, question: str, decision: str, answer: Answer, laten
     right = doc_id(pmid)
     cits = sorted(answer.citations, key=lambda c: c.marker)
     yes_no = is_yes_no(question)
-    settles = yes_no and answer.answered and answer.about_question  # as the engine's own verdict (qa/verdict.py)
+    # As the engine's own verdict (qa/verdict.py; the suite asks without a conversation).
+    settles = yes_no and answer.answered and answer.about_question and names_its_subject(question)
     verdict = decide(models[fold_of(i)], question, cits)[0] if settles else None
     return PubMedResult(
         pmid=pmid, question=question, decision=decision, yes_no=yes_no, answered=answer.answered,
