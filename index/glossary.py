@@ -181,8 +181,9 @@ class Glossary:
         caps the characters appended (a question's: `QUERY_EXPANSION_CHARS`), first rounds first.
         """
         room = limit
+        meant: dict[str, set[str]] = {}  # short form -> words of the long form the text named it by
         for _ in range(MAX_EXPANSION_ROUNDS):
-            extra, full = self._missing_forms(text), False
+            extra, full = self._missing_forms(text, meant), False
             if room is not None:
                 fitting = 0
                 while fitting < len(extra) and len(extra[fitting]) + 1 <= room:
@@ -195,7 +196,11 @@ class Glossary:
                 break
         return text
 
-    def _missing_forms(self, text: str) -> list[str]:
+    def _missing_forms(self, text: str, meant: dict[str, set[str]]) -> list[str]:
+        """The forms to append to `text`. A short form appended for a long form the text names keeps that
+        meaning (`meant`, filled here): of its other long forms, only the variants that share a word with the
+        named one follow in the next round ("mesenchymal stromal cells" after "mesenchymal stem cells"), not
+        another paper's meaning of the same letters ("real time" after "radiotherapy" -> RT)."""
         matches, names, words = self._scan(text)
         folded = f" {' '.join(words)} "
         named_shorts = {m.short for m in matches if m.by_long is None or m.short in names}
@@ -203,8 +208,11 @@ class Glossary:
         for m in matches:
             if m.short not in named_shorts:
                 extra.append(m.short)
+                meant.setdefault(m.short, set(_WORD.findall(long_key(m.by_long or ""))))
                 continue
             named = {long_key(m.by_long)} if m.by_long else set()
-            extra += [f for f in m.long_forms if long_key(f) not in named and f" {long_key(f)} " not in folded]
+            sense = meant.get(m.short)
+            extra += [f for f in m.long_forms if long_key(f) not in named and f" {long_key(f)} " not in folded
+                      and (sense is None or sense & set(_WORD.findall(long_key(f))))]
         return list(dict.fromkeys(extra))
 

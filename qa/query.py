@@ -91,11 +91,16 @@ class Query:
 
 
 def forms_of(matches: Iterable[Match]) -> dict[str, list[frozenset[str]]]:
-    """For each token of a short or long form of the `matches`, the token sets of the other form(s)."""
+    """For each token of a short or long form of the `matches`, the token sets of the other form(s). An
+    abbreviation the text names by a long form keeps that meaning: of its other long forms, only variants that
+    share a word with it (as `Glossary.expand` appends)."""
     out: dict[str, list[frozenset[str]]] = {}
     for m in matches:
         short = frozenset(tokenize(m.short))
         longs = [frozenset(tokenize(f)) for f in m.long_forms]
+        if m.by_long:
+            named = frozenset(tokenize(m.by_long))
+            longs = [f for f in longs if f & named]
         for token in short:
             out.setdefault(token, []).extend(f for f in longs if f and token not in f)
         for form in longs:

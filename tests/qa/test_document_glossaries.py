@@ -65,3 +65,29 @@ def test_the_definition_asked_for_comes_from_the_paper_in_context(engine: Answer
     answer = engine.ask("What does PCD stand for in neuronal death after hypoxia?")
     assert answer.citations and answer.citations[0].doc_id == "b-apoptosis"
     assert "Programmed cell death (PCD)" in answer.answer
+
+
+def test_a_question_that_names_one_meaning_does_not_get_the_others_words(engine: AnswerEngine) -> None:
+    # "programmed cell death" names PCD; PCD's other meaning, another paper's, is no word of this question.
+    query = engine.analyse("Does programmed cell death remove damaged neurons?", None)
+    assert "PCD" in query.expanded and "pcd" in query.terms
+    assert not {"ciliari", "dyskinesia", "primari"} & set(query.terms), query.expanded
+    assert not any({"ciliari", "dyskinesia"} & form for form in query.counterparts.get("pcd", []))
+    # Named by its letters alone, PCD keeps both meanings: nothing says which is meant.
+    assert {"ciliari", "dyskinesia", "program", "death"} <= set(engine.analyse("How is PCD diagnosed?", None).terms)
+
+
+def test_variants_of_the_named_meaning_follow_but_not_another_meaning(tmp_path: Path, embedder: Embedder) -> None:
+    papers = {"stem": "Mesenchymal stem cells (MSC) reduced lung injury in newborn rats.",
+              "stromal": "Mesenchymal stromal cells (MSC) were given intratracheally to preterm infants.",
+              "motor": "The motor skill composite (MSC) was lower at two years in preterm children."}
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name, text in papers.items():
+        (corpus / f"{name}.md").write_text(f"# {name}\n\n{text}\n", encoding="utf-8")
+    build_index(corpus, tmp_path / "index", embedder)
+    glossary = load_index(tmp_path / "index", embedder).glossary
+    assert len(glossary.long_forms("MSC")) == 3
+    expanded = glossary.expand("Do mesenchymal stem cells reduce lung injury?")
+    assert "MSC" in expanded and "stromal" in expanded  # a variant of the meaning the question names
+    assert "motor" not in expanded  # another paper's meaning of the same letters
