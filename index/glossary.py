@@ -37,6 +37,13 @@ def long_key(text: str) -> str:
     return " ".join(_WORD.findall(text.casefold()))
 
 
+def same_sense(named: str, other: str) -> bool:
+    """Whether `other`, another long form of a short form, is a variant of the long form a text `named` (they
+    share a word: "mesenchymal stromal cells" of "mesenchymal stem cells") rather than another paper's meaning
+    of the same letters ("real time" of "radiotherapy", both RT)."""
+    return bool(set(_WORD.findall(long_key(named))) & set(_WORD.findall(long_key(other))))
+
+
 def folded_short(short: str) -> str | None:
     """The case-insensitive form of a short form, or None for short ones, which match in their own case only."""
     return short.casefold() if len(short) > CASE_SENSITIVE_UP_TO else None
@@ -181,7 +188,7 @@ class Glossary:
         caps the characters appended (a question's: `QUERY_EXPANSION_CHARS`), first rounds first.
         """
         room = limit
-        meant: dict[str, set[str]] = {}  # short form -> words of the long form the text named it by
+        meant: dict[str, str] = {}  # short form -> the long form the text named it by
         for _ in range(MAX_EXPANSION_ROUNDS):
             extra, full = self._missing_forms(text, meant), False
             if room is not None:
@@ -196,11 +203,10 @@ class Glossary:
                 break
         return text
 
-    def _missing_forms(self, text: str, meant: dict[str, set[str]]) -> list[str]:
+    def _missing_forms(self, text: str, meant: dict[str, str]) -> list[str]:
         """The forms to append to `text`. A short form appended for a long form the text names keeps that
-        meaning (`meant`, filled here): of its other long forms, only the variants that share a word with the
-        named one follow in the next round ("mesenchymal stromal cells" after "mesenchymal stem cells"), not
-        another paper's meaning of the same letters ("real time" after "radiotherapy" -> RT)."""
+        meaning (`meant`, filled here): of its other long forms, only the variants of the named one
+        (`same_sense`) follow in the next round."""
         matches, names, words = self._scan(text)
         folded = f" {' '.join(words)} "
         named_shorts = {m.short for m in matches if m.by_long is None or m.short in names}
@@ -208,11 +214,11 @@ class Glossary:
         for m in matches:
             if m.short not in named_shorts:
                 extra.append(m.short)
-                meant.setdefault(m.short, set(_WORD.findall(long_key(m.by_long or ""))))
+                meant.setdefault(m.short, m.by_long or "")
                 continue
             named = {long_key(m.by_long)} if m.by_long else set()
             sense = meant.get(m.short)
             extra += [f for f in m.long_forms if long_key(f) not in named and f" {long_key(f)} " not in folded
-                      and (sense is None or sense & set(_WORD.findall(long_key(f))))]
+                      and (sense is None or same_sense(sense, f))]
         return list(dict.fromkeys(extra))
 

@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from index.glossary import QUERY_EXPANSION_CHARS, Glossary, Match
+from index.glossary import QUERY_EXPANSION_CHARS, Glossary, Match, same_sense
 from index.lexical import fold, tokenize
 from index.lookups import Lookups
 from qa.model import Turn
@@ -92,15 +92,12 @@ class Query:
 
 def forms_of(matches: Iterable[Match]) -> dict[str, list[frozenset[str]]]:
     """For each token of a short or long form of the `matches`, the token sets of the other form(s). An
-    abbreviation the text names by a long form keeps that meaning: of its other long forms, only variants that
-    share a word with it (as `Glossary.expand` appends)."""
+    abbreviation the text names by a long form keeps that meaning: of its other long forms, only its variants
+    (`same_sense`, as `Glossary.expand` appends)."""
     out: dict[str, list[frozenset[str]]] = {}
     for m in matches:
         short = frozenset(tokenize(m.short))
-        longs = [frozenset(tokenize(f)) for f in m.long_forms]
-        if m.by_long:
-            named = frozenset(tokenize(m.by_long))
-            longs = [f for f in longs if f & named]
+        longs = [frozenset(tokenize(f)) for f in m.long_forms if not m.by_long or same_sense(m.by_long, f)]
         for token in short:
             out.setdefault(token, []).extend(f for f in longs if f and token not in f)
         for form in longs:
