@@ -337,15 +337,12 @@
   // question about a study the library lacks) opens with a "Note: ..." line (a yes/no answer says it in its
   // verdict line instead): it becomes a note above the quotes.
   AnswerView.prototype.showOffTopic = function (answer) {
-    if (answer.answered !== true || answer.about_question !== false) return;
     var lines = this.text.split("\n");
-    var note = "No paper found is about exactly this question; the closest passages follow.";
-    if (lines.length > 1 && lines[0].indexOf("Note:") === 0) {
-      this.text = lines.slice(1).join("\n");
-      note = lines[0].slice("Note:".length).trim();
-      note = note.charAt(0).toUpperCase() + note.slice(1);
-    }
-    this.node.insertBefore(el("p", { "class": "off-topic", role: "note" }, [note]), this.body);
+    if (answer.about_question !== false || lines.length < 2 || lines[0].indexOf("Note:") !== 0) return;
+    this.text = lines.slice(1).join("\n");
+    var note = lines[0].slice("Note:".length).trim();
+    this.node.insertBefore(el("p", { "class": "off-topic", role: "note" },
+      [note.charAt(0).toUpperCase() + note.slice(1)]), this.body);
   };
 
   AnswerView.prototype.fail = function (message) {
