@@ -6,10 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from index.build import build_index
 from index.embedder import Embedder
-from index.store import load_index
 from qa.engine import AnswerEngine
+from tests.qa.small_library import engine_over
 
 CILIA = """# Motile Cilia in Newborns
 
@@ -27,11 +26,8 @@ in neonatal rats.
 
 @pytest.fixture(scope="module")
 def engine(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> AnswerEngine:
-    corpus: Path = tmp_path_factory.mktemp("two-meanings")
-    (corpus / "a-cilia.md").write_text(CILIA, encoding="utf-8")
-    (corpus / "b-apoptosis.md").write_text(APOPTOSIS, encoding="utf-8")
-    build_index(corpus, corpus.parent / "index", embedder)
-    return AnswerEngine(load_index(corpus.parent / "index", embedder))
+    return engine_over({"a-cilia": CILIA, "b-apoptosis": APOPTOSIS}, tmp_path_factory.mktemp("two-meanings"),
+                       embedder)
 
 
 def test_the_corpus_knows_both_meanings(engine: AnswerEngine) -> None:
@@ -81,12 +77,8 @@ def test_variants_of_the_named_meaning_follow_but_not_another_meaning(tmp_path: 
     papers = {"stem": "Mesenchymal stem cells (MSC) reduced lung injury in newborn rats.",
               "stromal": "Mesenchymal stromal cells (MSC) were given intratracheally to preterm infants.",
               "motor": "The motor skill composite (MSC) was lower at two years in preterm children."}
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    for name, text in papers.items():
-        (corpus / f"{name}.md").write_text(f"# {name}\n\n{text}\n", encoding="utf-8")
-    build_index(corpus, tmp_path / "index", embedder)
-    glossary = load_index(tmp_path / "index", embedder).glossary
+    glossary = engine_over({name: f"# {name}\n\n{text}\n" for name, text in papers.items()}, tmp_path,
+                           embedder).index.glossary
     assert len(glossary.long_forms("MSC")) == 3
     expanded = glossary.expand("Do mesenchymal stem cells reduce lung injury?")
     assert "MSC" in expanded and "stromal" in expanded  # a variant of the meaning the question names
