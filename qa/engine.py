@@ -121,7 +121,8 @@ class AnswerEngine:
         answer_text, citations, verdict = apply_verdict(self.stance, query.resolved, answer_text, citations,
                                                       about, in_conversation=bool(history))
         cited = {(c.doc_id, c.start, c.end) for c in citations}
-        related = [p for p in passages_for_hits(self.index, hits[:k]) if (p.doc_id, p.start, p.end) not in cited]
+        related = [p for p in passages_for_hits(self.index, _by_best_unit(hits[:max(k, RETRIEVAL_DEPTH)], scored))
+                   if (p.doc_id, p.start, p.end) not in cited]
         return Answer(
             question=text, answer=answer_text if answered else NOT_IN_REVIEWS, answered=answered,
             citations=citations, related=related[:k],
@@ -191,3 +192,16 @@ class AnswerEngine:
                 if agg is not None:
                     return compose_aggregation(doc, query, agg, registry)
         return compose_extractive(self.index, query, scored, registry, self.scorer, query.study_refs)
+
+
+def _by_best_unit(hits: list[SearchHit], scored: list[ScoredUnit]) -> list[SearchHit]:
+    """The passages in the order of their best scored unit (the engine's judgment of what says most about the
+    question), then those with no scored unit in search order."""
+    best: dict[int, int] = {}
+    for rank, s in enumerate(scored):
+        best.setdefault(s.index, rank)
+    def key(item: tuple[int, SearchHit]) -> tuple[int, int]:
+        pos, hit = item
+        ranks = [best[i] for i in range(*hit.chunk.units) if i in best]
+        return (min(ranks) if ranks else len(scored) + pos, pos)
+    return [h for _, h in sorted(enumerate(hits), key=key)]

@@ -60,7 +60,9 @@ class Answer(BaseModel):
         "about it (`about_question` false)."))
     answered: bool
     citations: list[Citation] = Field(default_factory=list)
-    related: list[Passage] = Field(default_factory=list)
+    related: list[Passage] = Field(default_factory=list, description=(
+        "Up to k passages not cited, in the order of the best sentence or row each holds as the engine ranks "
+        "them for the question (then search order); `score` is each passage's search score."))
     resolved_question: str | None = Field(None, description="The question after follow-up resolution.")
     confidence: float = 0.0
     verdict: Verdict | None = Field(

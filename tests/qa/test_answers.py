@@ -68,6 +68,24 @@ def test_contract_holds_on_generated_questions(engine: AnswerEngine, search_inde
     check_contract(engine.ask(" ".join(words) + end), search_index)
 
 
+def test_related_passages_follow_the_engines_ranking(engine: AnswerEngine) -> None:
+    """`related` lists the passages in the order of the best sentence or row each holds, as the engine ranks
+    them for the question (not the retriever's raw order): the next-best evidence comes first."""
+    items = [json.loads(line) for line in GOLD.read_text(encoding="utf-8").splitlines() if line.strip()]
+    for g in items:
+        if g["split"] != "dev" or not g["answerable"]:
+            continue
+        history = [Turn(**t) for t in g["history"]]
+        answer = engine.ask(g["question"], history)
+        query = engine.analyse(g["question"], history)
+        best: dict[tuple[str, int], int] = {}
+        for rank, s in enumerate(engine.rank(query, history)):
+            best.setdefault((s.unit.doc_id, s.unit.start), rank)
+        ranks = [min((r for (d, start), r in best.items() if d == p.doc_id and p.start <= start < p.end),
+                     default=len(best)) for p in answer.related]
+        assert ranks == sorted(ranks), g["id"]
+
+
 def test_routes_for_bpd_are_aggregated_from_table_and_prose(engine: AnswerEngine) -> None:
     answer = engine.ask("Which routes were used for BPD?")
     assert answer.answered
