@@ -121,11 +121,12 @@ class AnswerEngine:
         answer_text, citations, verdict = apply_verdict(self.stance, query.resolved, answer_text, citations,
                                                       about, in_conversation=bool(history))
         cited = {(c.doc_id, c.start, c.end) for c in citations}
-        related = [p for p in passages_for_hits(self.index, _by_best_unit(hits[:max(k, RETRIEVAL_DEPTH)], scored))
-                   if (p.doc_id, p.start, p.end) not in cited]
+        ordered = _by_best_unit(hits[:max(k, RETRIEVAL_DEPTH)], scored)
+        related = passages_for_hits(self.index, [h for h in ordered
+                                                 if (h.chunk.doc_id, h.chunk.start, h.chunk.end) not in cited][:k])
         return Answer(
             question=text, answer=answer_text if answered else NOT_IN_REVIEWS, answered=answered,
-            citations=citations, related=related[:k],
+            citations=citations, related=related,
             resolved_question=query.resolved if query.resolved != text else None,
             confidence=round(confidence, 4), verdict=verdict, about_question=about,
             timings_ms={"retrieve": round((t1 - t0) * 1000, 2), "compose": round((time.perf_counter() - t1) * 1000, 2)},
