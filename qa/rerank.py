@@ -1,8 +1,8 @@
 """Question-aware adjustments of the scored units, applied after `UnitScorer.score` (the engine's one hook).
 
-Three general mechanisms, each measured on dev splits only (builtin dev, PubMedQA dev):
+Four general mechanisms, each measured on dev splits only (builtin dev, PubMedQA dev):
 1. **Findings before aims**: when the question asks what works, what happens or whether something is so, a
-   unit that states a finding (`qa.findings`) gains, and one that states an aim, a method or background
+   unit that states a finding (`index.roles`, computed at index time) gains, and one that states an aim, a method or background
    loses, so that the answer opens with what the study found.
 2. **Legends only for abbreviations**: a legend entry ("BMSC: breast milk-derived stem cell; ...") is quoted
    only when the question asks what an abbreviation means.
@@ -11,6 +11,9 @@ Three general mechanisms, each measured on dev splits only (builtin dev, PubMedQ
    gets exactly that score, the others shift with it), so a Results sentence of a weakly matching abstract
    never overtakes the abstract that matches the question best (which abstract that is comes from the
    units' scores, their document's standing included: `UnitScorer.standing`).
+4. **The phase asked is the phase answered**: a unit that names a label the question numbers ("phase II",
+   "grade III-IV") with other numbers only ("phase I") loses as much as an aim (`qa/qualifiers.py`); its
+   document's standing goes with it, as nothing else in the document may be about the asked phase either.
 
 Nothing here reads a document: each unit's role and legend flag were computed at index time (`index.prepare`).
 """
@@ -19,6 +22,7 @@ from __future__ import annotations
 
 import re
 
+from qa.qualifiers import contradicts, qualifiers
 from qa.query import Query
 from qa.rank import ScoredUnit
 from qa.yesno import is_yes_no
@@ -28,6 +32,7 @@ from qa.yesno import is_yes_no
 # builtin dev: key facts 0.932, MRR 0.861, abstention P/R 0.857/0.667 at both settings.
 FINDING_BONUS = 0.2
 NON_FINDING_PENALTY = {"aim": 0.25, "method": 0.15, "background": 0.15}
+OTHER_QUALIFIER_PENALTY = NON_FINDING_PENALTY["aim"]  # not tuned: as far off the question as an aim
 
 # "What is the effect of ...", "which route worked better", "what happens to ...", "outcome", "result".
 _ASKS_FINDING = re.compile(
@@ -71,6 +76,10 @@ def adjust(query: Query, scored: list[ScoredUnit]) -> list[ScoredUnit]:
     kept = [s for s in scored if keep_legends or not s.legend]
     for s in kept:
         s.prior = s.score
+    asked = qualifiers(query.resolved)
+    for s in kept:
+        if contradicts(asked, s.plain):
+            s.score -= OTHER_QUALIFIER_PENALTY
     if findings_first:
         earned: dict[str, float] = {}
         for s in kept:
