@@ -2,8 +2,8 @@
 
 Four general mechanisms, each measured on dev splits only (builtin dev, PubMedQA dev):
 1. **Findings before aims**: when the question asks what works, what happens or whether something is so, a
-   unit that states a finding (`index.roles`, computed at index time) gains, and one that states an aim, a method or background
-   loses, so that the answer opens with what the study found.
+   unit that states a finding (`index.roles`, computed at index time) gains, and one that states an aim, a
+   method or background loses, so that the answer opens with what the study found.
 2. **Legends only for abbreviations**: a legend entry ("BMSC: breast milk-derived stem cell; ...") is quoted
    only when the question asks what an abbreviation means.
 3. **Evidence ranks documents, roles rank sentences**: the adjustments of (1) reorder units *within* a
