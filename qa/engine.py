@@ -121,7 +121,7 @@ class AnswerEngine:
         answer_text, citations, verdict = apply_verdict(self.stance, query.resolved, answer_text, citations,
                                                       about, in_conversation=bool(history))
         cited = {(c.doc_id, c.start, c.end) for c in citations}
-        ordered = _by_best_unit(hits[:max(k, RETRIEVAL_DEPTH)], scored)
+        ordered = _by_best_unit(hits, scored)
         related = passages_for_hits(self.index, [h for h in ordered
                                                  if (h.chunk.doc_id, h.chunk.start, h.chunk.end) not in cited][:k])
         return Answer(
