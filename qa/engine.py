@@ -79,7 +79,7 @@ class AnswerEngine:
         passages to look in (searched here when not given)."""
         refs = query.study_refs
         if hits is None:
-            hits = self.index.search(query.expanded, RETRIEVAL_DEPTH, depth=SEARCH_DEPTH, expand=False)
+            hits = self.index.search(query.search_text, RETRIEVAL_DEPTH, depth=SEARCH_DEPTH, expand=False)
         candidates, records = candidate_units(self.index, query, hits, refs)
         # A question about several documents at once ("do both reviews ...") ranks no document before another.
         standing = None if query.cross_document else self.scorer.standing(query, hits)
@@ -107,7 +107,7 @@ class AnswerEngine:
         t0 = time.perf_counter()
         query = self.analyse(text, history)
         # One search serves both the answer and `related`; its depth is fixed so that k changes only `related`.
-        hits = self.index.search(query.expanded, max(k, RETRIEVAL_DEPTH), depth=SEARCH_DEPTH, expand=False)
+        hits = self.index.search(query.search_text, max(k, RETRIEVAL_DEPTH), depth=SEARCH_DEPTH, expand=False)
         scored = self.rank(query, history, hits[:RETRIEVAL_DEPTH])
         t1 = time.perf_counter()
         confidence, about = self._judge(query, scored)

@@ -42,6 +42,9 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
         r"^(what|who) (is|are) (a |an |the )?[\w\s-]{1,60}\??$|^define\b|\bwhat does .* (mean|stand for)\b|"
         r"\bdefinition of\b|\bwhat is meant by\b", re.I)),
 ]
+# What the passages answering a type of question say, added to the search text (not to the question's terms):
+# "What is a stem cell?" shares only "stem cell" with the sentence that defines it, and with hundreds of others.
+_SEARCH_CUES = {"definition": "is defined as"}
 _LIST_CUES = re.compile(
     r"\b(which|what) (\w+ ){0,3}(routes?|markers?|types?|cells?|studies|trials|diseases?|conditions?|"
     r"components?|characteristics|classifications?|sources?|effects?|proteins?|pathways?|factors?|"
@@ -88,6 +91,12 @@ class Query:
     # Each term of an abbreviation the question names, by either form, and the token sets of its other forms: a
     # text that says "PCa" holds "prostate cancer", one that says "prostate cancer" holds "PCa" (`forms_of`).
     counterparts: dict[str, list[frozenset[str]]] = field(default_factory=dict)
+
+    @property
+    def search_text(self) -> str:
+        """What the passages are searched with: the expanded question and the wording of its answer type."""
+        cue = _SEARCH_CUES.get(self.answer_type)
+        return f"{self.expanded} {cue}" if cue else self.expanded
 
 
 def forms_of(matches: Iterable[Match]) -> dict[str, list[frozenset[str]]]:

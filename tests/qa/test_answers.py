@@ -86,6 +86,21 @@ def test_related_passages_follow_the_engines_ranking(engine: AnswerEngine) -> No
         assert ranks == sorted(ranks), g["id"]
 
 
+def test_definition_questions_find_the_defining_sentences(engine: AnswerEngine, search_index: SearchIndex) -> None:
+    """A definition question ("What is a stem cell?") shares only its subject with the sentence defining it, and
+    with many others: it is searched with the wording of a definition too, so every dev definition question's
+    evidence is cited or among the first related passages."""
+    items = [json.loads(line) for line in GOLD.read_text(encoding="utf-8").splitlines() if line.strip()]
+    asked = [g for g in items if g["split"] == "dev" and g["answerable"] and g["kind"] == "definition"]
+    assert asked
+    for g in asked:
+        assert engine.analyse(g["question"], None).search_text.endswith("is defined as")
+        answer = engine.ask(g["question"], k=5)
+        shown = [c.text for c in answer.citations] + [p.text for p in answer.related]
+        for evidence in g["evidence"]:
+            assert any(evidence in text for text in shown), (g["id"], evidence)
+
+
 def test_routes_for_bpd_are_aggregated_from_table_and_prose(engine: AnswerEngine) -> None:
     answer = engine.ask("Which routes were used for BPD?")
     assert answer.answered
