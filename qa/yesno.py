@@ -11,7 +11,8 @@ conversation to say what "it" is (`names_its_subject`); it gets no verdict.
 
 Not yes/no: wh-questions (what, which, who, how, ...), in any clause; alternative questions that end in two
 choices ("Are they the same or different?"); elliptical follow-ups ("And for IVH?", "What about NEC?");
-imperatives ("Tell me about ...", "List ...").
+imperatives ("Tell me about ...", "List ...");
+an auxiliary and a subject with nothing asked of it ("Is BPD?", "Does MSC?").
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ _CLAUSE_SPLIT = re.compile(r"\s*(?:[:;]|--|—|–|\.\s+|,\s+(?=(?:(?:and|but|so
 # that X ...?", "Is it worth screening for X?" name it after all.
 _PRONOUN_SUBJECT = re.compile(rf"^(?:{_AUX})\s+(?:it|they|this|that|these|those|he|she)\b"
                               r"(?!.*\b(?:that|to|whether|if|worth)\b)", re.I)
-MIN_WORDS = 3  # "And for IVH?" and other fragments are follow-ups, not questions of their own
+MIN_WORDS = 3  # "And for IVH?" and other fragments are follow-ups, "Is BPD?" asks nothing of BPD
 
 
 def clauses(question: str) -> list[str]:
@@ -62,7 +63,9 @@ def is_yes_no(question: str) -> bool:
     if _WH_START.match(asked):
         return False
     if _AUX_START.match(asked):
-        return not _ALTERNATIVE.search(asked)
+        # "Is BPD?", "Does MSC?": an auxiliary and a subject ask nothing of it (a typo or a half-typed question):
+        # a verdict on it would answer a question nobody asked.
+        return len(asked.split()) >= MIN_WORDS and not _ALTERNATIVE.search(asked)
     # No auxiliary opens the question: a verbless title question ("X: a new risk factor?") asks whether it is
     # so, unless a wh-word asks something else ("secretions from which source look potent?").
     return (text.endswith("?") and len(text.split()) >= MIN_WORDS and not _WH_ANYWHERE.search(text)

@@ -39,6 +39,9 @@ def test_yes_no_questions(question: str) -> None:
     "Tell me about the Pisano study.",
     "Could you list the routes?",
     "Surfactant therapy",
+    "Is BPD?",
+    "Does MSC?",
+    "Hypothermia for HIE: is it?",
     "",
 ])
 def test_other_questions(question: str) -> None:
