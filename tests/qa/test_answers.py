@@ -45,9 +45,12 @@ def check_contract(answer: Answer, index: SearchIndex) -> None:
         assert p.text == index.documents[p.doc_id].text[p.start : p.end]
 
 
+def gold_items() -> list[dict]:
+    return [json.loads(line) for line in GOLD.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
 def gold_questions() -> list[tuple[str, list[Turn]]]:
-    items = [json.loads(line) for line in GOLD.read_text(encoding="utf-8").splitlines() if line.strip()]
-    return [(g["question"], [Turn(**t) for t in g["history"]]) for g in items]
+    return [(g["question"], [Turn(**t) for t in g["history"]]) for g in gold_items()]
 
 
 def test_contract_holds_on_every_gold_question(engine: AnswerEngine, search_index: SearchIndex) -> None:
@@ -71,8 +74,7 @@ def test_contract_holds_on_generated_questions(engine: AnswerEngine, search_inde
 def test_related_passages_follow_the_engines_ranking(engine: AnswerEngine) -> None:
     """`related` lists the passages in the order of the best sentence or row each holds, as the engine ranks
     them for the question (not the retriever's raw order): the next-best evidence comes first."""
-    items = [json.loads(line) for line in GOLD.read_text(encoding="utf-8").splitlines() if line.strip()]
-    for g in items:
+    for g in gold_items():
         if g["split"] != "dev" or not g["answerable"]:
             continue
         history = [Turn(**t) for t in g["history"]]
@@ -86,12 +88,11 @@ def test_related_passages_follow_the_engines_ranking(engine: AnswerEngine) -> No
         assert ranks == sorted(ranks), g["id"]
 
 
-def test_definition_questions_find_the_defining_sentences(engine: AnswerEngine, search_index: SearchIndex) -> None:
+def test_definition_questions_find_the_defining_sentences(engine: AnswerEngine) -> None:
     """A definition question ("What is a stem cell?") shares only its subject with the sentence defining it, and
     with many others: it is searched with the wording of a definition too, so every dev definition question's
     evidence is cited or among the first related passages."""
-    items = [json.loads(line) for line in GOLD.read_text(encoding="utf-8").splitlines() if line.strip()]
-    asked = [g for g in items if g["split"] == "dev" and g["answerable"] and g["kind"] == "definition"]
+    asked = [g for g in gold_items() if g["split"] == "dev" and g["answerable"] and g["kind"] == "definition"]
     assert asked
     for g in asked:
         assert engine.analyse(g["question"], None).search_text.endswith("is defined as")
