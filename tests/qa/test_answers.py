@@ -19,11 +19,6 @@ from qa.passages import make_passage
 GOLD = Path(__file__).resolve().parents[2] / "eval" / "gold.jsonl"
 
 
-@pytest.fixture(scope="module")
-def engine(search_index: SearchIndex) -> AnswerEngine:
-    return AnswerEngine(search_index)
-
-
 def check_contract(answer: Answer, index: SearchIndex) -> None:
     """Every cited span is the document's text; markers and citations match one to one, numbered 1..n."""
     markers = [int(m) for m in re.findall(r"\[(\d+)\]", answer.answer)]

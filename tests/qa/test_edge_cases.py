@@ -14,11 +14,6 @@ from qa.engine import AnswerEngine
 from qa.model import Turn
 
 
-@pytest.fixture(scope="module")
-def engine(search_index: SearchIndex) -> AnswerEngine:
-    return AnswerEngine(search_index)
-
-
 @pytest.mark.parametrize("question", ["???", "a", "the", "What is it?"])
 def test_questions_without_content_words_abstain(engine: AnswerEngine, question: str) -> None:
     answer = engine.ask(question)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from index.search import SearchIndex
 from qa.engine import AnswerEngine
 from qa.qualifiers import contradicts, qualifiers
 
@@ -29,11 +28,6 @@ def test_only_a_disjoint_number_of_the_same_label_contradicts() -> None:
     assert not contradicts(asked, "In a phase I/II trial, severity fell.")
     assert not contradicts(asked, "Grade III haemorrhage was rarer.")  # another label says nothing of the phase
     assert not contradicts({}, "In a phase I trial.")
-
-
-@pytest.fixture(scope="module")
-def engine(search_index: SearchIndex) -> AnswerEngine:
-    return AnswerEngine(search_index)
 
 
 @pytest.mark.parametrize(("question", "phase", "other"), [
