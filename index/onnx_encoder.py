@@ -21,7 +21,9 @@ import os
 import shutil
 import tempfile
 import warnings
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -59,13 +61,17 @@ def pipeline_of(model_path: Path) -> dict[str, object] | None:
             "dimension": int(pooling["word_embedding_dimension"])}
 
 
-def cache_folder(model_path: Path, root: Path) -> Path:
-    """The export's folder for this model: keyed by its files' names, sizes and modification times."""
+def cache_folder(model_path: Path, root: Path, adapter: Path | None = None) -> Path:
+    """The export's folder for this model (and `adapter`, a folder of weights merged into it before export):
+    keyed by their files' names, sizes and modification times."""
     digest = hashlib.sha256(f"{EXPORT_VERSION}\n{model_path.resolve()}".encode())
-    for f in sorted(p for p in model_path.rglob("*") if p.is_file()):
-        stat = f.stat()
-        digest.update(f"\n{f.relative_to(model_path)} {stat.st_size} {stat.st_mtime_ns}".encode())
+    for folder in (model_path, adapter) if adapter else (model_path,):
+        for f in sorted(p for p in folder.rglob("*") if p.is_file()):
+            stat = f.stat()
+            digest.update(f"\n{f.relative_to(folder)} {stat.st_size} {stat.st_mtime_ns}".encode())
     label = model_path.parent.name if model_path.name == "model" else model_path.name  # a packaged model's folder
+    if adapter:
+        label += f"+{adapter.parent.name}.{adapter.name}"
     return root / "onnx" / f"{label}-{digest.hexdigest()[:16]}"
 
 
@@ -74,8 +80,19 @@ def export(model_path: Path, folder: Path) -> None:
     pipeline = pipeline_of(model_path)
     if pipeline is None:
         raise ValueError(f"{model_path} is not a plain sentence-transformers model (transformer + pooling)")
+
+    def load():  # noqa: ANN202 - a transformers model
+        from transformers import AutoModel
+
+        return AutoModel.from_pretrained(str(model_path))
+
+    export_network(load, model_path / "tokenizer.json", pipeline, folder)
+
+
+def export_network(load: Callable[[], Any], tokenizer: Path, pipeline: dict[str, object], folder: Path) -> None:
+    """Export the transformer `load` returns (its last hidden state) with its tokenizer and the `pipeline` that
+    pools its output, into `folder` atomically."""
     import torch
-    from transformers import AutoModel
     from transformers.utils import logging as hf_logging
 
     hf_logging.disable_progress_bar()
@@ -93,7 +110,7 @@ def export(model_path: Path, folder: Path) -> None:
     folder.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
     try:
-        network = _Hidden(AutoModel.from_pretrained(str(model_path)).eval())
+        network = _Hidden(load().eval())
         sample = torch.ones(1, 8, dtype=torch.long)
         axes = {name: {0: "batch", 1: "tokens"} for name in (*_INPUTS, "last_hidden_state")}
         # The tracer warns about shape tests it freezes; they hold for every input shape this encoder feeds
@@ -103,7 +120,7 @@ def export(model_path: Path, folder: Path) -> None:
             torch.onnx.export(network, (sample, sample, torch.zeros_like(sample)), str(staging / "model.onnx"),
                               input_names=list(_INPUTS), output_names=["last_hidden_state"], dynamic_axes=axes,
                               opset_version=17, dynamo=False)
-        shutil.copyfile(model_path / "tokenizer.json", staging / "tokenizer.json")
+        shutil.copyfile(tokenizer, staging / "tokenizer.json")
         (staging / "pipeline.json").write_text(json.dumps(pipeline), encoding="utf-8")
         try:
             staging.rename(folder)
@@ -136,9 +153,12 @@ class OnnxEncoder:
         # A model that ignores token types (MPNet, RoBERTa) is exported without that input: feed what it takes.
         self.inputs = [i.name for i in self.session.get_inputs()]
 
-    def encode(self, texts: list[str]) -> np.ndarray:
-        """float32 rows, pooled (and normalised) as the sentence-transformers model does."""
-        batch = self.tokenizer.encode_batch([t.lower() for t in texts] if self.lower else texts)
+    def encode(self, texts: Sequence[str | tuple[str, str]]) -> np.ndarray:
+        """float32 rows, pooled (and normalised) as the sentence-transformers model does; a (text, text) pair is
+        encoded as one input, the second text with token type 1 (truncated longest first)."""
+        inputs = [(t.lower() if isinstance(t, str) else (t[0].lower(), t[1].lower())) for t in texts] \
+            if self.lower else list(texts)
+        batch = self.tokenizer.encode_batch(inputs)
         width = max((len(e.ids) for e in batch), default=0)
         feed = {name: np.zeros((len(batch), width), dtype=np.int64) for name in _INPUTS}
         for row, e in enumerate(batch):
