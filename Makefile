@@ -16,6 +16,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet "torch==2.13.0"
 	$(BIN)/pip install --quiet -e ".[dev,distributed]"  # Ray too: the tests run the distributed build
 	$(BIN)/python -m index.onnx_encoder  # the default model's ONNX export for questions, once per machine
+	$(BIN)/python -m qa.stance_encoder  # the stance encoder's ONNX exports for verdicts, likewise
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -19,6 +19,7 @@ from index.store import load_index
 from qa.engine import AnswerEngine
 from qa.loading import ensure_index
 from qa.settings import Settings
+from qa.stance import StanceModel
 
 log = logging.getLogger(__name__)
 
@@ -94,7 +95,8 @@ class Service:
     def publish(self, index: SearchIndex) -> Snapshot:
         """Serve `index` from now on; callers hold `write_lock`. A single reference assignment: atomic."""
         snap = Snapshot(index=index,
-                        engine=AnswerEngine(index, max_question_chars=self.settings.max_question_chars),
+                        engine=AnswerEngine(index, max_question_chars=self.settings.max_question_chars,
+                                            stance=StanceModel.default(self.settings.cache_dir)),
                         version=index.manifest.corpus_hash[:12])
         self._snapshot = snap
         self.error = None

@@ -104,6 +104,7 @@ def run(args: argparse.Namespace, index: SearchIndex | None = None) -> int:
     from qa.engine import AnswerEngine
     from qa.loading import open_index
     from qa.settings import Settings
+    from qa.stance import StanceModel
 
     if not 1 <= args.k <= 20:
         raise EvalError("-k must be between 1 and 20")
@@ -117,7 +118,7 @@ def run(args: argparse.Namespace, index: SearchIndex | None = None) -> int:
     if index is None:
         index = open_index(settings, build_if_needed=True)
         print(f"index loaded in {time.perf_counter() - started:.1f} s", file=sys.stderr)
-    engine = AnswerEngine(index, settings.max_question_chars)
+    engine = AnswerEngine(index, settings.max_question_chars, stance=StanceModel.default(settings.cache_dir))
     started = time.perf_counter()
     report = evaluate(index, items, gold=str(args.gold), split=args.split, k=args.k,
                       systems=tuple(args.systems), engine=engine, thresholds=thresholds,

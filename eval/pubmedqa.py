@@ -30,14 +30,15 @@ import numpy as np
 from tqdm import tqdm
 
 from eval.pubmedqa_cited import CitedAnswer, cited_answer, examples, load_cited
-from eval.pubmedqa_data import DATA_DIR, corpus_for, doc_id, load_abstracts, load_questions
+from eval.pubmedqa_data import DATA_DIR, PubMedQuestion, corpus_for, doc_id, load_abstracts, load_questions
 from eval.pubmedqa_library import HELD_OUT_PARITY, half, open_library, without
 from eval.pubmedqa_model import PubMedMetrics, PubMedReport, PubMedResult
 from eval.pubmedqa_report import write_report
+from eval.stance_encoder_oof import load_rows, probabilities_for
 from eval.stance_fit import FOLDS, TARGET_PRECISION, fit
 from qa.model import Answer
-from qa.stance import StanceModel
-from qa.verdict import DECISION_OF, decide
+from qa.stance import CLASSES, EncoderProbabilities, StanceModel
+from qa.verdict import DECISION_OF, decide, finding_citations
 from qa.yesno import is_yes_no, names_its_subject
 
 DEFAULT_OUT = Path("eval/reports/pubmedqa")
@@ -49,17 +50,34 @@ def fold_of(index: int) -> int:
     return index % FOLDS
 
 
+def out_of_fold_encoder(questions: list[PubMedQuestion]) -> EncoderProbabilities:
+    """The stance encoder as the suite may use it: the stored out-of-fold probabilities of encoders that never
+    saw the question (`eval/stance_encoder_oof.py`), or None when they were read on other findings."""
+    rows = load_rows()
+    pmid_of = {q.question: q.pmid for q in questions}
+
+    def read(question: str, findings: list[str]) -> dict[str, float] | None:
+        probs = probabilities_for(rows, pmid_of.get(question, ""), findings)
+        return dict(zip(CLASSES, probs, strict=True)) if probs else None
+
+    return read
+
+
 def fold_models(asked: list[CitedAnswer], progress: bool) -> tuple[dict[int, StanceModel], list[float]]:
     """One stance model per fold that holds an asked question, each fitted on the other folds of dev only: the
     text model on their conclusions, the verdict stage on what the engine cited for them (this run's answers
-    for the questions it asked, the stored collection for the others)."""
+    for the questions it asked, the stored collection for the others), the stance encoder's weight on its
+    stored out-of-fold probabilities; each judges with the encoder's out-of-fold probabilities."""
     questions = load_questions()
     cited = {row.pmid: row for row in load_cited()} | {row.pmid: row for row in asked}
+    encoder = out_of_fold_encoder(questions)
     models: dict[int, StanceModel] = {}
     for k in tqdm(sorted({fold_of(i) for i in range(len(asked))}), desc="stance folds", disable=not progress):
         # Thresholds chosen as for the shipped model (`fit`'s default repetitions of the inner CV).
         models[k], _ = fit(examples([q for i, q in enumerate(questions) if fold_of(i) != k], cited))
-    thresholds = [m.pooler.threshold if m.pooler else m.threshold for _, m in sorted(models.items())]
+        models[k].encoder = encoder
+    thresholds = [m.blend.threshold if m.blend else m.pooler.threshold if m.pooler else m.threshold
+                  for _, m in sorted(models.items())]
     return models, thresholds
 
 
@@ -71,7 +89,10 @@ def score(i: int, pmid: str, question: str, decision: str, answer: Answer, laten
     yes_no = is_yes_no(question)
     # As the engine's own verdict (qa/verdict.py; the suite asks without a conversation).
     settles = yes_no and answer.answered and answer.about_question and names_its_subject(question)
-    verdict = decide(models[fold_of(i)], question, cits)[0] if settles else None
+    model = models[fold_of(i)]
+    verdict = decide(model, question, cits)[0] if settles else None
+    findings = [c.text for c in sorted(finding_citations(cits), key=lambda c: c.marker)] if settles else []
+    read = bool(findings) and model.encoder is not None and model.encoder(question, findings) is not None
     return PubMedResult(
         pmid=pmid, question=question, decision=decision, yes_no=yes_no, answered=answer.answered,
         answer=answer.answer, doc_first=bool(cits) and cits[0].doc_id == right,
@@ -80,7 +101,7 @@ def score(i: int, pmid: str, question: str, decision: str, answer: Answer, laten
         cited_sections=[f"{c.doc_id} › {c.section}" for c in cits], fold=fold_of(i),
         verdict=verdict.label if verdict else None, verdict_confidence=verdict.confidence if verdict else None,
         verdict_correct=(DECISION_OF[verdict.label] == decision) if verdict else None,
-        shipped_verdict=answer.verdict.label if answer.verdict else None,
+        shipped_verdict=answer.verdict.label if answer.verdict else None, encoder_read=read,
         words=len(answer.answer.split()), latency_ms=round(latency_ms, 2))
 
 
@@ -97,6 +118,7 @@ def aggregate(rows: list[PubMedResult], documents: int, absent: list[Answer]) ->
         finding_cited=round(sum(r.finding_cited for r in rows) / n, 4),
         yes_no_detected=round(sum(r.yes_no for r in rows) / n, 4),
         verdict_coverage=round(len(shown) / n, 4), verdict_shown=len(shown),
+        encoder_read=sum(r.encoder_read for r in rows),
         verdict_accuracy=round(sum(bool(r.verdict_correct) for r in shown) / len(shown), 4) if shown else None,
         shipped_verdict_coverage=round(len(shipped) / n, 4),
         shipped_verdict_accuracy=(round(sum(DECISION_OF[r.shipped_verdict] == r.decision for r in shipped

@@ -19,6 +19,7 @@ from tqdm import tqdm
 
 from eval.errors import EvalError
 from eval.pubmedqa_data import DATA_DIR, Decision, PubMedQuestion
+from eval.stance_encoder_oof import load_rows, probabilities_for
 from eval.stance_fit import Example
 from qa.engine import AnswerEngine
 from qa.model import Answer
@@ -76,11 +77,13 @@ def load_cited(path: Path = CITED) -> list[CitedAnswer]:
 
 
 def examples(questions: list[PubMedQuestion], cited: dict[str, CitedAnswer]) -> list[Example]:
-    """One training example per question: its conclusion, and its cited findings by pmid (none when `cited`
-    lacks the question)."""
+    """One training example per question: its conclusion, its cited findings by pmid (none when `cited` lacks
+    the question), and the stance encoder's out-of-fold probabilities on them when stored for these findings."""
+    read = load_rows()
     out = []
     for q in questions:
         found = cited[q.pmid].findings if q.pmid in cited else []
-        out.append(Example(q.question, q.long_answer, [f.text for f in found], q.decision,
-                           [is_concluding(f.section, f.text) for f in found]))
+        texts = [f.text for f in found]
+        flags = [is_concluding(f.section, f.text) for f in found]
+        out.append(Example(q.question, q.long_answer, texts, q.decision, flags, probabilities_for(read, q.pmid, texts)))
     return out

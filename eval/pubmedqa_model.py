@@ -23,6 +23,8 @@ class PubMedResult(BaseModel):
     verdict_confidence: float | None = None
     verdict_correct: bool | None = None
     shipped_verdict: str | None = Field(None, description="Verdict of the shipped model (it saw this question).")
+    encoder_read: bool = Field(False, description="The stance encoder's out-of-fold probabilities were there for "
+                                                  "the findings judged (stored for the same findings).")
     words: int
     latency_ms: float
 
@@ -40,6 +42,9 @@ class PubMedMetrics(BaseModel):
     verdict_coverage: float = Field(description="Share of all questions with a verdict shown.")
     verdict_accuracy: float | None = Field(description="Share of shown verdicts that match the decision.")
     verdict_shown: int
+    encoder_read: int = Field(0, description="Questions judged with the stance encoder's out-of-fold probabilities "
+                                             "(the others by the word model alone: their findings changed since "
+                                             "the encoder's fit).")
     shipped_verdict_coverage: float
     shipped_verdict_accuracy: float | None
     answer_words: float

@@ -14,6 +14,7 @@ ROWS = [
     ("answered", "answered"), ("yes/no detected", "yes_no_detected"),
     ("verdict coverage (cross-validated)", "verdict_coverage"),
     ("verdict accuracy where shown (cross-validated)", "verdict_accuracy"),
+    ("questions judged with the stance encoder (out of fold)", "encoder_read"),
     ("verdict coverage, shipped model (saw these questions)", "shipped_verdict_coverage"),
     ("verdict accuracy, shipped model (saw these questions)", "shipped_verdict_accuracy"),
     ("answer length (words)", "answer_words"), ("latency p50 (ms)", "latency_p50_ms"),
@@ -24,6 +25,8 @@ ROWS = [
 
 
 def _fmt(value: float | None) -> str:
+    if isinstance(value, int):  # a count
+        return str(value)
     return "–" if value is None else (f"{value:.1f}" if value > 1 else f"{value:.3f}")
 
 

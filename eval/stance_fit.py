@@ -8,7 +8,10 @@ and the findings the engine cites when asked it (`eval/pubmedqa_cited.py`). Two 
 2. the verdict's `Pooler` on the text model's out-of-fold probabilities over the cited findings (fitted on
    the other folds, so it learns how a model that never saw the question behaves on what the engine cites);
    its threshold is chosen the same way on its own out-of-fold predictions, over all questions (a question
-   the engine did not answer counts as shown no verdict).
+   the engine did not answer counts as shown no verdict);
+3. the stance encoder's weight in the verdict (`choose_blend`) and the blend's threshold, on the pooler's
+   out-of-fold probabilities and the encoder's stored out-of-fold ones (`eval/stance_encoder_oof.py`; the
+   encoder itself is fine-tuned by `eval/fit_stance_encoder.py`, too slow to refit here).
 The same functions serve `eval/fit_stance.py` (the shipped model) and the PubMedQA suite, which refits both
 stages and both thresholds per fold so that no question is judged by a model that saw it.
 """
@@ -20,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from eval.errors import EvalError
-from qa.stance import CLASSES, POOLED_FEATURES, Featurizer, Pooler, StanceModel
+from qa.stance import CLASSES, POOLED_FEATURES, EncoderBlend, Featurizer, Pooler, StanceModel
 
 TARGET_PRECISION = 0.85
 C = 3.0  # inverse regularisation, chosen by 5-fold CV on dev (see README "Verdict")
@@ -36,6 +39,11 @@ POOLER_SEEDS = 5  # repeated CV of the (cheap) second stage for its threshold
 # asks the out-of-fold curve for this much more. Set with the suite's nested cross-validation on dev; a larger
 # margin does not buy precision there (0.03: 29 % of the questions at 0.836, against 46 % at 0.838 with 0.01).
 SELECTION_MARGIN = 0.01
+# The same for the blend with the stance encoder, where a larger margin does buy precision: in the suite's
+# nested CV (three outer splits, as shipped otherwise) 0.01 showed 55.6 % at 0.835, 0.02 51.0 % at 0.855,
+# 0.03 47.1 % at 0.867 (means of the three splits).
+BLEND_SELECTION_MARGIN = 0.02
+BLEND_WEIGHTS = tuple(round(w, 1) for w in np.arange(0.0, 1.01, 0.1))  # the encoder's share, by `choose_blend`
 
 Pair = tuple[str, str]
 
@@ -49,6 +57,7 @@ class Example:
     findings: list[str]
     label: str
     concluding: list[bool] | None = None  # which findings state the study's conclusion (none when not given)
+    encoder_probs: list[float] | None = None  # the stance encoder's out-of-fold probabilities on the findings
 
     def concluding_flags(self) -> list[bool]:
         return self.concluding if self.concluding is not None else [False] * len(self.findings)
@@ -192,4 +201,33 @@ def fit(examples: list[Example], seeds: int = SEEDS) -> tuple[StanceModel, dict[
                               verdict_threshold)
     cv = {"folds": FOLDS, "seeds": seeds, "finding_stance_on_conclusions": _numbers(probs, labels, threshold),
           "verdict_on_cited_findings": _numbers(verdict_probs, labels, verdict_threshold)}
+    read = np.array([e.encoder_probs if e.encoder_probs and e.findings else [0.0] * len(CLASSES) for e in examples])
+    if read.any():
+        model.blend, blended = choose_blend(verdict_probs, read, labels)
+        cv["verdict_with_encoder"] = {**_numbers(blended, labels, model.blend.threshold),
+                                      "encoder_weight": model.blend.weight,
+                                      "questions_read_by_encoder": int((read.sum(1) > 0).sum())}
     return model, cv
+
+
+def choose_blend(pooled: np.ndarray, read: np.ndarray, labels: list[str]) -> tuple[EncoderBlend, np.ndarray]:
+    """The encoder's weight in the verdict (from `BLEND_WEIGHTS`): the one whose blend of the out-of-fold
+    probabilities (`read`: the encoder's, zero rows where it read nothing, which keep the pooler's) has the
+    lowest log-loss on the decisions; then the blend's threshold, chosen as the pooler's (with its own margin).
+    Log-loss, not the coverage at the target: coverage jumps from weight to weight by the few questions near the
+    threshold (on dev 0.53, 0.58, 0.50 at 0.6, 0.7, 0.8), and picking its peak picked noise (nested: 56.2 % at
+    0.829); log-loss is smooth in the weight."""
+    y = np.array([CLASSES.index(label) for label in labels])
+    rows = read.sum(1) > 0
+    if not rows.any():
+        raise EvalError("the stance encoder read no question's findings: run python -m eval.fit_stance_encoder")
+
+    def blend(w: float) -> np.ndarray:
+        return np.where(rows[:, None], w * read + (1 - w) * pooled, pooled)
+
+    def log_loss(w: float) -> float:
+        return float(-np.log(np.clip(blend(w)[rows, y[rows]], 1e-9, None)).mean())
+
+    weight = min(BLEND_WEIGHTS, key=log_loss)
+    blended = blend(weight)
+    return EncoderBlend(weight, choose_threshold(blended, labels, TARGET_PRECISION + BLEND_SELECTION_MARGIN)), blended

@@ -34,10 +34,12 @@ def cmd_ask(args: argparse.Namespace) -> int:
     from qa.engine import AnswerEngine
     from qa.loading import open_index
     from qa.settings import Settings
+    from qa.stance import StanceModel
 
     settings = Settings(**({"index_dir": args.index_dir} if args.index_dir else {}))
     history = [Turn(role="user", content=h) for h in args.history or []]
-    engine = AnswerEngine(open_index(settings), settings.max_question_chars)
+    engine = AnswerEngine(open_index(settings), settings.max_question_chars,
+                          stance=StanceModel.default(settings.cache_dir))
     answer = engine.ask(args.question, history, args.k)
     if args.json:
         print(json.dumps(answer.model_dump(), ensure_ascii=False, indent=2))

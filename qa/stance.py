@@ -22,6 +22,7 @@ import json
 import math
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -148,6 +149,19 @@ class Pooler:
                 "intercept": [round(v, 6) for v in self.intercept]}
 
 
+# (question, cited findings in order) -> P(yes), P(no), P(maybe), or None when it cannot judge them.
+EncoderProbabilities = Callable[[str, list[str]], "dict[str, float] | None"]
+
+
+@dataclass
+class EncoderBlend:
+    """How the verdict weighs the stance encoder (`qa/stance_encoder.py`) against the pooler: `weight` on the
+    encoder's probabilities, `threshold` gating the blend (both chosen by cross-validation)."""
+
+    weight: float
+    threshold: float
+
+
 @dataclass
 class StanceModel:
     """Multinomial logistic regression over `Featurizer` columns, for one text; `threshold` gates a finding's
@@ -160,6 +174,8 @@ class StanceModel:
     threshold: float
     meta: dict[str, object] = field(default_factory=dict)
     pooler: Pooler | None = None
+    blend: EncoderBlend | None = None
+    encoder: EncoderProbabilities | None = None  # attached at load time; without it the pooler decides alone
 
     def probabilities(self, question: str, findings: str) -> dict[str, float]:
         """P(yes), P(no), P(maybe) that the findings answer the question so."""
@@ -185,15 +201,21 @@ class StanceModel:
         """P(yes), P(no), P(maybe) of the verdict on the findings, and the threshold that gates it."""
         if self.pooler is None:
             return self.probabilities(question, " ".join(findings)), self.threshold
-        return (self.pooler.probabilities(self.pooled_features(question, findings, concluding)),
-                self.pooler.threshold)
+        pooled = self.pooler.probabilities(self.pooled_features(question, findings, concluding))
+        read = self.encoder(question, findings) if self.encoder and self.blend else None
+        if read is None or self.blend is None:
+            return pooled, self.pooler.threshold
+        w = self.blend.weight
+        return {c: w * read[c] + (1 - w) * pooled[c] for c in CLASSES}, self.blend.threshold
 
     def to_json(self) -> dict[str, object]:
         return {"classes": list(CLASSES), "cue_features": CUE_FEATURES, "threshold": self.threshold,
                 "intercept": [round(v, 6) for v in self.intercept],
                 "vocabulary": self.featurizer.vocabulary, "idf": [round(v, 6) for v in self.featurizer.idf],
                 "coef": [[round(v, 6) for v in row] for row in self.coef],
-                **({"pooler": self.pooler.to_json()} if self.pooler else {}), **self.meta}
+                **({"pooler": self.pooler.to_json()} if self.pooler else {}),
+                **({"encoder_blend": {"weight": self.blend.weight, "threshold": self.blend.threshold}}
+                   if self.blend else {}), **self.meta}
 
     @classmethod
     def from_json(cls, data: dict) -> StanceModel:
@@ -206,8 +228,10 @@ class StanceModel:
                 raise ValueError("the verdict's pooler was fitted on other features: run python -m eval.fit_stance")
             pooler = Pooler([list(r) for r in data["pooler"]["coef"]], list(data["pooler"]["intercept"]),
                             float(data["pooler"]["threshold"]))
+        blend = data.get("encoder_blend")
         return cls(featurizer, [list(r) for r in data["coef"]], list(data["intercept"]), float(data["threshold"]),
-                   {k: v for k, v in data.items() if k in ("fitted_on", "cv")}, pooler)
+                   {k: v for k, v in data.items() if k in ("fitted_on", "cv")}, pooler,
+                   EncoderBlend(float(blend["weight"]), float(blend["threshold"])) if blend else None)
 
     @classmethod
     def neutral(cls) -> StanceModel:
@@ -217,6 +241,12 @@ class StanceModel:
         return cls(Featurizer({}, []), zeros, [0.0] * len(CLASSES), threshold=1.01)
 
     @classmethod
-    def default(cls) -> StanceModel:
-        """The model shipped with the package (fitted by `eval/fit_stance.py`)."""
-        return cls.from_json(json.loads(PARAMS_FILE.read_text(encoding="utf-8")))
+    def default(cls, cache_root: Path | None = None) -> StanceModel:
+        """The model shipped with the package (fitted by `eval/fit_stance.py`), with the shipped stance encoder
+        when it has a blend for one (its ONNX export kept in `cache_root`, the user's cache by default)."""
+        model = cls.from_json(json.loads(PARAMS_FILE.read_text(encoding="utf-8")))
+        if model.blend is not None:
+            from qa.stance_encoder import shipped
+
+            model.encoder = shipped(cache_root)
+        return model

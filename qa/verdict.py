@@ -5,7 +5,8 @@ Only for a question that asks yes or no (`qa.yesno.is_yes_no`), and only when th
   contradicts ("no") or mixed (hedged, "maybe", or below the threshold); citations that state no finding
   (an aim, a method) get none;
 - the overall verdict comes from the stance model's second stage (`Pooler`), which weighs the model's
-  probabilities on all cited findings together and on each one: "Yes", "No" or "Unclear" (the findings are
+  probabilities on all cited findings together and on each one, averaged with the stance encoder's reading
+  of the findings (`qa/stance_encoder.py`): "Yes", "No" or "Unclear" (the findings are
   hedged or inconclusive, PubMedQA's "maybe"); "Mixed evidence" when cited findings of two studies that
   are both about the question (their findings name most of the question's terms that the best-matching
   study's do) each clear the finding threshold with opposite stances. Below the verdict threshold, chosen on

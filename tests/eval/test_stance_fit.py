@@ -12,7 +12,7 @@ import pytest
 from corpus.store import load_corpus
 from eval.pubmedqa_cited import examples, load_cited
 from eval.pubmedqa_data import load_abstracts, load_questions, write_corpus
-from eval.stance_fit import GRID, choose_threshold, fit
+from eval.stance_fit import BLEND_WEIGHTS, GRID, choose_blend, choose_threshold, fit
 from qa.model import Citation
 from qa.stance import CLASSES, POOLED_FEATURES, StanceModel, is_concluding
 from qa.verdict import decide
@@ -52,6 +52,10 @@ def test_fit_gives_both_stages_and_thresholds_chosen_by_cross_validation() -> No
     # verdicts shown are clearly more often right than all of them (a threshold at the bottom would not be).
     assert verdict_cv["coverage"] >= 0.1 and verdict_cv["precision"] >= 0.8
     assert verdict_cv["precision"] >= verdict_cv["accuracy_all"] + 0.05
+    # The stance encoder's stored out-of-fold probabilities (read on these very findings) are weighed in.
+    assert model.blend is not None and model.blend.weight in BLEND_WEIGHTS and model.blend.threshold in GRID
+    blended_cv = cv["verdict_with_encoder"]
+    assert isinstance(blended_cv, dict) and blended_cv["questions_read_by_encoder"] >= 0.9 * 250
     # A question the fit never saw: the verdict's probabilities are a distribution over the three decisions.
     held_out = load_questions()[400]
     found = cited[held_out.pmid].findings
@@ -59,6 +63,20 @@ def test_fit_gives_both_stages_and_thresholds_chosen_by_cross_validation() -> No
                                                    [is_concluding(f.section, f.text) for f in found])
     assert set(probs) == set(CLASSES) and sum(probs.values()) == pytest.approx(1.0)
     assert threshold == model.pooler.threshold
+
+
+def test_the_encoder_weighs_more_the_better_its_probabilities() -> None:
+    rng = np.random.default_rng(0)
+    labels = [CLASSES[i % 3] for i in range(600)]
+    truth = np.eye(3)[[CLASSES.index(label) for label in labels]]
+    noise = rng.dirichlet([1, 1, 1], size=600)
+    informed = 0.6 * truth + 0.4 * rng.dirichlet([1, 1, 1], size=600)
+    read = np.where(np.arange(600)[:, None] % 10 == 0, 0.0, informed)  # every tenth question: not read
+    blend, blended = choose_blend(noise, read, labels)
+    assert blend.weight >= 0.7 and blend.threshold in GRID
+    assert np.allclose(blended[::10], noise[::10])  # unread questions keep the pooler's probabilities
+    blend, _ = choose_blend(informed, np.where(read > 0, noise, 0.0), labels)
+    assert blend.weight <= 0.3
 
 
 def test_the_threshold_is_the_lowest_whose_verdicts_reach_the_target_precision() -> None:
@@ -77,6 +95,8 @@ def test_shipped_parameters_round_trip_as_plain_json() -> None:
     assert all(len(row) == len(POOLED_FEATURES) for row in model.pooler.coef)
     data = json.loads(json.dumps(model.to_json()))
     again = StanceModel.from_json(data)
+    assert again.blend == model.blend
+    again.encoder = model.encoder  # attached at load time, not part of the parameters
     findings, concluding = ["Larval mortality was lower with compound Q9.", "Compound Q9 was safe."], [False, True]
     assert (again.verdict_probabilities(QUESTION, findings, concluding)
             == model.verdict_probabilities(QUESTION, findings, concluding))
