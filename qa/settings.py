@@ -34,7 +34,7 @@ class Settings(BaseSettings):
                                     description="Question length limit; at most MAX_QUESTION_CHARS, the HTTP schema's.")
     torch_threads: int = Field(1, ge=0, description="Model threads per call when serving (0: the libraries' default).")
     cache_dir: Path = Field(default_factory=default_cache_root,
-                            description="Machine-wide cache (the model's ONNX export for questions).")
+                            description="Machine-wide cache (ONNX exports: question encoder, stance encoder).")
     fast_queries: bool = Field(True, description="Encode questions with the model's ONNX export (exported once).")
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=1, le=65535)

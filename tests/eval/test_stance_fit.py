@@ -142,3 +142,19 @@ def test_the_neutral_model_that_stands_in_while_refitting_judges_nothing() -> No
         dict.fromkeys(CLASSES, 1 / 3))
     verdict, stances = decide(model, QUESTION, _citations(["Compound Q9 significantly reduced larval mortality."]))
     assert verdict is None and set(stances.values()) == {"mixed"}
+
+
+def test_the_encoders_out_of_fold_probabilities_match_the_stored_collection() -> None:
+    from eval.stance_encoder_oof import findings_digest, load_rows, probabilities_for
+
+    rows = load_rows()
+    cited = load_cited()
+    judged = [r for r in cited if r.findings]
+    # Read on the very findings collected: a new collection without a refit of the encoder would fail here.
+    read = [probabilities_for(rows, r.pmid, [f.text for f in r.findings]) for r in judged]
+    assert sum(p is not None for p in read) == len(judged)
+    assert all(sum(p) == pytest.approx(1.0, abs=1e-4) for p in read if p is not None)
+    # Other findings for the same question are not read with the stored numbers.
+    first = judged[0]
+    assert probabilities_for(rows, first.pmid, [f.text for f in first.findings][:-1] + ["Something else."]) is None
+    assert rows[first.pmid].findings == findings_digest([f.text for f in first.findings])
