@@ -27,12 +27,12 @@ import numpy as np
 
 from index.embedder import resolve_model_path
 from index.onnx_encoder import OnnxEncoder, cache_folder, default_cache_root, export_network, pipeline_of
+from qa.stance import CLASSES
 
 log = logging.getLogger(__name__)
 
 ENCODER_DIR = Path(__file__).with_name("stance_encoder")
 MANIFEST = "manifest.json"
-CLASSES = ("yes", "no", "maybe")  # as qa.stance.CLASSES (not imported: qa.stance imports this module)
 
 
 @dataclass
