@@ -38,7 +38,7 @@ from eval.stance_encoder_oof import load_rows, probabilities_for
 from eval.stance_fit import FOLDS, TARGET_PRECISION, fit
 from qa.model import Answer
 from qa.stance import CLASSES, EncoderProbabilities, StanceModel
-from qa.verdict import DECISION_OF, decide, finding_citations
+from qa.verdict import DECISION_OF, decide, judged_findings
 from qa.yesno import is_yes_no, names_its_subject
 
 DEFAULT_OUT = Path("eval/reports/pubmedqa")
@@ -91,7 +91,7 @@ def score(i: int, pmid: str, question: str, decision: str, answer: Answer, laten
     settles = yes_no and answer.answered and answer.about_question and names_its_subject(question)
     model = models[fold_of(i)]
     verdict = decide(model, question, cits)[0] if settles else None
-    findings = [c.text for c in sorted(finding_citations(cits), key=lambda c: c.marker)] if settles else []
+    findings = [c.text for c in judged_findings(cits)] if settles else []
     read = bool(findings) and model.encoder is not None and model.encoder(question, findings) is not None
     return PubMedResult(
         pmid=pmid, question=question, decision=decision, yes_no=yes_no, answered=answer.answered,

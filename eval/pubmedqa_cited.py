@@ -24,7 +24,7 @@ from eval.stance_fit import Example
 from qa.engine import AnswerEngine
 from qa.model import Answer
 from qa.stance import is_concluding
-from qa.verdict import finding_citations
+from qa.verdict import judged_findings
 
 CITED = DATA_DIR / "cited.jsonl"
 
@@ -49,10 +49,9 @@ def cited_answer(question: PubMedQuestion, answer: Answer) -> CitedAnswer:
     """The findings `answer` cites, as the verdict sees them (by marker); none when the best paper is not about
     the question: the engine draws no verdict from those (`qa.abstain.Topicality`), so they teach it nothing."""
     judged = answer.answered and answer.about_question
-    cits = sorted(answer.citations, key=lambda c: c.marker) if judged else []
     return CitedAnswer(pmid=question.pmid, question=question.question, decision=question.decision,
                        findings=[CitedFinding(doc_id=c.doc_id, section=c.section, text=c.text)
-                                 for c in finding_citations(cits)])
+                                 for c in (judged_findings(answer.citations) if judged else [])])
 
 
 def collect(engine: AnswerEngine, questions: list[PubMedQuestion], progress: bool = True) -> list[CitedAnswer]:

@@ -55,6 +55,11 @@ def finding_citations(citations: list[Citation]) -> list[Citation]:
     return found or [c for c in citations if c.kind != "reference"]
 
 
+def judged_findings(citations: list[Citation]) -> list[Citation]:
+    """The findings the verdict weighs (`finding_citations`), in marker order: what the stance models read."""
+    return sorted(finding_citations(citations), key=lambda c: c.marker)
+
+
 def _on_topic_documents(question: str, findings: list[Citation]) -> set[str]:
     """The documents whose cited findings name at least `ON_TOPIC_SHARE` as many of the question's terms
     (stemmed) as the document whose findings name the most."""
@@ -75,7 +80,7 @@ def stance_of(model: StanceModel, question: str, text: str) -> tuple[str, float]
 def decide(model: StanceModel, question: str, citations: list[Citation]
            ) -> tuple[Verdict | None, dict[int, Literal["supports", "contradicts", "mixed"]]]:
     """The overall verdict (None below the threshold) and the stance of each cited finding, by marker."""
-    findings = finding_citations(citations)
+    findings = judged_findings(citations)
     if not findings:
         return None, {}
     stances: dict[int, Literal["supports", "contradicts", "mixed"]] = {}
@@ -95,9 +100,8 @@ def decide(model: StanceModel, question: str, citations: list[Citation]
     no = {d: p for d, p in confident.get("no", {}).items() if d in on_topic}
     if any(a != b for a in yes for b in no):
         return Verdict(label="Mixed evidence", confidence=round(min(max(yes.values()), max(no.values())), 4)), stances
-    ordered = sorted(findings, key=lambda c: c.marker)
-    probs, threshold = model.verdict_probabilities(question, [c.text for c in ordered],
-                                                   [is_concluding(c.section, c.text) for c in ordered])
+    probs, threshold = model.verdict_probabilities(question, [c.text for c in findings],
+                                                   [is_concluding(c.section, c.text) for c in findings])
     label = max(probs, key=lambda k: probs[k])
     p = probs[label]
     if p < threshold:
