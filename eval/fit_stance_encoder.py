@@ -17,7 +17,6 @@ Averaging members trained on different splits steadied the gain: one encoder's o
 from __future__ import annotations
 
 import argparse
-import json
 import shutil
 import tempfile
 from pathlib import Path
@@ -27,24 +26,12 @@ from tqdm import tqdm
 
 from eval.pubmedqa_cited import load_cited
 from eval.pubmedqa_data import DEV, load_questions
-from eval.stance_encoder_fit import (
-    ALPHA,
-    EPOCHS,
-    LEARNING_RATE,
-    MAX_LENGTH,
-    RANK,
-    TARGETS,
-    Pair,
-    predict,
-    save,
-    threads,
-    train,
-)
+from eval.stance_encoder_fit import Pair, predict, save, threads, train, write_manifest
 from eval.stance_encoder_oof import OOF_FILE, EncoderRow, findings_digest, write_rows
 from eval.stance_fit import FOLDS
 from index.embedder import DEFAULT_MODEL, resolve_model_path
 from qa.stance import CLASSES
-from qa.stance_encoder import ENCODER_DIR, MANIFEST
+from qa.stance_encoder import ENCODER_DIR
 
 MEMBERS = 3
 
@@ -84,12 +71,7 @@ def fit_members(base: Path, members: int) -> None:
         for seed in tqdm(range(members), desc="stance encoder, members", unit="fit"):
             names.append(f"member-{seed}")
             save(train(base, pairs, labels, seed), staging / names[-1])
-        manifest = {"version": 1, "base_model": DEFAULT_MODEL, "classes": list(CLASSES), "max_length": MAX_LENGTH,
-                    "pooling": "mean", "members": names,
-                    "training": {"rank": RANK, "alpha": ALPHA, "targets": TARGETS, "epochs": EPOCHS,
-                                 "learning_rate": LEARNING_RATE,
-                                 "fitted_on": f"PubMedQA {DEV.name}: {len(pairs)} (question, conclusion) pairs"}}
-        (staging / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+        write_manifest(staging, names, f"PubMedQA {DEV.name}: {len(pairs)} (question, conclusion) pairs")
         old = ENCODER_DIR.with_name(ENCODER_DIR.name + ".old")
         if ENCODER_DIR.exists():
             ENCODER_DIR.rename(old)

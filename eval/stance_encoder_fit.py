@@ -18,7 +18,9 @@ from pathlib import Path
 
 import numpy as np
 
+from index.embedder import DEFAULT_MODEL
 from qa.stance import CLASSES
+from qa.stance_encoder import MANIFEST
 
 RANK = 16
 ALPHA = 32
@@ -109,6 +111,16 @@ def save(model: _Classifier, folder: Path) -> None:
     save_file({"weight": model.head.weight.detach().numpy().copy(), "bias": model.head.bias.detach().numpy().copy()},
               str(folder / "head.safetensors"))
     (folder / "README.md").unlink(missing_ok=True)  # peft's model-card template, not ours
+
+
+def write_manifest(folder: Path, members: list[str], fitted_on: str) -> None:
+    """The manifest `qa.stance_encoder.read_manifest` reads: base model, classes, input length, members, and how
+    they were trained."""
+    manifest = {"version": 1, "base_model": DEFAULT_MODEL, "classes": list(CLASSES), "max_length": MAX_LENGTH,
+                "pooling": "mean", "members": members,
+                "training": {"rank": RANK, "alpha": ALPHA, "targets": TARGETS, "epochs": EPOCHS,
+                             "learning_rate": LEARNING_RATE, "fitted_on": fitted_on}}
+    (folder / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
 
 
 def halve(path: Path) -> None:

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from eval.stance_encoder_fit import MAX_LENGTH, Pair, predict, save, train
+from eval.stance_encoder_fit import Pair, predict, save, train, write_manifest
 from index.embedder import DEFAULT_MODEL, resolve_model_path
 from qa.stance import CLASSES, StanceModel
-from qa.stance_encoder import ENCODER_DIR, MANIFEST, load, read_manifest, shipped
+from qa.stance_encoder import ENCODER_DIR, load, read_manifest, shipped
 
 QUESTION = "Does compound Q9 reduce larval mortality in zebrafish?"
 LONG_FINDING = " ".join(["Larval mortality was lower with compound Q9 than with vehicle in every clutch tested."] * 12)
@@ -32,9 +32,7 @@ def test_a_fitted_member_reads_the_same_through_onnx_as_in_torch(tmp_path: Path)
                 weight.add_(0.05 * torch.randn_like(weight))
     folder = tmp_path / "stance_encoder"
     save(model, folder / "member-0")
-    manifest = {"version": 1, "base_model": DEFAULT_MODEL, "classes": list(CLASSES), "max_length": MAX_LENGTH,
-                "pooling": "mean", "members": ["member-0"]}
-    (folder / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    write_manifest(folder, ["member-0"], "twelve made-up pairs")
     assert json.loads((folder / "member-0" / "adapter_config.json").read_text())["base_model_name_or_path"] is None
     encoder = load(tmp_path / "cache", folder)
     texts = [("Did compound Q9 lower mortality?", "Compound Q9 did not lower mortality (p = 0.6)."),
