@@ -44,6 +44,7 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/index_build.py
 	$(BIN)/python bench/ask_latency.py
+	$(BIN)/python bench/encoder_memory.py
 	$(BIN)/python bench/http_load.py
 
 eval: $(STAMP)

@@ -9,7 +9,9 @@ encodes a question in about half the time, with vectors equal to sentence-transf
 The export runs once per model and machine (torch's exporter, ~2 s plus imports) into a cache folder keyed by
 the model's files, written beside and renamed into place; `make install` prepares the default model's. Only the
 plain sentence-transformers layout is exported: a Transformer, mean or CLS pooling, optional normalisation. Any
-other model (a Dense layer, a custom module) is encoded by sentence-transformers as before.
+other model (a Dense layer, a custom module) is encoded by sentence-transformers as before. Large weights that
+several exports hold alike (the word embeddings of the question encoder and of the stance encoder's members) are
+stored and loaded once (`index/onnx_shared.py`).
 """
 
 from __future__ import annotations
@@ -27,9 +29,11 @@ from typing import Any
 
 import numpy as np
 
+from index.onnx_shared import SHARED_DIR, add_shared, write_shared
+
 log = logging.getLogger(__name__)
 
-EXPORT_VERSION = "1"  # part of the cache key: a change to the export makes a new folder
+EXPORT_VERSION = "2"  # part of the cache key: a change to the export makes a new folder (2: shared weights)
 _INPUTS = ("input_ids", "attention_mask", "token_type_ids")
 _TRANSFORMER, _POOLING, _NORMALIZE = ("sentence_transformers.models." + n for n in ("Transformer", "Pooling",
                                                                                     "Normalize"))
@@ -121,7 +125,9 @@ def export_network(load: Callable[[], Any], tokenizer: Path, pipeline: dict[str,
                               input_names=list(_INPUTS), output_names=["last_hidden_state"], dynamic_axes=axes,
                               opset_version=17, dynamo=False)
         shutil.copyfile(tokenizer, staging / "tokenizer.json")
-        (staging / "pipeline.json").write_text(json.dumps(pipeline), encoding="utf-8")
+        shared = write_shared(staging / "model.onnx", folder.parent / SHARED_DIR)
+        (staging / "pipeline.json").write_text(json.dumps({**pipeline, "shared_initializers": shared}),
+                                               encoding="utf-8")
         try:
             staging.rename(folder)
         except OSError:  # another process exported it first: theirs is the same
@@ -149,6 +155,8 @@ class OnnxEncoder:
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads  # 0: ONNX Runtime's default (all cores)
         options.inter_op_num_threads = 1
+        # Weights other exports of the same model hold too (the word embeddings) are kept once per process.
+        self.shared = add_shared(options, folder, dict(pipeline.get("shared_initializers", {})))
         self.session = ort.InferenceSession(str(folder / "model.onnx"), options, providers=["CPUExecutionProvider"])
         # A model that ignores token types (MPNet, RoBERTa) is exported without that input: feed what it takes.
         self.inputs = [i.name for i in self.session.get_inputs()]

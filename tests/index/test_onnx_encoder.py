@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
 import subprocess
@@ -10,9 +11,12 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pytest
 
+from index import onnx_shared
 from index.embedder import DEFAULT_MODEL, Embedder, resolve_model_path
-from index.onnx_encoder import cache_folder, default_cache_root, load_or_export, pipeline_of
+from index.onnx_encoder import OnnxEncoder, cache_folder, default_cache_root, load_or_export, pipeline_of
+from index.onnx_shared import SHARED_DIR
 
 TEXTS = ["BPD", "Does intratracheal mesenchymal stem cell therapy reduce bronchopulmonary dysplasia?",
          "2.5 x 10^6 cells/kg; P=0.042 (95% CI 0.61-0.93)", "Aydın et al. (2021) reported ...",
@@ -43,6 +47,29 @@ def test_an_exported_model_is_reused_and_keyed_by_its_files(tmp_path: Path, embe
     (model / "config_sentence_transformers.json").write_text("{}", encoding="utf-8")  # the model changed
     assert cache_folder(model, cache) != folder
     assert not list(cache.glob("onnx/.*")), "no staging folder is left behind"
+
+
+def test_exports_hold_their_word_embeddings_once_and_never_a_damaged_copy(
+        tmp_path: Path, embedder: Embedder, caplog: pytest.LogCaptureFixture) -> None:
+    cache = tmp_path / "cache"
+    models = [tmp_path / name for name in ("model-a", "model-b")]
+    for model in models:  # two exports of one network (as the question encoder and a stance member are)
+        shutil.copytree(resolve_model_path(DEFAULT_MODEL), model)
+    encoders = [load_or_export(model, cache) for model in models]
+    stored = list((cache / "onnx" / SHARED_DIR).iterdir())
+    assert len(stored) == 1, "equal weights are stored once"
+    vocabulary = json.loads((models[0] / "tokenizer.json").read_text(encoding="utf-8"))["model"]["vocab"]
+    assert np.load(stored[0]).shape == (len(vocabulary), embedder.dimension)  # the word embeddings
+    for encoder in encoders:
+        assert encoder is not None and encoder.shared == 1
+        assert np.abs(encoder.encode(TEXTS[:2]) - embedder.encode(TEXTS[:2])).max() < 1e-5
+    # A shared file that no longer holds what its name promises is not used: the model's own copy answers.
+    np.save(stored[0], np.zeros_like(np.load(stored[0])))
+    onnx_shared._load.cache_clear()  # as a new process would read it
+    with caplog.at_level(logging.WARNING, logger="index.onnx_shared"):
+        reloaded = OnnxEncoder(cache_folder(models[0], cache))
+    assert reloaded.shared == 0 and "do not match" in caplog.text
+    assert np.abs(reloaded.encode(TEXTS[:2]) - embedder.encode(TEXTS[:2])).max() < 1e-5
 
 
 def test_a_model_that_is_not_plain_keeps_sentence_transformers(tmp_path: Path) -> None:
