@@ -59,6 +59,9 @@ def register(sub: Any) -> None:
     p.add_argument("--limit", type=int, help="pubmedqa: ask only the first N dev questions")
     p.add_argument("--corpus-size", type=int,
                    help="pubmedqa: index only N abstracts (the asked ones first), for quick runs (default: all)")
+    p.add_argument("--outer-splits", type=int,
+                   help="pubmedqa: measure the cross-validated verdict over N outer 5-fold splits (default 3, at most "
+                        "10; the first is the report's rows)")
     p.set_defaults(handler=cmd_eval)
 
 
@@ -66,10 +69,10 @@ def cmd_eval(args: argparse.Namespace) -> int:
     """Handler of `qa eval`: the PubMedQA suite, or the builtin one on the index named by the settings."""
     if args.suite == "pubmedqa":
         return run_pubmedqa(args)
-    if args.limit is not None or args.corpus_size is not None:
+    if args.limit is not None or args.corpus_size is not None or args.outer_splits is not None:
         from eval.errors import EvalError
 
-        raise EvalError("--limit and --corpus-size apply to --suite pubmedqa")
+        raise EvalError("--limit, --corpus-size and --outer-splits apply to --suite pubmedqa")
     return run(args)
 
 
@@ -77,7 +80,7 @@ def run_pubmedqa(args: argparse.Namespace) -> int:
     """`qa eval --suite pubmedqa`: build, index, ask, score; writes report.json and report.md."""
     from eval.errors import EvalError
     from eval.pubmedqa import DEFAULT_OUT as PUBMEDQA_OUT
-    from eval.pubmedqa import run_suite
+    from eval.pubmedqa import MAX_OUTER_SPLITS, OUTER_SPLITS, run_suite
     from eval.pubmedqa_report import overall_lines
 
     if args.gate:
@@ -86,9 +89,12 @@ def run_pubmedqa(args: argparse.Namespace) -> int:
         value = getattr(args, name)
         if value is not None and value < 1:
             raise EvalError(f"--{name.replace('_', '-')} must be at least 1")
+    splits = OUTER_SPLITS if args.outer_splits is None else args.outer_splits
+    if not 1 <= splits <= MAX_OUTER_SPLITS:
+        raise EvalError(f"--outer-splits must be between 1 and {MAX_OUTER_SPLITS}")
     out = PUBMEDQA_OUT if args.out == DEFAULT_OUT else args.out
     report = run_suite(args.limit, args.corpus_size, out, Path(args.index_dir) if args.index_dir else None,
-                       progress=not args.no_progress)
+                       progress=not args.no_progress, outer_splits=splits)
     print("\n".join(overall_lines(report.metrics)))
     return 0
 

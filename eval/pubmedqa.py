@@ -32,22 +32,34 @@ from tqdm import tqdm
 from eval.pubmedqa_cited import CitedAnswer, cited_answer, examples, load_cited
 from eval.pubmedqa_data import DATA_DIR, PubMedQuestion, corpus_for, doc_id, load_abstracts, load_questions
 from eval.pubmedqa_library import HELD_OUT_PARITY, half, open_library, without
-from eval.pubmedqa_model import PubMedMetrics, PubMedReport, PubMedResult
+from eval.pubmedqa_model import PubMedMetrics, PubMedReport, PubMedResult, VerdictSplit
 from eval.pubmedqa_report import write_report
 from eval.stance_encoder_oof import load_rows, probabilities_for
 from eval.stance_fit import FOLDS, TARGET_PRECISION, fit
-from qa.model import Answer
+from qa.model import Answer, Verdict
 from qa.stance import CLASSES, EncoderProbabilities, StanceModel
 from qa.verdict import DECISION_OF, decide, judged_findings
 from qa.yesno import is_yes_no, names_its_subject
 
 DEFAULT_OUT = Path("eval/reports/pubmedqa")
+OUTER_SPLITS = 3  # the verdict is measured over this many outer 5-fold splits (the report's rows: the first)
+MAX_OUTER_SPLITS = 10
 FINDING_SECTION = re.compile(r"conclusion|result|finding", re.I)
 
 
 def fold_of(index: int) -> int:
-    """Fold of the dev question at `index` (file order): a fixed round-robin split."""
+    """Fold of the dev question at `index` (file order) in the report's split: a fixed round-robin split."""
     return index % FOLDS
+
+
+def folds(split: int, n: int) -> list[int]:
+    """Fold of each of the `n` dev questions (file order) in outer split `split`: split 0 is the round-robin
+    split of the report's rows (`fold_of`), split s > 0 the same sizes after a shuffle with seed s."""
+    if split == 0:
+        return [fold_of(i) for i in range(n)]
+    position = np.empty(n, dtype=int)
+    position[np.random.default_rng(split).permutation(n)] = np.arange(n)
+    return [int(p) % FOLDS for p in position]
 
 
 def out_of_fold_encoder(questions: list[PubMedQuestion]) -> EncoderProbabilities:
@@ -63,22 +75,47 @@ def out_of_fold_encoder(questions: list[PubMedQuestion]) -> EncoderProbabilities
     return read
 
 
-def fold_models(asked: list[CitedAnswer], progress: bool) -> tuple[dict[int, StanceModel], list[float]]:
-    """One stance model per fold that holds an asked question, each fitted on the other folds of dev only: the
-    text model on their conclusions, the verdict stage on what the engine cited for them (this run's answers
-    for the questions it asked, the stored collection for the others), the stance encoder's weight on its
-    stored out-of-fold probabilities; each judges with the encoder's out-of-fold probabilities."""
+def fold_models(asked: list[CitedAnswer], progress: bool, split: int = 0
+                ) -> tuple[dict[int, StanceModel], list[float]]:
+    """One stance model per fold of outer split `split` that holds an asked question, each fitted on the other
+    folds of dev only: the text model on their conclusions, the verdict stage on what the engine cited for them
+    (this run's answers for the questions it asked, the stored collection for the others), the stance encoder's
+    weight on its stored out-of-fold probabilities; each judges with the encoder's out-of-fold probabilities."""
     questions = load_questions()
     cited = {row.pmid: row for row in load_cited()} | {row.pmid: row for row in asked}
     encoder = out_of_fold_encoder(questions)
+    fold = folds(split, len(questions))
     models: dict[int, StanceModel] = {}
-    for k in tqdm(sorted({fold_of(i) for i in range(len(asked))}), desc="stance folds", disable=not progress):
+    for k in tqdm(sorted({fold[i] for i in range(len(asked))}), desc=f"stance folds (split {split})",
+                  disable=not progress):
         # Thresholds chosen as for the shipped model (`fit`'s default repetitions of the inner CV).
-        models[k], _ = fit(examples([q for i, q in enumerate(questions) if fold_of(i) != k], cited))
+        models[k], _ = fit(examples([q for i, q in enumerate(questions) if fold[i] != k], cited))
         models[k].encoder = encoder
     thresholds = [m.blend.threshold if m.blend else m.pooler.threshold if m.pooler else m.threshold
                   for _, m in sorted(models.items())]
     return models, thresholds
+
+
+def verdict_of(model: StanceModel, question: str, answer: Answer) -> Verdict | None:
+    """The engine's own verdict on `answer` (qa/verdict.py) as `model` draws it (the suite asks without a
+    conversation)."""
+    settles = (is_yes_no(question) and answer.answered and answer.about_question
+               and names_its_subject(question))
+    return decide(model, question, sorted(answer.citations, key=lambda c: c.marker))[0] if settles else None
+
+
+def split_verdicts(questions: list[PubMedQuestion], answers: list[Answer], asked: list[CitedAnswer],
+                   split: int, progress: bool) -> VerdictSplit:
+    """Verdict coverage and accuracy where shown when the questions are judged by outer split `split`'s models."""
+    models, thresholds = fold_models(asked, progress, split)
+    fold = folds(split, len(load_questions()))
+    verdicts = [verdict_of(models[fold[i]], q.question, a)
+                for i, (q, a) in enumerate(zip(questions, answers, strict=True))]
+    shown = [(v, q) for v, q in zip(verdicts, questions, strict=True) if v is not None]
+    return VerdictSplit(split=split, thresholds=thresholds, shown=len(shown),
+                        coverage=round(len(shown) / max(1, len(questions)), 4),
+                        accuracy=round(sum(DECISION_OF[v.label] == q.decision for v, q in shown) / len(shown), 4)
+                        if shown else None)
 
 
 def score(i: int, pmid: str, question: str, decision: str, answer: Answer, latency_ms: float,
@@ -87,10 +124,9 @@ def score(i: int, pmid: str, question: str, decision: str, answer: Answer, laten
     right = doc_id(pmid)
     cits = sorted(answer.citations, key=lambda c: c.marker)
     yes_no = is_yes_no(question)
-    # As the engine's own verdict (qa/verdict.py; the suite asks without a conversation).
-    settles = yes_no and answer.answered and answer.about_question and names_its_subject(question)
     model = models[fold_of(i)]
-    verdict = decide(model, question, cits)[0] if settles else None
+    verdict = verdict_of(model, question, answer)
+    settles = yes_no and answer.answered and answer.about_question and names_its_subject(question)
     findings = [c.text for c in judged_findings(cits)] if settles else []
     read = bool(findings) and model.encoder is not None and model.encoder(question, findings) is not None
     return PubMedResult(
@@ -105,8 +141,20 @@ def score(i: int, pmid: str, question: str, decision: str, answer: Answer, laten
         words=len(answer.answer.split()), latency_ms=round(latency_ms, 2))
 
 
-def aggregate(rows: list[PubMedResult], documents: int, absent: list[Answer]) -> PubMedMetrics:
-    """The suite's numbers; `absent` are the held-out half's answers from a library without their abstracts."""
+def split_of_rows(rows: list[PubMedResult], thresholds: list[float]) -> VerdictSplit:
+    """The report's own split (0, round-robin) as a `VerdictSplit`."""
+    shown = [r for r in rows if r.verdict is not None]
+    return VerdictSplit(split=0, thresholds=thresholds, shown=len(shown),
+                        coverage=round(len(shown) / max(1, len(rows)), 4),
+                        accuracy=round(sum(bool(r.verdict_correct) for r in shown) / len(shown), 4) if shown else None)
+
+
+def aggregate(rows: list[PubMedResult], documents: int, absent: list[Answer],
+              splits: list[VerdictSplit] | None = None) -> PubMedMetrics:
+    """The suite's numbers; `absent` are the held-out half's answers from a library without their abstracts;
+    `splits` the verdict over each outer split (their means are reported beside the report's own split)."""
+    splits = splits or []
+    accuracies = [s.accuracy for s in splits if s.accuracy is not None]
     n = max(1, len(rows))
     shown = [r for r in rows if r.verdict is not None]
     shipped = [r for r in rows if r.shipped_verdict is not None]
@@ -128,11 +176,14 @@ def aggregate(rows: list[PubMedResult], documents: int, absent: list[Answer]) ->
         latency_p95_ms=round(float(np.percentile(latencies, 95)), 1),
         asked_without_abstract=len(absent),
         answered_without_abstract=round(sum(a.answered for a in absent) / len(absent), 4) if absent else None,
-        verdict_without_abstract=round(sum(a.verdict is not None for a in absent) / len(absent), 4) if absent else None)
+        verdict_without_abstract=round(sum(a.verdict is not None for a in absent) / len(absent), 4) if absent else None,
+        verdict_splits=splits,
+        verdict_coverage_mean=round(float(np.mean([s.coverage for s in splits])), 4) if splits else None,
+        verdict_accuracy_mean=round(float(np.mean(accuracies)), 4) if accuracies else None)
 
 
 def run_suite(limit: int | None, corpus_size: int | None, out: Path, index_dir: Path | None,
-              progress: bool = True) -> PubMedReport:
+              progress: bool = True, outer_splits: int = OUTER_SPLITS) -> PubMedReport:
     """Build, index, ask, score and write report.json / report.md into `out`."""
     questions = load_questions(limit=limit)
     abstracts = corpus_for(questions, load_abstracts(), corpus_size)
@@ -154,14 +205,17 @@ def run_suite(limit: int | None, corpus_size: int | None, out: Path, index_dir: 
             absent = [lacking.ask(q.question) for q in tqdm(held_out, desc="without their abstracts", unit="q",
                                                               disable=not progress)]
     # Folds are fitted after asking: the verdict stage learns from what this very engine cited.
-    models, thresholds = fold_models([cited_answer(q, a) for q, (a, _) in zip(questions, answers, strict=True)],
-                                     progress)
+    asked = [cited_answer(q, a) for q, (a, _) in zip(questions, answers, strict=True)]
+    models, thresholds = fold_models(asked, progress)
     rows = [score(i, q.pmid, q.question, q.decision, answer, ms, models)
             for i, (q, (answer, ms)) in enumerate(zip(questions, answers, strict=True))]
+    # The same measure over other outer splits: which questions share a fold moves the numbers by a few points.
+    splits = [split_of_rows(rows, thresholds)] + [
+        split_verdicts(questions, [a for a, _ in answers], asked, split, progress) for split in range(1, outer_splits)]
     report = PubMedReport(data=str(DATA_DIR), corpus=f"{len(abstracts)} PubMed abstracts (temporary folder)",
                           model=engine.index.manifest.model, folds=FOLDS, fold_thresholds=thresholds,
-                          target_precision=TARGET_PRECISION, metrics=aggregate(rows, len(abstracts), absent),
-                          results=rows)
+                          target_precision=TARGET_PRECISION,
+                          metrics=aggregate(rows, len(abstracts), absent, splits), results=rows)
     json_path, md_path = write_report(report, out)
     print(f"wrote {md_path} and {json_path}", file=sys.stderr)
     return report

@@ -29,6 +29,16 @@ class PubMedResult(BaseModel):
     latency_ms: float
 
 
+class VerdictSplit(BaseModel):
+    """The cross-validated verdict over one outer 5-fold split of dev (split 0: the report's rows)."""
+
+    split: int
+    thresholds: list[float]
+    shown: int
+    coverage: float
+    accuracy: float | None
+
+
 class PubMedMetrics(BaseModel):
     """The suite's numbers; verdict numbers are cross-validated (each question judged by a model of another fold)."""
 
@@ -54,6 +64,11 @@ class PubMedMetrics(BaseModel):
     answered_without_abstract: float | None = Field(
         None, description="Share of those the engine answered anyway (it should say the library does not tell).")
     verdict_without_abstract: float | None = Field(None, description="Share of those given a verdict anyway.")
+    verdict_splits: list[VerdictSplit] = Field(
+        default_factory=list, description="The verdict over each outer split: which questions share a fold moves "
+                                          "the numbers by a few points, so several splits are measured.")
+    verdict_coverage_mean: float | None = Field(None, description="Mean verdict coverage over the outer splits.")
+    verdict_accuracy_mean: float | None = Field(None, description="Mean verdict accuracy over the outer splits.")
 
 
 class PubMedReport(BaseModel):

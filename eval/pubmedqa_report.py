@@ -14,6 +14,8 @@ ROWS = [
     ("answered", "answered"), ("yes/no detected", "yes_no_detected"),
     ("verdict coverage (cross-validated)", "verdict_coverage"),
     ("verdict accuracy where shown (cross-validated)", "verdict_accuracy"),
+    ("verdict coverage, mean of the outer splits", "verdict_coverage_mean"),
+    ("verdict accuracy, mean of the outer splits", "verdict_accuracy_mean"),
     ("questions judged with the stance encoder (out of fold)", "encoder_read"),
     ("verdict coverage, shipped model (saw these questions)", "shipped_verdict_coverage"),
     ("verdict accuracy, shipped model (saw these questions)", "shipped_verdict_accuracy"),
@@ -60,6 +62,13 @@ def to_markdown(report: PubMedReport) -> str:
         "| metric | value |", "|---|---|",
     ]
     lines += [f"| {label} | {_fmt(getattr(m, name))} |" for label, name in ROWS]
+    if m.verdict_splits:
+        lines += ["", "## Verdict over each outer split", "",
+                  "Split 0 is the round-robin split of the rows below; the others shuffle dev with seeds 1, 2, ... "
+                  "Each fold's model is fitted on the other folds only.", "",
+                  "| split | shown | coverage | accuracy where shown | fold thresholds |", "|---|---|---|---|---|"]
+        lines += [f"| {s.split} | {s.shown} | {_fmt(s.coverage)} | {_fmt(s.accuracy)} | "
+                  f"{', '.join(f'{t:.2f}' for t in s.thresholds)} |" for s in m.verdict_splits]
     bad = [r for r in report.results if _problems(r)][:SHOWN_FAILURES]
     lines += ["", f"## First {SHOWN_FAILURES} questions with a problem", ""]
     if not bad:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from corpus.store import load_corpus
+from eval.pubmedqa import OUTER_SPLITS, folds
 from eval.pubmedqa_data import ABSTRACTS, DEV, corpus_for, doc_id, load_abstracts, load_questions, write_corpus
 from eval.pubmedqa_model import PubMedReport
 from qa.cli import main
@@ -45,7 +46,7 @@ def test_builder_writes_one_document_per_abstract_with_its_sections(tmp_path: Pa
 def test_suite_runs_end_to_end_on_a_few_abstracts(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "report"
     code = main(["eval", "--suite", "pubmedqa", "--limit", "2", "--corpus-size", "4", "--no-progress",
-                 "--out", str(out)])
+                 "--outer-splits", "2", "--out", str(out)])
     assert code == 0
     report = PubMedReport.model_validate_json((out / "report.json").read_text(encoding="utf-8"))
     assert report.metrics.questions == 2 and report.metrics.documents == 4 and len(report.results) == 2
@@ -57,14 +58,31 @@ def test_suite_runs_end_to_end_on_a_few_abstracts(tmp_path: Path, capsys: pytest
         assert r.yes_no and r.latency_ms > 0
         assert r.doc_first <= r.doc_any and r.finding_cited <= r.doc_any
         assert (r.verdict is None) == (r.verdict_correct is None)
+    # The verdict is measured over several outer splits; the first is the rows' own.
+    splits = report.metrics.verdict_splits
+    assert [s.split for s in splits] == [0, 1]
+    assert splits[0].shown == sum(r.verdict is not None for r in report.results)
+    assert splits[0].thresholds == report.fold_thresholds
+    assert report.metrics.verdict_coverage_mean == pytest.approx(sum(s.coverage for s in splits) / len(splits),
+                                                                 abs=1e-4)
     markdown = (out / "report.md").read_text(encoding="utf-8")
     assert "right abstract cited first" in markdown and "cross-validated" in markdown
     printed = capsys.readouterr().out
     assert "verdict coverage (cross-validated)" in printed and "answered without its abstract" in printed
 
 
+def test_outer_splits_are_balanced_and_differ() -> None:
+    splits = [folds(split, 500) for split in range(OUTER_SPLITS)]
+    assert splits[0] == [i % 5 for i in range(500)]
+    for fold in splits:
+        assert sorted(fold.count(k) for k in range(5)) == [100] * 5
+    assert len({tuple(f) for f in splits}) == OUTER_SPLITS and folds(1, 500) == splits[1]
+
+
 def test_suite_options_are_checked(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["eval", "--suite", "pubmedqa", "--limit", "0"]) == 2
     assert main(["eval", "--suite", "pubmedqa", "--gate"]) == 2
+    assert main(["eval", "--suite", "pubmedqa", "--outer-splits", "0"]) == 2
     assert main(["eval", "--limit", "3"]) == 2  # the builtin suite has no --limit
+    assert main(["eval", "--outer-splits", "2"]) == 2
     assert "--limit" in capsys.readouterr().err
