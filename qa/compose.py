@@ -9,6 +9,7 @@ from index.model import Unit
 from index.search import SearchIndex, UnitRecord
 from qa.aggregate import Aggregation
 from qa.citations import CitationRegistry
+from qa.parts import cover_parts
 from qa.query import Query
 from qa.rank import ScoredUnit, UnitScorer
 from qa.render import render_row, render_unit, with_marker
@@ -86,6 +87,7 @@ def choose_units(query: Query, scored: list[ScoredUnit], scorer: UnitScorer,
             continue
         chosen.append(s)
     _complete_coverage(query, scored, scorer, chosen, study_refs)
+    cover_parts(query.resolved, scored, scorer, chosen, MAX_QUOTES + 1)
     if query.cross_document:
         docs = {c.unit.doc_id for c in chosen}
         for s in scored:

@@ -9,7 +9,8 @@ General English question forms, nothing about one corpus:
 A yes/no question may still not name what it asks about: "Is it safe?", "Are they effective?" asked without a
 conversation to say what "it" is (`names_its_subject`); it gets no verdict.
 
-Not yes/no: wh-questions (what, which, who, how, ...), in any clause; alternative questions that end in two
+Not yes/no: wh-questions (what, which, who, how, ...), in any clause or part of a compound question ("What is
+X made from, and is it safe?"); alternative questions that end in two
 choices ("Are they the same or different?"); elliptical follow-ups ("And for IVH?", "What about NEC?");
 imperatives ("Tell me about ...", "List ...");
 an auxiliary and a subject with nothing asked of it ("Is BPD?", "Does MSC?").
@@ -44,6 +45,18 @@ _CLAUSE_SPLIT = re.compile(r"\s*(?:[:;]|--|—|–|\.\s+|,\s+(?=(?:(?:and|but|so
 _PRONOUN_SUBJECT = re.compile(rf"^(?:{_AUX})\s+(?:it|they|this|that|these|those|he|she)\b"
                               r"(?!.*\b(?:that|to|whether|if|worth)\b)", re.I)
 MIN_WORDS = 3  # "And for IVH?" and other fragments are follow-ups, "Is BPD?" asks nothing of BPD
+# A second question inside the sentence: ", and what ...", "; is ...", " and how many ..." (not a bare comma:
+# "In the Pisano study, did any pups ...?" asks one thing).
+_PART_BREAK = re.compile(rf"(?:[,;]?\s+and\s+|;\s*)(?=(?:{_WH_WORDS}|{_AUX})\b)", re.I)
+MIN_PART_WORDS = 3  # "... and why?" names nothing to look for
+
+
+def question_parts(question: str) -> list[str]:
+    """The questions a compound question asks ("Which dose was used, and how did the infants respond?" -> two);
+    one element, the question itself, when it asks one thing."""
+    parts = [p.strip(" ,;?") for p in _PART_BREAK.split(question)]
+    parts = [p for p in parts if len(p.split()) >= MIN_PART_WORDS]
+    return parts if len(parts) > 1 else [question]
 
 
 def clauses(question: str) -> list[str]:
@@ -56,6 +69,8 @@ def is_yes_no(question: str) -> bool:
     text = " ".join(question.split())
     if not text or _ELLIPTICAL.match(text) or _IMPERATIVE.match(text):
         return False
+    if any(_WH_START.match(p) for p in question_parts(text)[:-1]):
+        return False  # "What is X made from, and is it safe?": a yes or a no would answer only the last part
     parts = [_CONJUNCTION.sub("", c) for c in clauses(text)]
     if not parts:
         return False
