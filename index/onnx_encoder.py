@@ -156,7 +156,8 @@ class OnnxEncoder:
         options.intra_op_num_threads = threads  # 0: ONNX Runtime's default (all cores)
         options.inter_op_num_threads = 1
         # Weights other exports of the same model hold too (the word embeddings) are kept once per process.
-        self.shared = add_shared(options, folder, dict(pipeline.get("shared_initializers", {})))
+        self._shared_values = add_shared(options, folder, dict(pipeline.get("shared_initializers", {})))
+        self.shared = len(self._shared_values)  # how many weights this session shares with other exports
         self.session = ort.InferenceSession(str(folder / "model.onnx"), options, providers=["CPUExecutionProvider"])
         # A model that ignores token types (MPNet, RoBERTa) is exported without that input: feed what it takes.
         self.inputs = [i.name for i in self.session.get_inputs()]

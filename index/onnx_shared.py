@@ -67,24 +67,26 @@ def _load(path: Path) -> tuple[np.ndarray, Any] | None:
     import onnxruntime as ort
 
     try:
-        array = np.load(path, mmap_mode="r")  # pages shared with other processes reading the same file
+        # Read into memory, not mapped: a cache file rewritten in place would crash a mapping's readers.
+        array = np.load(path)
     except (OSError, ValueError) as exc:
         log.warning("not sharing %s: %s", path.name, exc)
         return None
     if f"{_digest(array)}.npy" != path.name:
         log.warning("not sharing %s: its bytes do not match its name (a damaged cache)", path.name)
         return None
-    # The value points into `array`; both are kept here for as long as the process lives (the sessions need it).
+    # The value points into `array`: they live and die together (each session's owner holds both).
     return array, ort.OrtValue.ortvalue_from_numpy(array)
 
 
-def add_shared(options: Any, folder: Path, names: dict[str, str]) -> int:
+def add_shared(options: Any, folder: Path, names: dict[str, str]) -> list[tuple[np.ndarray, Any]]:
     """Hand the session `options` the shared values of the export in `folder` (`names` from its pipeline);
-    returns how many it could."""
-    added = 0
+    returns those it could. The session reads them in place for as long as it lives: its owner keeps this list
+    (the cache here may drop them)."""
+    added = []
     for initializer, file in names.items():
         loaded = _load((folder.parent / SHARED_DIR / file).resolve())
         if loaded is not None:
             options.add_initializer(initializer, loaded[1])
-            added += 1
+            added.append(loaded)
     return added

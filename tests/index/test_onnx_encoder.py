@@ -65,11 +65,13 @@ def test_exports_hold_their_word_embeddings_once_and_never_a_damaged_copy(
         assert np.abs(encoder.encode(TEXTS[:2]) - embedder.encode(TEXTS[:2])).max() < 1e-5
     # A shared file that no longer holds what its name promises is not used: the model's own copy answers.
     np.save(stored[0], np.zeros_like(np.load(stored[0])))
-    onnx_shared._load.cache_clear()  # as a new process would read it
+    onnx_shared._load.cache_clear()  # as a new process would read it (live sessions keep their own copy)
     with caplog.at_level(logging.WARNING, logger="index.onnx_shared"):
         reloaded = OnnxEncoder(cache_folder(models[0], cache))
     assert reloaded.shared == 0 and "do not match" in caplog.text
     assert np.abs(reloaded.encode(TEXTS[:2]) - embedder.encode(TEXTS[:2])).max() < 1e-5
+    # The sessions loaded before still hold the copy they were given, whatever the cache dropped since.
+    assert np.abs(encoders[1].encode(TEXTS[:2]) - embedder.encode(TEXTS[:2])).max() < 1e-5
 
 
 def test_a_model_that_is_not_plain_keeps_sentence_transformers(tmp_path: Path) -> None:
