@@ -8,7 +8,7 @@ copy: four sessions, four copies. So an export also writes each large initialize
 and lists them in its `pipeline.json`; a session is then handed the one in-memory array of that digest
 (`SessionOptions.add_initializer`: ONNX Runtime uses it instead of deserialising the model's own copy).
 Equal bytes, equal file: nothing is shared that is not identical. Measured: the question encoder and three
-members load in 299 MiB instead of 447, with outputs bit for bit the same (`bench/verdict_latency.py` prints it).
+members load in 370 MiB instead of 503, with outputs bit for bit the same (`bench/encoder_memory.py`).
 
 A shared file that is missing or does not match its digest is not used: the session reads the model's own copy
 (slower start, more memory, same numbers) and the log says so.
