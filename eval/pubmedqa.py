@@ -96,12 +96,17 @@ def fold_models(asked: list[CitedAnswer], progress: bool, split: int = 0
     return models, thresholds
 
 
-def verdict_of(model: StanceModel, question: str, answer: Answer) -> Verdict | None:
-    """The engine's own verdict on `answer` (qa/verdict.py) as `model` draws it (the suite asks without a
+def judged(question: str, answer: Answer) -> bool:
+    """Whether the engine draws a verdict on `answer` at all (qa/verdict.py; the suite asks without a
     conversation)."""
-    settles = (is_yes_no(question) and answer.answered and answer.about_question
-               and names_its_subject(question))
-    return decide(model, question, sorted(answer.citations, key=lambda c: c.marker))[0] if settles else None
+    return is_yes_no(question) and answer.answered and answer.about_question and names_its_subject(question)
+
+
+def verdict_of(model: StanceModel, question: str, answer: Answer) -> Verdict | None:
+    """The engine's own verdict on `answer` as `model` draws it."""
+    if not judged(question, answer):
+        return None
+    return decide(model, question, sorted(answer.citations, key=lambda c: c.marker))[0]
 
 
 def split_verdicts(questions: list[PubMedQuestion], answers: list[Answer], asked: list[CitedAnswer],
@@ -126,8 +131,7 @@ def score(i: int, pmid: str, question: str, decision: str, answer: Answer, laten
     yes_no = is_yes_no(question)
     model = models[fold_of(i)]
     verdict = verdict_of(model, question, answer)
-    settles = yes_no and answer.answered and answer.about_question and names_its_subject(question)
-    findings = [c.text for c in judged_findings(cits)] if settles else []
+    findings = [c.text for c in judged_findings(cits)] if judged(question, answer) else []
     read = bool(findings) and model.encoder is not None and model.encoder(question, findings) is not None
     return PubMedResult(
         pmid=pmid, question=question, decision=decision, yes_no=yes_no, answered=answer.answered,
