@@ -44,6 +44,10 @@ class Unit(BaseModel):
     block: int = Field(description="Index of the block in `Document.blocks`.")
     embed_text: str = Field("", description="What is embedded; kept at build time only, not stored.")
 
+    def overlaps(self, other: Unit) -> bool:
+        """Whether the two spans share characters of one document."""
+        return self.doc_id == other.doc_id and self.start < other.end and other.start < self.end
+
 
 class SearchHit(BaseModel):
     chunk: Chunk

@@ -65,10 +65,6 @@ def _render_list(doc: Document, span: tuple[int, int, list[int]], marker: str) -
     return "\n".join(lines)
 
 
-def _overlaps(a: Unit, b: Unit) -> bool:
-    return a.doc_id == b.doc_id and a.start < b.end and b.start < a.end
-
-
 def choose_units(query: Query, scored: list[ScoredUnit], scorer: UnitScorer,
                  author_refs: set[StudyRef] | None) -> list[ScoredUnit]:
     """The best unit; up to two more that score close to it, add new words and (for a question about one
@@ -81,7 +77,7 @@ def choose_units(query: Query, scored: list[ScoredUnit], scorer: UnitScorer,
     for s in scored[1:]:
         if len(chosen) >= MAX_QUOTES or s.score < SECOND_UNIT_RATIO * top.score:
             break
-        if any(_overlaps(c.unit, s.unit) for c in chosen) or (study_refs and not study_refs & s.refs):
+        if any(c.unit.overlaps(s.unit) for c in chosen) or (study_refs and not study_refs & s.refs):
             continue
         if not _novel(set().union(*(c.tokens for c in chosen)), s.tokens):
             continue
@@ -118,7 +114,7 @@ def _complete_coverage(query: Query, scored: list[ScoredUnit], scorer: UnitScore
             pool[j] = scorer.score(query, {j: 0.0}, {j: neighbours[j]})[0]
         best, gain = None, 0.0
         for i, s in pool.items():
-            if any(c.index == i or _overlaps(c.unit, s.unit) for c in chosen) or s.unit.kind == "reference":
+            if any(c.index == i or c.unit.overlaps(s.unit) for c in chosen) or s.unit.kind == "reference":
                 continue
             g = sum(query.idf[t] for t in missing if scorer.holds(query, t, s.tokens | covered)) / total
             g *= 1.0 if i in neighbours else NON_NEIGHBOUR_DISCOUNT

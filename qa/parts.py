@@ -35,7 +35,7 @@ def cover_parts(question: str, scored: list[ScoredUnit], scorer: UnitScorer, cho
             return
         vec = scorer.index.embedder.encode_query(part)
         held = max(float(vectors[c.index] @ vec) for c in chosen)
-        free = [s for s in pool if not any(_overlaps(c, s) for c in chosen)]
+        free = [s for s in pool if not any(c.unit.overlaps(s.unit) for c in chosen)]
         if not free:
             return
         sims = vectors[[s.index for s in free]] @ vec
@@ -43,6 +43,3 @@ def cover_parts(question: str, scored: list[ScoredUnit], scorer: UnitScorer, cho
         if float(sims[best]) >= max(held + PART_MARGIN, MIN_PART_SIMILARITY):
             chosen.append(free[best])
 
-
-def _overlaps(a: ScoredUnit, b: ScoredUnit) -> bool:
-    return a.unit.doc_id == b.unit.doc_id and a.unit.start < b.unit.end and b.unit.start < a.unit.end
