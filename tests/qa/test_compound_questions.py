@@ -1,4 +1,4 @@
-"""A question that asks two things gets a quote for each: the parts are found by grammar (`qa.parts`), and a
+"""A question that asks two things gets a quote for each: the parts are found by grammar (`qa.yesno`), and a
 part whose answer shares no word with it is found by its own meaning."""
 
 from __future__ import annotations
