@@ -30,14 +30,12 @@ def rss():
 
 pairs = json.loads(sys.argv[2])
 root = default_cache_root()
-before = rss()
 if sys.argv[1] == "plain":  # the baseline: the same code with nothing shared, each session reads its own copy
     import index.onnx_encoder
     index.onnx_encoder.add_shared = lambda options, folder, names: []
 encoders = [load_or_export(resolve_model_path(DEFAULT_MODEL), root)] + [m.encoder for m in load(root).members]
 outputs = [e.encode([tuple(p) for p in pairs]) for e in encoders]
-print(json.dumps({"sessions": len(encoders), "rss_mib": rss(), "before_mib": before,
-                  "outputs": [o.tolist() for o in outputs]}))
+print(json.dumps({"sessions": len(encoders), "rss_mib": rss(), "outputs": [o.tolist() for o in outputs]}))
 """
 
 

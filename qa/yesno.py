@@ -48,14 +48,13 @@ MIN_WORDS = 3  # "And for IVH?" and other fragments are follow-ups, "Is BPD?" as
 # A second question inside the sentence: ", and what ...", "; is ...", " and how many ..." (not a bare comma:
 # "In the Pisano study, did any pups ...?" asks one thing).
 _PART_BREAK = re.compile(rf"(?:[,;]?\s+and\s+|;\s*)(?=(?:{_WH_WORDS}|{_AUX})\b)", re.I)
-MIN_PART_WORDS = 3  # "... and why?" names nothing to look for
 
 
 def question_parts(question: str) -> list[str]:
     """The questions a compound question asks ("Which dose was used, and how did the infants respond?" -> two);
     one element, the question itself, when it asks one thing."""
     parts = [p.strip(" ,;?") for p in _PART_BREAK.split(question)]
-    parts = [p for p in parts if len(p.split()) >= MIN_PART_WORDS]
+    parts = [p for p in parts if len(p.split()) >= MIN_WORDS]  # "... and why?" asks nothing of its own
     return parts if len(parts) > 1 else [question]
 
 
