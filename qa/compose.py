@@ -83,7 +83,7 @@ def choose_units(query: Query, scored: list[ScoredUnit], scorer: UnitScorer,
             continue
         chosen.append(s)
     _complete_coverage(query, scored, scorer, chosen, study_refs)
-    cover_parts(query.resolved, scored, scorer, chosen, MAX_QUOTES + 1)
+    cover_parts(query, scored, scorer, chosen, MAX_QUOTES + 1)
     if query.cross_document:
         docs = {c.unit.doc_id for c in chosen}
         for s in scored:

@@ -83,3 +83,24 @@ def test_a_question_that_asks_one_thing_is_not_split(engine: AnswerEngine) -> No
     answer = engine.ask("Where does zorbamycin come from?")
     assert answer.answered and "soil bacteria" in answer.citations[0].text
     assert not any("hepatic" in c.text for c in answer.citations)
+
+
+def test_a_part_that_refers_back_reads_on_from_the_answer_before_it(engine: AnswerEngine) -> None:
+    # "how is it made" names nothing to look for; "it" is what the first part asked about, and the paragraph
+    # goes on with the answer ("Its production relies on ... fermentation").
+    question = "Where was zorbamycin first isolated, and how is it made?"
+    assert question_parts(question) == ["Where was zorbamycin first isolated", "how is it made"]
+    answer = engine.ask(question)
+    assert answer.answered
+    texts = [c.text for c in answer.citations]
+    isolated = next(i for i, t in enumerate(texts) if "soil bacteria" in t)
+    assert "fermentation" in texts[isolated + 1]
+    for c in answer.citations:
+        assert engine.index.documents[c.doc_id].text[c.start : c.end] == c.text
+
+
+def test_a_vague_part_that_points_back_at_nothing_adds_nothing(engine: AnswerEngine) -> None:
+    # No word of the vague part points back at the first part: the answer does not read on.
+    answer = engine.ask("Where was zorbamycin first isolated, and what else is known?")
+    assert answer.answered and "soil bacteria" in answer.citations[0].text
+    assert not any("fermentation" in c.text for c in answer.citations)
