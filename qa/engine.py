@@ -121,9 +121,8 @@ class AnswerEngine:
         answer_text, citations, verdict = apply_verdict(self.stance, query.resolved, answer_text, citations,
                                                       about, in_conversation=bool(history))
         cited = {(c.doc_id, c.start, c.end) for c in citations}
-        ordered = _by_best_unit(hits, scored)
-        related = passages_for_hits(self.index, [h for h in ordered
-                                                 if (h.chunk.doc_id, h.chunk.start, h.chunk.end) not in cited][:k])
+        uncited = [h for h in _by_best_unit(hits, scored) if (h.chunk.doc_id, h.chunk.start, h.chunk.end) not in cited]
+        related = passages_for_hits(self.index, _apart(uncited)[:k])
         return Answer(
             question=text, answer=answer_text if answered else NOT_IN_REVIEWS, answered=answered,
             citations=citations, related=related,
@@ -206,3 +205,14 @@ def _by_best_unit(hits: list[SearchHit], scored: list[ScoredUnit]) -> list[Searc
         ranks = [best[i] for i in range(*hit.chunk.units) if i in best]
         return (min(ranks) if ranks else len(scored) + pos, pos)
     return [h for _, h in sorted(enumerate(hits), key=key)]
+
+
+def _apart(hits: list[SearchHit]) -> list[SearchHit]:
+    """The hits that share no text with a better one: chunks overlap (a window slides over the text), and the
+    same sentences listed twice would take the place of a passage that says something else."""
+    kept: list[SearchHit] = []
+    for h in hits:
+        c = h.chunk
+        if not any(k.chunk.doc_id == c.doc_id and k.chunk.start < c.end and c.start < k.chunk.end for k in kept):
+            kept.append(h)
+    return kept

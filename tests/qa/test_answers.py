@@ -83,6 +83,20 @@ def test_related_passages_follow_the_engines_ranking(engine: AnswerEngine) -> No
         assert ranks == sorted(ranks), g["id"]
 
 
+def test_related_passages_share_no_text(engine: AnswerEngine) -> None:
+    """Chunks overlap (a sliding window); `related` lists each piece of text once, so the slot a repeat would
+    take goes to a passage that says something else."""
+    overlapping = 0
+    for g in gold_items():
+        if g["split"] != "dev":
+            continue
+        answer = engine.ask(g["question"], [Turn(**t) for t in g["history"]], k=10)
+        spans = [(p.doc_id, p.start, p.end) for p in answer.related]
+        overlapping += sum(1 for i, (d, s, e) in enumerate(spans) for d2, s2, e2 in spans[:i]
+                           if d == d2 and s < e2 and s2 < e)
+    assert overlapping == 0
+
+
 def test_definition_questions_find_the_defining_sentences(engine: AnswerEngine) -> None:
     """A definition question ("What is a stem cell?") shares only its subject with the sentence defining it, and
     with many others: it is searched with the wording of a definition too, so every dev definition question's
