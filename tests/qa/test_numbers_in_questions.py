@@ -2,7 +2,8 @@
 
 A paper's title often names a number ("... in 370 postmenopausal women?") that its abstract's best sentence leaves
 to another sentence; a number that no retrieved passage of that document holds is still a sign of a question the
-library does not answer ("... at 5 years of age?")."""
+library does not answer ("... at 5 years of age?"). So is a unit of measure the question asks in ("what dose in
+cells per kilogram?") that no retrieved passage says (`qa.quantities`)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import pytest
 
 from index.embedder import Embedder
 from qa.engine import AnswerEngine
+from qa.quantities import missing_units, units_named
 from tests.qa.small_library import engine_over
 
 ABSTRACTS = {
@@ -34,6 +36,7 @@ Biochemical markers of bone turnover reflect bone histomorphometry only modestly
 ## Results
 
 Caffeine citrate reduced the number of apnoea episodes in preterm infants within the first week of treatment.
+The loading dose was 20 mg/kg of caffeine citrate, followed by 10 mg/kg daily.
 
 ## Conclusions
 
@@ -80,3 +83,28 @@ def test_a_number_written_against_its_unit_is_found(engine: AnswerEngine) -> Non
     question = "MR diagnosis of bone metastases at 1.5 T and 3 T without OTA 31 A1-3 fractures: can STIR be omitted?"
     assert _number_mismatch(engine, question) == 0.0
     assert _number_mismatch(engine, "MR diagnosis of bone metastases at 7 T: can STIR be omitted?") == 1.0
+
+
+@pytest.mark.parametrize(("text", "units"), [
+    ("What dose in cells per kilogram was given?", {"kilogram"}),
+    ("10^6 cells/kg", {"kilogram"}),
+    ("20 mg/kg daily", {"milligram", "kilogram"}),
+    ("5mg", {"milligram"}),
+    ("What percentage of infants, and 98%?", {"percent"}),
+    ("an image of milk in the imaging room", set()),  # "mg" inside a word is not a unit
+])
+def test_units_are_found_spelt_out_or_as_symbols(text: str, units: set[str]) -> None:
+    assert units_named(text) == units
+
+
+def test_a_unit_is_missing_only_when_no_text_says_it() -> None:
+    question = "What dose of caffeine in milligrams per kilogram was given?"
+    assert missing_units(question, ["The loading dose was 20 mg/kg."]) == []
+    assert missing_units(question, ["Caffeine was given once daily.", "The dose was 20 mg."]) == ["kilogram"]
+    assert missing_units(question, []) == ["kilogram", "milligram"]
+
+
+def test_a_unit_the_documents_do_not_say_is_a_mismatch(engine: AnswerEngine) -> None:
+    # The caffeine abstract gives its doses per kilogram, not per litre or in percent.
+    assert _number_mismatch(engine, "What dose of caffeine citrate in mg per kilogram was given?") == 0.0
+    assert _number_mismatch(engine, "What caffeine citrate concentration in milligrams per litre was reached?") == 1.0

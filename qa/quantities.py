@@ -1,0 +1,40 @@
+"""Units of measure a question names ("What dose in cells per kilogram ...?") and whether passages say them.
+
+A question that asks for a quantity in a unit is answered only by a passage that gives one in that unit: a
+sentence on the right trial that gives no dose per kilogram does not answer "what dose per kilogram". Like a
+number the question names (`qa.abstain`), a unit none of the retrieved passages says is a sign the library
+does not answer it. Each unit has its written forms, spelt out or as a symbol glued to a number or a slash
+("10^6 cells/kg", "5mg"); single letters ("g", "L", "m") are left out, as they are other words as often.
+"""
+
+from __future__ import annotations
+
+import re
+
+_FORMS: dict[str, tuple[str, ...]] = {
+    "kilogram": ("kilograms?", "kilogrammes?", "kg"),
+    "gram": ("grams?", "grammes?"),
+    "milligram": ("milligrams?", "milligrammes?", "mg"),
+    "microgram": ("micrograms?", "µg", "μg", "mcg"),
+    "litre": ("litres?", "liters?"),
+    "millilitre": ("millilitres?", "milliliters?", "ml"),
+    "centimetre": ("centimetres?", "centimeters?", "cm"),
+    "millimetre": ("millimetres?", "millimeters?", "mm"),
+    "millimoles": ("millimoles?", "mmol"),
+    "percent": ("percent", "per cent", "percentages?", "%"),
+    "mmHg": ("mmhg", "millimetres? of mercury", "millimeters? of mercury"),
+}
+# A form is bounded by anything but a letter: "mg/kg" holds mg and kg, "5mg" holds mg, "img" does not.
+_PATTERNS = {unit: re.compile(rf"(?<![^\W\d_])(?:{'|'.join(forms)})(?![^\W\d_])", re.I)
+             for unit, forms in _FORMS.items()}
+
+
+def units_named(text: str) -> set[str]:
+    """The units of measure `text` names, by canonical name."""
+    return {unit for unit, pattern in _PATTERNS.items() if pattern.search(text)}
+
+
+def missing_units(question: str, texts: list[str]) -> list[str]:
+    """The units `question` names that none of `texts` names."""
+    said = set().union(*(units_named(t) for t in texts)) if texts else set()
+    return sorted(units_named(question) - said)
