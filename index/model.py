@@ -29,6 +29,10 @@ class Chunk(BaseModel):
     references: list[int] = Field(default_factory=list, description="Reference numbers the span cites.")
     units: tuple[int, int] = Field((0, 0), description="Ids of the answer units it holds (a half-open range).")
 
+    def overlaps(self, other: Chunk) -> bool:
+        """Whether the two chunks share characters of one document (chunks of a sliding window do)."""
+        return _share_text(self, other)
+
 
 UnitKind = Literal["sentence", "list_item", "table_row", "reference"]
 
@@ -46,7 +50,11 @@ class Unit(BaseModel):
 
     def overlaps(self, other: Unit) -> bool:
         """Whether the two spans share characters of one document."""
-        return self.doc_id == other.doc_id and self.start < other.end and other.start < self.end
+        return _share_text(self, other)
+
+
+def _share_text(a: Chunk | Unit, b: Chunk | Unit) -> bool:
+    return a.doc_id == b.doc_id and a.start < b.end and b.start < a.end
 
 
 class SearchHit(BaseModel):

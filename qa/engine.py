@@ -212,7 +212,6 @@ def _apart(hits: list[SearchHit]) -> list[SearchHit]:
     same sentences listed twice would take the place of a passage that says something else."""
     kept: list[SearchHit] = []
     for h in hits:
-        c = h.chunk
-        if not any(k.chunk.doc_id == c.doc_id and k.chunk.start < c.end and c.start < k.chunk.end for k in kept):
+        if not any(k.chunk.overlaps(h.chunk) for k in kept):
             kept.append(h)
     return kept

@@ -36,5 +36,7 @@ def units_named(text: str) -> set[str]:
 
 def missing_units(question: str, texts: list[str]) -> list[str]:
     """The units `question` names that none of `texts` names."""
-    said = set().union(*(units_named(t) for t in texts)) if texts else set()
-    return sorted(units_named(question) - said)
+    asked = units_named(question)
+    if not asked:
+        return []  # most questions name none: the passages need not be read
+    return sorted(asked - set().union(*(units_named(t) for t in texts)))
