@@ -6,9 +6,11 @@ the question's missing words does not find that sentence. Here each part is enco
 candidate unit is clearly closer to it than every unit already chosen, that unit joins the answer. Parts are
 found by grammar only (`qa.yesno.question_parts`: "and" or a semicolon before a question word or an auxiliary).
 A part that does not name what it asks about is too vague to look for by its meaning; when it refers back to
-what the part before it asked ("Into which two groups are the cells classified, and what does each contain?"),
-the passage goes on where that part's answer stops: the sentence after it, in its paragraph, joins the answer
-("The blood-derived group includes ..."), as a reader would read on.
+what the part before it asked and asks what, which or how ("Into which two groups are the cells classified, and
+what does each contain?"), the passage goes on where that part's answer stops: the sentence after it, in its
+paragraph, joins the answer ("The blood-derived group includes ..."), as a reader would read on. A vague part
+that asks yes or no ("..., and do they work?") asks a judgment of the subject, not what comes next: nothing is
+added for it.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import numpy as np
 
 from qa.query import Query
 from qa.rank import ScoredUnit, UnitScorer
-from qa.yesno import question_parts
+from qa.yesno import is_yes_no, question_parts
 
 PART_MARGIN = 0.05  # how much closer to the part (cosine) a unit must be than every chosen one
 PART_POOL = 10  # candidate units considered for a part, best first
@@ -49,7 +51,8 @@ def cover_parts(query: Query, scored: list[ScoredUnit], scorer: UnitScorer, chos
         closest = float(sims.max())
         if free and closest >= max(held + PART_MARGIN, MIN_PART_SIMILARITY):
             chosen.append(free[int(np.argmax(sims))])
-        elif previous is not None and closest < MIN_PART_SIMILARITY and _REFERS_BACK.search(part):
+        elif previous is not None and closest < MIN_PART_SIMILARITY and _REFERS_BACK.search(part) \
+                and not is_yes_no(part):
             _read_on(query, scorer, chosen, previous)
         previous = vec
 

@@ -99,6 +99,13 @@ def test_a_part_that_refers_back_reads_on_from_the_answer_before_it(engine: Answ
         assert engine.index.documents[c.doc_id].text[c.start : c.end] == c.text
 
 
+def test_a_vague_yes_no_part_does_not_read_on(engine: AnswerEngine) -> None:
+    # "does it work" points back at zorbamycin but asks a judgment of it, not what the passage says next.
+    answer = engine.ask("Where was zorbamycin first isolated, and does it work?")
+    assert answer.answered and "soil bacteria" in answer.citations[0].text
+    assert not any("fermentation" in c.text for c in answer.citations)
+
+
 def test_a_vague_part_that_points_back_at_nothing_adds_nothing(engine: AnswerEngine) -> None:
     # No word of the vague part points back at the first part: the answer does not read on.
     answer = engine.ask("Where was zorbamycin first isolated, and what else is known?")
