@@ -76,11 +76,12 @@ def out_of_fold_encoder(questions: list[PubMedQuestion]) -> EncoderProbabilities
 
 
 def fold_models(asked: list[CitedAnswer], progress: bool, split: int = 0
-                ) -> tuple[dict[int, StanceModel], list[float]]:
+                ) -> tuple[dict[int, StanceModel], list[float], list[int]]:
     """One stance model per fold of outer split `split` that holds an asked question, each fitted on the other
     folds of dev only: the text model on their conclusions, the verdict stage on what the engine cited for them
     (this run's answers for the questions it asked, the stored collection for the others), the stance encoder's
-    weight on its stored out-of-fold probabilities; each judges with the encoder's out-of-fold probabilities."""
+    weight on its stored out-of-fold probabilities; each judges with the encoder's out-of-fold probabilities.
+    Also returns the fold thresholds and each dev question's fold (`folds`)."""
     questions = load_questions()
     cited = {row.pmid: row for row in load_cited()} | {row.pmid: row for row in asked}
     encoder = out_of_fold_encoder(questions)
@@ -93,7 +94,7 @@ def fold_models(asked: list[CitedAnswer], progress: bool, split: int = 0
         models[k].encoder = encoder
     thresholds = [m.blend.threshold if m.blend else m.pooler.threshold if m.pooler else m.threshold
                   for _, m in sorted(models.items())]
-    return models, thresholds
+    return models, thresholds, fold
 
 
 def judged(question: str, answer: Answer) -> bool:
@@ -106,21 +107,17 @@ def verdict_of(model: StanceModel, question: str, answer: Answer) -> Verdict | N
     """The engine's own verdict on `answer` as `model` draws it."""
     if not judged(question, answer):
         return None
-    return decide(model, question, sorted(answer.citations, key=lambda c: c.marker))[0]
+    return decide(model, question, answer.citations)[0]  # `decide` reads the findings in marker order
 
 
 def split_verdicts(questions: list[PubMedQuestion], answers: list[Answer], asked: list[CitedAnswer],
                    split: int, progress: bool) -> VerdictSplit:
     """Verdict coverage and accuracy where shown when the questions are judged by outer split `split`'s models."""
-    models, thresholds = fold_models(asked, progress, split)
-    fold = folds(split, len(load_questions()))
+    models, thresholds, fold = fold_models(asked, progress, split)
     verdicts = [verdict_of(models[fold[i]], q.question, a)
                 for i, (q, a) in enumerate(zip(questions, answers, strict=True))]
-    shown = [(v, q) for v, q in zip(verdicts, questions, strict=True) if v is not None]
-    return VerdictSplit(split=split, thresholds=thresholds, shown=len(shown),
-                        coverage=round(len(shown) / max(1, len(questions)), 4),
-                        accuracy=round(sum(DECISION_OF[v.label] == q.decision for v, q in shown) / len(shown), 4)
-                        if shown else None)
+    right = [DECISION_OF[v.label] == q.decision for v, q in zip(verdicts, questions, strict=True) if v is not None]
+    return _verdict_split(split, thresholds, right, len(questions))
 
 
 def score(i: int, pmid: str, question: str, decision: str, answer: Answer, latency_ms: float,
@@ -147,10 +144,14 @@ def score(i: int, pmid: str, question: str, decision: str, answer: Answer, laten
 
 def split_of_rows(rows: list[PubMedResult], thresholds: list[float]) -> VerdictSplit:
     """The report's own split (0, round-robin) as a `VerdictSplit`."""
-    shown = [r for r in rows if r.verdict is not None]
-    return VerdictSplit(split=0, thresholds=thresholds, shown=len(shown),
-                        coverage=round(len(shown) / max(1, len(rows)), 4),
-                        accuracy=round(sum(bool(r.verdict_correct) for r in shown) / len(shown), 4) if shown else None)
+    return _verdict_split(0, thresholds, [bool(r.verdict_correct) for r in rows if r.verdict is not None], len(rows))
+
+
+def _verdict_split(split: int, thresholds: list[float], right: list[bool], asked: int) -> VerdictSplit:
+    """Coverage and accuracy of the verdicts shown (`right`: whether each was right) among `asked` questions."""
+    return VerdictSplit(split=split, thresholds=thresholds, shown=len(right),
+                        coverage=round(len(right) / max(1, asked), 4),
+                        accuracy=round(sum(right) / len(right), 4) if right else None)
 
 
 def aggregate(rows: list[PubMedResult], documents: int, absent: list[Answer],
@@ -210,7 +211,7 @@ def run_suite(limit: int | None, corpus_size: int | None, out: Path, index_dir: 
                                                               disable=not progress)]
     # Folds are fitted after asking: the verdict stage learns from what this very engine cited.
     asked = [cited_answer(q, a) for q, (a, _) in zip(questions, answers, strict=True)]
-    models, thresholds = fold_models(asked, progress)
+    models, thresholds, _ = fold_models(asked, progress)
     rows = [score(i, q.pmid, q.question, q.decision, answer, ms, models)
             for i, (q, (answer, ms)) in enumerate(zip(questions, answers, strict=True))]
     # The same measure over other outer splits: which questions share a fold moves the numbers by a few points.
