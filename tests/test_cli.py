@@ -78,3 +78,15 @@ def test_ask_prints_answer_and_sources_or_json(index_dir: Path) -> None:
     assert too_long.returncode == 2 and "2000" in too_long.stderr and "Traceback" not in too_long.stderr
     missing = run_qa("ask", "What is NEC?", "--index-dir", str(index_dir.parent / "nowhere"))
     assert missing.returncode == 2 and "qa index" in missing.stderr
+
+
+def test_a_reader_that_stops_early_gets_no_traceback(index_dir: Path) -> None:
+    """`qa ask ... | head -3`: the pipe closes before the answer is printed; the command stops quietly."""
+    qa = Path(sys.executable).parent / "qa"
+    proc = subprocess.Popen([str(qa), "ask", "Which routes were used for BPD?", "--index-dir", str(index_dir)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "HF_HUB_OFFLINE": "1"})
+    assert proc.stdout is not None
+    proc.stdout.close()  # the reader is gone before the first line: every write meets a broken pipe
+    _, err = proc.communicate(timeout=600)
+    assert proc.returncode == 1 and "Traceback" not in err and "BrokenPipe" not in err, err
