@@ -4,10 +4,11 @@ Run: `.venv/bin/python -m eval.fit_stance_encoder` (about an hour on two cores),
 which weighs the encoder against the word model and chooses the verdict threshold on these out-of-fold numbers.
 
 1. Out of fold: for each member seed s, a 5-fold split of dev (seeded s); each fold's encoder is fitted on the
-   other four folds' (question, conclusion) pairs and judges its own questions' cited findings (what the
-   verdict meets, from `cited.jsonl`). Each question's probabilities are the mean over the members of
-   encoders that never saw it. Written to `eval/data/pubmedqa/stance_encoder_oof.jsonl` with a digest of the
-   findings judged, so that a later collection of different citations is not scored with stale numbers.
+   other four folds' (question, conclusion) pairs and judges its own questions' cited findings as the verdict
+   reads them (from `cited.jsonl`; a quoted conclusion sentence with the rest of its paragraph). Each
+   question's probabilities are the mean over the members of encoders that never saw it. Written to
+   `eval/data/pubmedqa/stance_encoder_oof.jsonl` with a digest of the text judged, so that a later collection
+   of different citations is not scored with stale numbers.
 2. The members: one encoder per seed fitted on all 500 dev pairs, written to `qa/stance_encoder/` (adapters and
    heads as safetensors, a JSON manifest), atomically.
 Averaging members trained on different splits steadied the gain: one encoder's out-of-fold verdicts varied by
@@ -24,7 +25,7 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
-from eval.pubmedqa_cited import load_cited
+from eval.pubmedqa_cited import load_cited, reading
 from eval.pubmedqa_data import DEV, load_questions
 from eval.stance_encoder_fit import Pair, predict, save, threads, train, write_manifest
 from eval.stance_encoder_oof import OOF_FILE, EncoderRow, findings_digest, write_rows
@@ -37,12 +38,13 @@ MEMBERS = 3
 
 
 def out_of_fold(base: Path, members: int) -> list[EncoderRow]:
-    """Rows of `OOF_FILE`: per dev question, mean out-of-fold probabilities on its cited findings."""
+    """Rows of `OOF_FILE`: per dev question, mean out-of-fold probabilities on its cited findings as the encoder
+    reads them (`eval.pubmedqa_cited.reading`: a quoted conclusion sentence with the rest of its paragraph)."""
     from sklearn.model_selection import StratifiedKFold
 
     questions = load_questions(DEV)
     cited = {row.pmid: row for row in load_cited()}
-    findings = [[f.text for f in cited[q.pmid].findings] if q.pmid in cited else [] for q in questions]
+    findings = [reading(cited[q.pmid].findings) if q.pmid in cited else [] for q in questions]
     labels = [q.decision for q in questions]
     y = np.array([CLASSES.index(label) for label in labels])
     train_pairs = [Pair(q.question, q.long_answer) for q in questions]

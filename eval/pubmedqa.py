@@ -24,6 +24,7 @@ import re
 import sys
 import tempfile
 import time
+from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
@@ -38,7 +39,7 @@ from eval.stance_encoder_oof import load_rows, probabilities_for
 from eval.stance_fit import FOLDS, TARGET_PRECISION, fit
 from qa.model import Answer, Verdict
 from qa.stance import CLASSES, EncoderProbabilities, StanceModel
-from qa.verdict import DECISION_OF, decide, judged_findings
+from qa.verdict import DECISION_OF, decide, encoder_reading, judged_findings
 from qa.yesno import is_yes_no, names_its_subject
 
 DEFAULT_OUT = Path("eval/reports/pubmedqa")
@@ -103,33 +104,34 @@ def judged(question: str, answer: Answer) -> bool:
     return is_yes_no(question) and answer.answered and answer.about_question and names_its_subject(question)
 
 
-def verdict_of(model: StanceModel, question: str, answer: Answer) -> Verdict | None:
-    """The engine's own verdict on `answer` as `model` draws it."""
+def verdict_of(model: StanceModel, question: str, answer: Answer, conclusions: Mapping[int, str]) -> Verdict | None:
+    """The engine's own verdict on `answer` as `model` draws it (`conclusions`: `AnswerEngine.conclusions`)."""
     if not judged(question, answer):
         return None
-    return decide(model, question, answer.citations)[0]  # `decide` reads the findings in marker order
+    return decide(model, question, answer.citations, conclusions)[0]  # `decide` reads the findings in marker order
 
 
-def split_verdicts(questions: list[PubMedQuestion], answers: list[Answer], asked: list[CitedAnswer],
-                   split: int, progress: bool) -> VerdictSplit:
+def split_verdicts(questions: list[PubMedQuestion], answers: list[tuple[Answer, Mapping[int, str]]],
+                   asked: list[CitedAnswer], split: int, progress: bool) -> VerdictSplit:
     """Verdict coverage and accuracy where shown when the questions are judged by outer split `split`'s models."""
     models, thresholds, fold = fold_models(asked, progress, split)
-    verdicts = [verdict_of(models[fold[i]], q.question, a)
-                for i, (q, a) in enumerate(zip(questions, answers, strict=True))]
+    verdicts = [verdict_of(models[fold[i]], q.question, a, conclusions)
+                for i, (q, (a, conclusions)) in enumerate(zip(questions, answers, strict=True))]
     right = [DECISION_OF[v.label] == q.decision for v, q in zip(verdicts, questions, strict=True) if v is not None]
     return _verdict_split(split, thresholds, right, len(questions))
 
 
-def score(i: int, pmid: str, question: str, decision: str, answer: Answer, latency_ms: float,
-          models: dict[int, StanceModel]) -> PubMedResult:
+def score(i: int, pmid: str, question: str, decision: str, answer: Answer, conclusions: Mapping[int, str],
+          latency_ms: float, models: dict[int, StanceModel]) -> PubMedResult:
     """Score one answer; the verdict is recomputed from its citations with the fold's model."""
     right = doc_id(pmid)
     cits = sorted(answer.citations, key=lambda c: c.marker)
     yes_no = is_yes_no(question)
     model = models[fold_of(i)]
-    verdict = verdict_of(model, question, answer)
-    findings = [c.text for c in judged_findings(cits)] if judged(question, answer) else []
-    read = bool(findings) and model.encoder is not None and model.encoder(question, findings) is not None
+    verdict = verdict_of(model, question, answer, conclusions)
+    findings = judged_findings(cits) if judged(question, answer) else []
+    reading = encoder_reading([c.text for c in findings], [conclusions.get(c.marker) for c in findings])
+    read = bool(findings) and model.encoder is not None and model.encoder(question, reading) is not None
     return PubMedResult(
         pmid=pmid, question=question, decision=decision, yes_no=yes_no, answered=answer.answered,
         answer=answer.answer, doc_first=bool(cits) and cits[0].doc_id == right,
@@ -200,7 +202,7 @@ def run_suite(limit: int | None, corpus_size: int | None, out: Path, index_dir: 
         for q in tqdm(questions, desc="pubmedqa", unit="q", disable=not progress):
             started = time.perf_counter()
             answer = engine.ask(q.question)
-            answers.append((answer, 1000 * (time.perf_counter() - started)))
+            answers.append((answer, 1000 * (time.perf_counter() - started), engine.conclusions(answer.citations)))
         # The held-out half again, of a library without their abstracts: the engine should say it does not know.
         absent = []
         if held_out:  # `--limit 1` asks no odd-position question: no second library to build
@@ -210,13 +212,14 @@ def run_suite(limit: int | None, corpus_size: int | None, out: Path, index_dir: 
             absent = [lacking.ask(q.question) for q in tqdm(held_out, desc="without their abstracts", unit="q",
                                                               disable=not progress)]
     # Folds are fitted after asking: the verdict stage learns from what this very engine cited.
-    asked = [cited_answer(q, a) for q, (a, _) in zip(questions, answers, strict=True)]
+    asked = [cited_answer(q, a, conclusions) for q, (a, _, conclusions) in zip(questions, answers, strict=True)]
     models, thresholds, _ = fold_models(asked, progress)
-    rows = [score(i, q.pmid, q.question, q.decision, answer, ms, models)
-            for i, (q, (answer, ms)) in enumerate(zip(questions, answers, strict=True))]
+    rows = [score(i, q.pmid, q.question, q.decision, answer, conclusions, ms, models)
+            for i, (q, (answer, ms, conclusions)) in enumerate(zip(questions, answers, strict=True))]
     # The same measure over other outer splits: which questions share a fold moves the numbers by a few points.
     splits = [split_of_rows(rows, thresholds)] + [
-        split_verdicts(questions, [a for a, _ in answers], asked, split, progress) for split in range(1, outer_splits)]
+        split_verdicts(questions, [(a, conclusions) for a, _, conclusions in answers], asked, split, progress)
+        for split in range(1, outer_splits)]
     report = PubMedReport(data=str(DATA_DIR), corpus=f"{len(abstracts)} PubMed abstracts (temporary folder)",
                           model=engine.index.manifest.model, folds=FOLDS, fold_thresholds=thresholds,
                           target_precision=TARGET_PRECISION,

@@ -1,10 +1,12 @@
 """What the engine cites for each PubMedQA dev question: the training data of the stance model.
 
 At answer time the stance model judges the findings the engine cites (Results and Conclusions sentences of the
-abstract it retrieved, sometimes of another one), not the abstract's own conclusion paragraph; a model fitted
-on conclusions judges a different text than the one it meets. So the model is fitted on what the engine
+abstract it retrieved, sometimes of another one), not the abstract's own conclusion paragraph (only the stance
+encoder reads a quoted conclusion sentence with the rest of its paragraph); a model fitted on conclusions
+judges a different text than the one it meets. So the model is fitted on what the engine
 cites: `collect` asks the engine every dev question over the 1,000-abstract index and keeps, per question,
-the findings `qa.verdict.finding_citations` keeps, in answer order. The collection is stored in
+the findings `qa.verdict.finding_citations` keeps, in answer order, each with the conclusion paragraph it
+quotes (what the stance encoder reads in its place). The collection is stored in
 `eval/data/pubmedqa/cited.jsonl` (written by `python -m eval.fit_stance --collect`), so that fitting does not
 need an index; the PubMedQA suite refits on what it collects itself.
 """
@@ -12,6 +14,7 @@ need an index; the PubMedQA suite refits on what it collects itself.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
@@ -24,7 +27,7 @@ from eval.stance_fit import Example
 from qa.engine import AnswerEngine
 from qa.model import Answer
 from qa.stance import is_concluding
-from qa.verdict import judged_findings
+from qa.verdict import encoder_reading, judged_findings
 
 CITED = DATA_DIR / "cited.jsonl"
 
@@ -33,6 +36,7 @@ class CitedFinding(BaseModel):
     doc_id: str
     section: str
     text: str
+    conclusion: str | None = None  # the conclusion paragraph `text` quotes (`qa.verdict.quoted_conclusion`)
 
 
 class CitedAnswer(BaseModel):
@@ -45,19 +49,30 @@ class CitedAnswer(BaseModel):
     findings: list[CitedFinding]
 
 
-def cited_answer(question: PubMedQuestion, answer: Answer) -> CitedAnswer:
-    """The findings `answer` cites, as the verdict sees them (by marker); none when the best paper is not about
-    the question: the engine draws no verdict from those (`qa.abstain.Topicality`), so they teach it nothing."""
+def cited_answer(question: PubMedQuestion, answer: Answer, conclusions: Mapping[int, str] | None = None
+                 ) -> CitedAnswer:
+    """The findings `answer` cites, as the verdict sees them (by marker, with the conclusion paragraph each quotes:
+    `AnswerEngine.conclusions`); none when the best paper is not about the question: the engine draws no
+    verdict from those (`qa.abstain.Topicality`), so they teach it nothing."""
     judged = answer.answered and answer.about_question
     return CitedAnswer(pmid=question.pmid, question=question.question, decision=question.decision,
-                       findings=[CitedFinding(doc_id=c.doc_id, section=c.section, text=c.text)
+                       findings=[CitedFinding(doc_id=c.doc_id, section=c.section, text=c.text,
+                                              conclusion=(conclusions or {}).get(c.marker))
                                  for c in (judged_findings(answer.citations) if judged else [])])
 
 
 def collect(engine: AnswerEngine, questions: list[PubMedQuestion], progress: bool = True) -> list[CitedAnswer]:
     """Ask every question and keep its cited findings."""
-    return [cited_answer(q, engine.ask(q.question))
-            for q in tqdm(questions, desc="collect citations", unit="q", disable=not progress)]
+    rows = []
+    for q in tqdm(questions, desc="collect citations", unit="q", disable=not progress):
+        answer = engine.ask(q.question)
+        rows.append(cited_answer(q, answer, engine.conclusions(answer.citations)))
+    return rows
+
+
+def reading(found: list[CitedFinding]) -> list[str]:
+    """What the stance encoder reads of these findings (`qa.verdict.encoder_reading`)."""
+    return encoder_reading([f.text for f in found], [f.conclusion for f in found])
 
 
 def write_cited(rows: list[CitedAnswer], path: Path = CITED) -> None:
@@ -84,5 +99,6 @@ def examples(questions: list[PubMedQuestion], cited: dict[str, CitedAnswer]) -> 
         found = cited[q.pmid].findings if q.pmid in cited else []
         texts = [f.text for f in found]
         flags = [is_concluding(f.section, f.text) for f in found]
-        out.append(Example(q.question, q.long_answer, texts, q.decision, flags, probabilities_for(read, q.pmid, texts)))
+        out.append(Example(q.question, q.long_answer, texts, q.decision, flags,
+                           probabilities_for(read, q.pmid, reading(found))))
     return out

@@ -17,7 +17,7 @@ from qa.aggregate import DocumentTokens, aggregate
 from qa.citations import CitationRegistry
 from qa.compose import compose_abbreviation, compose_aggregation, compose_bibliographic, compose_extractive
 from qa.errors import QAError
-from qa.model import MAX_QUESTION_CHARS, Answer, Turn
+from qa.model import MAX_QUESTION_CHARS, Answer, Citation, Turn
 from qa.passages import passages_for_hits
 from qa.query import Query, analyse
 from qa.rank import ScoredUnit, UnitScorer, candidate_units
@@ -25,6 +25,7 @@ from qa.rerank import adjust as adjust_for_question
 from qa.rerank import by_evidence
 from qa.stance import StanceModel
 from qa.verdict import apply as apply_verdict
+from qa.verdict import quoted_conclusion
 
 NOT_IN_REVIEWS = "The reviews do not say: no passage in them answers this question."
 RETRIEVAL_DEPTH = 15  # passages whose units are scored
@@ -119,7 +120,8 @@ class AnswerEngine:
         answered = bool(citations)
         # Hook (issue 11, qa/verdict.py): a yes/no question's answer opens with its verdict; findings get stances.
         answer_text, citations, verdict = apply_verdict(self.stance, query.resolved, answer_text, citations,
-                                                      about, in_conversation=bool(history))
+                                                      about, in_conversation=bool(history),
+                                                      conclusions=self.conclusions(citations))
         cited = {(c.doc_id, c.start, c.end) for c in citations}
         uncited = [h for h in _by_best_unit(hits, scored) if (h.chunk.doc_id, h.chunk.start, h.chunk.end) not in cited]
         related = passages_for_hits(self.index, _apart(uncited)[:k])
@@ -130,6 +132,12 @@ class AnswerEngine:
             confidence=round(confidence, 4), verdict=verdict, about_question=about,
             timings_ms={"retrieve": round((t1 - t0) * 1000, 2), "compose": round((time.perf_counter() - t1) * 1000, 2)},
         )
+
+    def conclusions(self, citations: list[Citation]) -> dict[int, str]:
+        """By marker, the conclusion paragraph a cited sentence quotes (`qa.verdict.quoted_conclusion`): what the
+        stance encoder reads in its place. Only the cited documents are read."""
+        found = {c.marker: quoted_conclusion(self.index.documents[c.doc_id], c) for c in citations}
+        return {m: text for m, text in found.items() if text}
 
     def _judge(self, query: Query, scored: list[ScoredUnit]) -> tuple[float, bool]:
         """How likely the best units answer the question (`Abstainer`), and whether the best unit's paper is

@@ -119,9 +119,14 @@ _CONCLUDING_CUE = re.compile(r"\b(?:in conclusion|we conclude|(?:these|our|the) 
                              r"(?:suggest|indicate|show|demonstrate|support))\b", re.I)
 
 
+def is_conclusion_label(section: str) -> bool:
+    """Whether a section label names a conclusion ("Conclusions", "Interpretation", "Implications", ...)."""
+    return bool(_CONCLUDING_LABEL.search(section))
+
+
 def is_concluding(section: str, text: str) -> bool:
     """Whether a finding is the study's conclusion (by its section label, or its wording under another label)."""
-    return bool(_CONCLUDING_LABEL.search(section) or _CONCLUDING_CUE.search(text))
+    return is_conclusion_label(section) or bool(_CONCLUDING_CUE.search(text))
 
 
 def words_found(question: str, findings: str) -> float:
@@ -196,13 +201,14 @@ class StanceModel:
                 + [min(col) for col in columns] + each[0]
                 + [len(findings) / 5, words_found(question, " ".join(findings))] + ended + [len(ends) / len(each)])
 
-    def verdict_probabilities(self, question: str, findings: list[str], concluding: list[bool]
-                              ) -> tuple[dict[str, float], float]:
-        """P(yes), P(no), P(maybe) of the verdict on the findings, and the threshold that gates it."""
+    def verdict_probabilities(self, question: str, findings: list[str], concluding: list[bool],
+                              reading: list[str] | None = None) -> tuple[dict[str, float], float]:
+        """P(yes), P(no), P(maybe) of the verdict on the findings, and the threshold that gates it; the stance
+        encoder reads `reading` (`qa.verdict.encoder_reading`) when given, else the findings."""
         if self.pooler is None:
             return self.probabilities(question, " ".join(findings)), self.threshold
         pooled = self.pooler.probabilities(self.pooled_features(question, findings, concluding))
-        read = self.encoder(question, findings) if self.encoder and self.blend else None
+        read = self.encoder(question, reading or findings) if self.encoder and self.blend else None
         if read is None or self.blend is None:
             return pooled, self.pooler.threshold
         w = self.blend.weight

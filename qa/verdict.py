@@ -6,7 +6,8 @@ Only for a question that asks yes or no (`qa.yesno.is_yes_no`), and only when th
   (an aim, a method) get none;
 - the overall verdict comes from the stance model's second stage (`Pooler`), which weighs the model's
   probabilities on all cited findings together and on each one, averaged with the stance encoder's reading
-  of the findings (`qa/stance_encoder.py`): "Yes", "No" or "Unclear" (the findings are
+  of the findings (`qa/stance_encoder.py`; a sentence quoted from a conclusion is read with the rest of its
+  paragraph, `encoder_reading`): "Yes", "No" or "Unclear" (the findings are
   hedged or inconclusive, PubMedQA's "maybe"); "Mixed evidence" when cited findings of two studies that
   are both about the question (their findings name most of the question's terms that the best-matching
   study's do) each clear the finding threshold with opposite stances. Below the verdict threshold, chosen on
@@ -24,12 +25,15 @@ judgement, not a quote, so the grounding metrics skip it (`eval/grounding.py`) a
 
 from __future__ import annotations
 
+from bisect import bisect_right
+from collections.abc import Mapping
 from typing import Literal
 
+from corpus.model import Document
 from index.lexical import tokenize
 from index.roles import section_role, states_evidence, unit_role
 from qa.model import Citation, Verdict, VerdictLabel
-from qa.stance import StanceModel, is_concluding
+from qa.stance import StanceModel, is_concluding, is_conclusion_label
 from qa.yesno import is_yes_no, names_its_subject
 
 VERDICT_PREFIX = "Verdict:"
@@ -60,6 +64,27 @@ def judged_findings(citations: list[Citation]) -> list[Citation]:
     return sorted(finding_citations(citations), key=lambda c: c.marker)
 
 
+def quoted_conclusion(doc: Document, citation: Citation) -> str | None:
+    """The whole paragraph of a conclusion (by its section label) that `citation` quotes, or None: what the
+    stance encoder reads in its place (`encoder_reading`)."""
+    if citation.kind != "sentence" or not is_conclusion_label(citation.section):
+        return None
+    i = bisect_right(doc.blocks, citation.start, key=lambda b: b.start) - 1
+    if i < 0 or not doc.blocks[i].start <= citation.start < citation.end <= doc.blocks[i].end:
+        return None
+    return doc.text[doc.blocks[i].start : doc.blocks[i].end]
+
+
+def encoder_reading(findings: list[str], conclusions: list[str | None]) -> list[str]:
+    """What the stance encoder reads of the judged findings: each conclusion paragraph a finding was quoted from,
+    whole and once, in the order first quoted, then the findings quoted from elsewhere. A sentence of the
+    authors' conclusion means what the whole of it says ("X reduced Y" followed by "larger trials are needed"
+    is a hedged yes); the encoder learnt from whole conclusions. `conclusions[i]` is `findings[i]`'s paragraph
+    (`quoted_conclusion`) or None."""
+    whole = list(dict.fromkeys(c for c in conclusions if c))
+    return whole + [f for f, c in zip(findings, conclusions, strict=True) if not c]
+
+
 def _on_topic_documents(question: str, findings: list[Citation]) -> set[str]:
     """The documents whose cited findings name at least `ON_TOPIC_SHARE` as many of the question's terms
     (stemmed) as the document whose findings name the most."""
@@ -77,9 +102,10 @@ def stance_of(model: StanceModel, question: str, text: str) -> tuple[str, float]
     return label, probs[label]
 
 
-def decide(model: StanceModel, question: str, citations: list[Citation]
+def decide(model: StanceModel, question: str, citations: list[Citation], conclusions: Mapping[int, str] | None = None
            ) -> tuple[Verdict | None, dict[int, Literal["supports", "contradicts", "mixed"]]]:
-    """The overall verdict (None below the threshold) and the stance of each cited finding, by marker."""
+    """The overall verdict (None below the threshold) and the stance of each cited finding, by marker;
+    `conclusions` holds, by marker, the conclusion paragraph a finding quotes (`quoted_conclusion`)."""
     findings = judged_findings(citations)
     if not findings:
         return None, {}
@@ -100,8 +126,10 @@ def decide(model: StanceModel, question: str, citations: list[Citation]
     no = {d: p for d, p in confident.get("no", {}).items() if d in on_topic}
     if any(a != b for a in yes for b in no):
         return Verdict(label="Mixed evidence", confidence=round(min(max(yes.values()), max(no.values())), 4)), stances
-    probs, threshold = model.verdict_probabilities(question, [c.text for c in findings],
-                                                   [is_concluding(c.section, c.text) for c in findings])
+    texts = [c.text for c in findings]
+    reading = encoder_reading(texts, [(conclusions or {}).get(c.marker) for c in findings])
+    concluding = [is_concluding(c.section, c.text) for c in findings]
+    probs, threshold = model.verdict_probabilities(question, texts, concluding, reading)
     label = max(probs, key=lambda k: probs[k])
     p = probs[label]
     if p < threshold:
@@ -116,7 +144,8 @@ def verdict_line(verdict: Verdict | None) -> str:
 
 
 def apply(model: StanceModel, question: str, answer_text: str, citations: list[Citation], about: bool = True,
-          in_conversation: bool = False) -> tuple[str, list[Citation], Verdict | None]:
+          in_conversation: bool = False, conclusions: Mapping[int, str] | None = None
+          ) -> tuple[str, list[Citation], Verdict | None]:
     """For an answered yes/no question: the answer opened by its verdict line, citations with stances, the
     verdict. When the question does not name what it asks about ("Are they effective?" not `in_conversation`)
     or the best passage's paper is not `about` it (`qa.abstain.Topicality`), the line says so and there is no
@@ -131,6 +160,6 @@ def apply(model: StanceModel, question: str, answer_text: str, citations: list[C
         return f"{UNNAMED}\n{answer_text}", citations, None
     if not about:
         return f"{NOT_ABOUT}\n{answer_text}", citations, None
-    verdict, stances = decide(model, question, citations)
+    verdict, stances = decide(model, question, citations, conclusions)
     marked = [c.model_copy(update={"stance": stances.get(c.marker)}) for c in citations]
     return f"{verdict_line(verdict)}\n{answer_text}", marked, verdict

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from corpus.store import load_corpus
-from eval.pubmedqa_cited import examples, load_cited
+from eval.pubmedqa_cited import examples, load_cited, reading
 from eval.pubmedqa_data import load_abstracts, load_questions, write_corpus
 from eval.stance_fit import BLEND_WEIGHTS, GRID, choose_blend, choose_threshold, fit
 from qa.model import Citation
@@ -150,11 +150,15 @@ def test_the_encoders_out_of_fold_probabilities_match_the_stored_collection() ->
     rows = load_rows()
     cited = load_cited()
     judged = [r for r in cited if r.findings]
-    # Read on the very findings collected: a new collection without a refit of the encoder would fail here.
-    read = [probabilities_for(rows, r.pmid, [f.text for f in r.findings]) for r in judged]
+    # Read on the very findings collected, as the encoder reads them (a quoted conclusion sentence with the rest
+    # of its paragraph): a new collection without a refit of the encoder would fail here.
+    read = [probabilities_for(rows, r.pmid, reading(r.findings)) for r in judged]
     assert sum(p is not None for p in read) == len(judged)
     assert all(sum(p) == pytest.approx(1.0, abs=1e-4) for p in read if p is not None)
-    # Other findings for the same question are not read with the stored numbers.
+    # Other findings for the same question are not read with the stored numbers, nor the bare sentences when the
+    # encoder read their paragraph.
     first = judged[0]
-    assert probabilities_for(rows, first.pmid, [f.text for f in first.findings][:-1] + ["Something else."]) is None
-    assert rows[first.pmid].findings == findings_digest([f.text for f in first.findings])
+    assert probabilities_for(rows, first.pmid, reading(first.findings)[:-1] + ["Something else."]) is None
+    assert rows[first.pmid].findings == findings_digest(reading(first.findings))
+    whole = next(r for r in judged if any(f.conclusion and f.conclusion != f.text for f in r.findings))
+    assert probabilities_for(rows, whole.pmid, [f.text for f in whole.findings]) is None

@@ -1,0 +1,90 @@
+"""The stance encoder reads a sentence quoted from a study's conclusion with the rest of its paragraph: the
+authors' answer is the whole conclusion ("X reduced Y" then "a larger trial is needed" is a hedged yes), and the
+encoder learnt from whole conclusions. Real model, real index, real shipped encoder."""
+
+from __future__ import annotations
+
+import pytest
+
+from index.embedder import Embedder
+from qa.engine import AnswerEngine
+from qa.verdict import encoder_reading
+from tests.qa.small_library import engine_over
+
+CONCLUSION = ("Early caffeine reduced the need for mechanical ventilation in very preterm infants. "
+              "Feeding intolerance was recorded in four infants of each group. "
+              "The effect was small, and a larger multicentre trial is needed before it can be recommended.")
+ABSTRACTS = {
+    "early-caffeine": f"""# Early caffeine in very preterm infants
+
+## Methods
+
+We randomised 120 infants born before 30 weeks to caffeine citrate on the first or the third day of life.
+
+## Results
+
+Mechanical ventilation was needed by 18 of 60 infants given early caffeine and by 29 of 60 given it later (p = 0.04).
+
+## Conclusions
+
+{CONCLUSION}
+""",
+    "cord-clamping": """# Delayed cord clamping at term
+
+## Results
+
+Delayed cord clamping raised haemoglobin at 48 hours without more phototherapy for jaundice.
+
+## Conclusions
+
+Delayed cord clamping is safe at term and improves early iron stores.
+""",
+}
+QUESTION = "Does early caffeine reduce the need for mechanical ventilation in very preterm infants?"
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> AnswerEngine:
+    return engine_over(ABSTRACTS, tmp_path_factory.mktemp("abstracts"), embedder)
+
+
+def test_a_cited_conclusion_sentence_maps_to_its_whole_paragraph(engine: AnswerEngine) -> None:
+    answer = engine.ask(QUESTION)
+    assert answer.answered and answer.citations[0].doc_id == "early-caffeine", answer.answer
+    conclusions = engine.conclusions(answer.citations)
+    quoted = [c for c in answer.citations if c.section == "Conclusions"]
+    assert quoted, answer.answer
+    text = engine.index.documents["early-caffeine"].text
+    for c in answer.citations:
+        if c.section == "Conclusions":
+            assert conclusions[c.marker] == CONCLUSION and CONCLUSION in text and c.text in CONCLUSION
+        else:
+            assert c.marker not in conclusions  # a Results sentence is read as it is
+
+
+def test_the_encoder_reads_the_conclusion_paragraph_then_the_other_findings(engine: AnswerEngine) -> None:
+    shipped = engine.stance.encoder
+    assert shipped is not None
+    read: list[list[str]] = []
+
+    def recording(question: str, texts: list[str]) -> dict[str, float] | None:
+        read.append(texts)
+        return shipped(question, texts)
+
+    engine.stance.encoder = recording
+    try:
+        answer = engine.ask(QUESTION)
+    finally:
+        engine.stance.encoder = shipped
+    assert read, answer.answer  # the verdict stage consulted the encoder
+    assert read[-1][0] == CONCLUSION
+    others = [c.text for c in sorted(answer.citations, key=lambda c: c.marker) if c.section == "Results"]
+    assert read[-1][1:] == others
+    assert sum(CONCLUSION in t for t in read[-1]) == 1  # the paragraph once, however many of its sentences are cited
+
+
+def test_reading_order_and_repeats() -> None:
+    findings = ["A fell.", "B rose.", "C fell too.", "D held."]
+    paragraphs: list[str | None] = [None, "B rose. C fell too.", "B rose. C fell too.", None]
+    assert encoder_reading(findings, paragraphs) == ["B rose. C fell too.", "A fell.", "D held."]
+    assert encoder_reading(findings, [None] * 4) == findings
