@@ -121,7 +121,7 @@ class AnswerEngine:
         # Hook (issue 11, qa/verdict.py): a yes/no question's answer opens with its verdict; findings get stances.
         answer_text, citations, verdict = apply_verdict(self.stance, query.resolved, answer_text, citations,
                                                       about, in_conversation=bool(history),
-                                                      conclusions=self.conclusions(citations))
+                                                      conclusions=self.conclusions)
         cited = {(c.doc_id, c.start, c.end) for c in citations}
         uncited = [h for h in _by_best_unit(hits, scored) if (h.chunk.doc_id, h.chunk.start, h.chunk.end) not in cited]
         related = passages_for_hits(self.index, _apart(uncited)[:k])
