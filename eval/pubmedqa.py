@@ -39,7 +39,7 @@ from eval.stance_encoder_oof import load_rows, probabilities_for
 from eval.stance_fit import FOLDS, TARGET_PRECISION, fit
 from qa.model import Answer, Verdict
 from qa.stance import CLASSES, EncoderProbabilities, StanceModel
-from qa.verdict import DECISION_OF, decide, encoder_reading, judged_findings
+from qa.verdict import DECISION_OF, decide, judged_findings, reading_of
 from qa.yesno import is_yes_no, names_its_subject
 
 DEFAULT_OUT = Path("eval/reports/pubmedqa")
@@ -130,8 +130,8 @@ def score(i: int, pmid: str, question: str, decision: str, answer: Answer, concl
     model = models[fold_of(i)]
     verdict = verdict_of(model, question, answer, conclusions)
     findings = judged_findings(cits) if judged(question, answer) else []
-    reading = encoder_reading([c.text for c in findings], [conclusions.get(c.marker) for c in findings])
-    read = bool(findings) and model.encoder is not None and model.encoder(question, reading) is not None
+    read = (bool(findings) and model.encoder is not None
+            and model.encoder(question, reading_of(findings, conclusions)) is not None)
     return PubMedResult(
         pmid=pmid, question=question, decision=decision, yes_no=yes_no, answered=answer.answered,
         answer=answer.answer, doc_first=bool(cits) and cits[0].doc_id == right,

@@ -85,6 +85,11 @@ def encoder_reading(findings: list[str], conclusions: list[str | None]) -> list[
     return whole + [f for f, c in zip(findings, conclusions, strict=True) if not c]
 
 
+def reading_of(findings: list[Citation], conclusions: Mapping[int, str] | None) -> list[str]:
+    """`encoder_reading` of cited findings, their paragraphs given by marker (`AnswerEngine.conclusions`)."""
+    return encoder_reading([c.text for c in findings], [(conclusions or {}).get(c.marker) for c in findings])
+
+
 def _on_topic_documents(question: str, findings: list[Citation]) -> set[str]:
     """The documents whose cited findings name at least `ON_TOPIC_SHARE` as many of the question's terms
     (stemmed) as the document whose findings name the most."""
@@ -126,10 +131,9 @@ def decide(model: StanceModel, question: str, citations: list[Citation], conclus
     no = {d: p for d, p in confident.get("no", {}).items() if d in on_topic}
     if any(a != b for a in yes for b in no):
         return Verdict(label="Mixed evidence", confidence=round(min(max(yes.values()), max(no.values())), 4)), stances
-    texts = [c.text for c in findings]
-    reading = encoder_reading(texts, [(conclusions or {}).get(c.marker) for c in findings])
     concluding = [is_concluding(c.section, c.text) for c in findings]
-    probs, threshold = model.verdict_probabilities(question, texts, concluding, reading)
+    probs, threshold = model.verdict_probabilities(question, [c.text for c in findings], concluding,
+                                                   reading_of(findings, conclusions))
     label = max(probs, key=lambda k: probs[k])
     p = probs[label]
     if p < threshold:
