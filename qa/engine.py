@@ -23,6 +23,7 @@ from qa.query import Query, analyse
 from qa.rank import ScoredUnit, UnitScorer, candidate_units
 from qa.rerank import adjust as adjust_for_question
 from qa.rerank import by_evidence
+from qa.spelling import respell
 from qa.stance import StanceModel
 from qa.verdict import apply as apply_verdict
 from qa.verdict import quoted_conclusion
@@ -65,8 +66,12 @@ class AnswerEngine:
         self.document_tokens = DocumentTokens(index.documents)
 
     def analyse(self, question: str, history: list[Turn] | None) -> Query:
-        """The question resolved, expanded and typed, with the studies it names and its terms' IDF."""
-        query = analyse(question, history, self.index.glossary, self.index.lookups)
+        """The question resolved, expanded and typed, with the studies it names and its terms' IDF; words the
+        library lacks are read in its spelling (`qa.spelling.respell`: "haemorrhage" for "hemorrhage")."""
+        known = self.index.lookups.document_frequencies
+        history = [t.model_copy(update={"content": respell(t.content, known)}) if t.role == "user" else t
+                   for t in history or []]
+        query = analyse(respell(question, known), history, self.index.glossary, self.index.lookups)
         query.study_refs = self.index.lookups.studies_by({fold(a) for a in query.authors}, MAX_NAMED_STUDIES)
         n = max(1, self.index.manifest.units)
         df = self.index.lookups.document_frequencies(query.terms + query.focus_terms)
