@@ -26,7 +26,7 @@ from qa.rerank import by_evidence
 from qa.spelling import respell
 from qa.stance import StanceModel
 from qa.verdict import apply as apply_verdict
-from qa.verdict import quoted_conclusion
+from qa.verdict import quoted_conclusion, quotes_a_conclusion
 
 NOT_IN_REVIEWS = "The reviews do not say: no passage in them answers this question."
 RETRIEVAL_DEPTH = 15  # passages whose units are scored
@@ -140,8 +140,9 @@ class AnswerEngine:
 
     def conclusions(self, citations: list[Citation]) -> dict[int, str]:
         """By marker, the conclusion paragraph a cited sentence quotes (`qa.verdict.quoted_conclusion`): what the
-        stance encoder reads in its place. Only the cited documents are read."""
-        found = {c.marker: quoted_conclusion(self.index.documents[c.doc_id], c) for c in citations}
+        stance encoder reads in its place. Only the documents of such sentences are read."""
+        found = {c.marker: quoted_conclusion(self.index.documents[c.doc_id], c) for c in citations
+                 if quotes_a_conclusion(c)}
         return {m: text for m, text in found.items() if text}
 
     def _judge(self, query: Query, scored: list[ScoredUnit]) -> tuple[float, bool]:

@@ -64,10 +64,15 @@ def judged_findings(citations: list[Citation]) -> list[Citation]:
     return sorted(finding_citations(citations), key=lambda c: c.marker)
 
 
+def quotes_a_conclusion(citation: Citation) -> bool:
+    """Whether `citation` is a sentence under a conclusion label (no document needed to tell)."""
+    return citation.kind == "sentence" and is_conclusion_label(citation.section)
+
+
 def quoted_conclusion(doc: Document, citation: Citation) -> str | None:
     """The whole paragraph of a conclusion (by its section label) that `citation` quotes, or None: what the
     stance encoder reads in its place (`encoder_reading`)."""
-    if citation.kind != "sentence" or not is_conclusion_label(citation.section):
+    if not quotes_a_conclusion(citation):
         return None
     i = bisect_right(doc.blocks, citation.start, key=lambda b: b.start) - 1
     if i < 0 or not doc.blocks[i].start <= citation.start < citation.end <= doc.blocks[i].end:
