@@ -21,9 +21,10 @@ from pydantic import BaseModel, ValidationError
 from tqdm import tqdm
 
 from eval.errors import EvalError
-from eval.pubmedqa_data import DATA_DIR, Decision, PubMedQuestion
+from eval.pubmedqa_data import DATA_DIR, DEV, Decision, PubMedQuestion, load_questions
 from eval.stance_encoder_oof import load_rows, probabilities_for
 from eval.stance_fit import Example
+from eval.stance_unrelated import as_findings
 from qa.engine import AnswerEngine
 from qa.model import Answer
 from qa.stance import is_concluding
@@ -92,13 +93,19 @@ def load_cited(path: Path = CITED) -> list[CitedAnswer]:
 
 def examples(questions: list[PubMedQuestion], cited: dict[str, CitedAnswer]) -> list[Example]:
     """One training example per question: its conclusion, its cited findings by pmid (none when `cited` lacks
-    the question), and the stance encoder's out-of-fold probabilities on them when stored for these findings."""
+    the question), the stance encoder's out-of-fold probabilities on them when stored for these findings, and the
+    unrelated conclusion the encoder read for it (`eval/stance_unrelated.py`) with its probabilities on that."""
     read = load_rows()
+    conclusion_of = {q.pmid: q.long_answer for q in load_questions(DEV)}
     out = []
     for q in questions:
         found = cited[q.pmid].findings if q.pmid in cited else []
         texts = [f.text for f in found]
         flags = [is_concluding(f.section, f.text) for f in found]
+        row = read.get(q.pmid)
+        other = conclusion_of.get(row.unrelated) if row is not None and row.unrelated else None
         out.append(Example(q.question, q.long_answer, texts, q.decision, flags,
-                           probabilities_for(read, q.pmid, reading(found))))
+                           probabilities_for(read, q.pmid, reading(found)),
+                           as_findings(other) if other and row and row.unrelated_probs else None,
+                           row.unrelated_probs if other and row else None))
     return out

@@ -65,19 +65,27 @@ class _Classifier:
         return self.head((hidden * mask).sum(1) / mask.sum(1))
 
 
-def train(base: Path, pairs: list[Pair], labels: Sequence[str], seed: int) -> _Classifier:
-    """A classifier fitted on `pairs`; `seed` fixes the adapter's and head's start and the batch order."""
+def train(base: Path, pairs: list[Pair], labels: Sequence[str], seed: int, unrelated: Sequence[Pair] = ()
+          ) -> _Classifier:
+    """A classifier fitted on `pairs` and their labels, and on `unrelated` pairs (a question with another paper's
+    conclusion) taught no answer: their target is the uniform distribution, so that a conclusion about
+    something else leaves the encoder unsure instead of lending its own yes or no. `seed` fixes the adapter's and
+    head's start and the batch order."""
     import torch
 
     model = _Classifier(base, seed)
     optimiser = torch.optim.AdamW(model.parameters(), lr=LEARNING_RATE, weight_decay=0.01)
-    y = torch.tensor([CLASSES.index(label) for label in labels])
+    examples = list(pairs) + list(unrelated)
+    targets = np.vstack([np.eye(len(CLASSES))[[CLASSES.index(label) for label in labels]],
+                         np.full((len(unrelated), len(CLASSES)), 1 / len(CLASSES))])
+    y = torch.tensor(targets, dtype=torch.float32)
     model.body.train()
     for epoch in range(EPOCHS):
-        order = np.random.RandomState(epoch + 10 * seed).permutation(len(pairs))
+        order = np.random.RandomState(epoch + 10 * seed).permutation(len(examples))
         for start in range(0, len(order), BATCH):
             batch = order[start:start + BATCH]
-            loss = torch.nn.functional.cross_entropy(model.logits([pairs[i] for i in batch]), y[batch])
+            # Class probabilities as the target: cross-entropy against a one-hot row is the usual loss.
+            loss = torch.nn.functional.cross_entropy(model.logits([examples[i] for i in batch]), y[batch])
             optimiser.zero_grad()
             loss.backward()
             optimiser.step()

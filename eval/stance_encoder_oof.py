@@ -25,6 +25,8 @@ class EncoderRow(BaseModel):
     pmid: str
     findings: str  # `findings_digest` of what was judged
     probs: list[float]  # P(yes), P(no), P(maybe)
+    unrelated: str | None = None  # pmid of the paper whose conclusion it read as unrelated (`eval/stance_unrelated.py`)
+    unrelated_probs: list[float] | None = None  # its probabilities on that conclusion
 
 
 def findings_digest(findings: list[str]) -> str:

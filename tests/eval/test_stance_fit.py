@@ -47,22 +47,26 @@ def test_fit_gives_both_stages_and_thresholds_chosen_by_cross_validation() -> No
     assert model.threshold in GRID and model.pooler.threshold in GRID
     verdict_cv = cv["verdict_on_cited_findings"]
     assert isinstance(verdict_cv, dict) and verdict_cv["threshold"] == model.pooler.threshold
-    # The threshold is where the isotonic fit of "right" on the confidence reaches the target (plus a margin);
-    # on 250 questions and one repetition the raw out-of-fold hits there wander a few points around it, but the
-    # verdicts shown are clearly more often right than all of them (a threshold at the bottom would not be).
-    assert verdict_cv["coverage"] >= 0.1 and verdict_cv["precision"] >= 0.8
-    assert verdict_cv["precision"] >= verdict_cv["accuracy_all"] + 0.05
     # The stance encoder's stored out-of-fold probabilities (read on these very findings) are weighed in.
     assert model.blend is not None and model.blend.weight in BLEND_WEIGHTS and model.blend.threshold in GRID
     blended_cv = cv["verdict_with_encoder"]
     assert isinstance(blended_cv, dict) and blended_cv["questions_read_by_encoder"] >= 0.9 * 250
+    # The threshold is where the isotonic fit of "right" on the confidence reaches the target (plus a margin);
+    # on 250 questions and one repetition the raw out-of-fold hits there wander a few points around it, but the
+    # verdicts shown are clearly more often right than all of them (a threshold at the bottom would not be).
+    assert blended_cv["coverage"] >= 0.1 and blended_cv["precision"] >= 0.8
+    assert blended_cv["precision"] >= blended_cv["accuracy_all"] + 0.05
+    # Paired with another paper's conclusion, the same questions get a verdict far less often than with their own
+    # findings: the fit learnt that a conclusion about something else settles nothing.
+    assert blended_cv["shown_on_unrelated"] <= blended_cv["coverage"] / 2
+    assert verdict_cv["shown_on_unrelated"] <= max(verdict_cv["coverage"], 0.05)
     # A question the fit never saw: the verdict's probabilities are a distribution over the three decisions.
     held_out = load_questions()[400]
     found = cited[held_out.pmid].findings
     probs, threshold = model.verdict_probabilities(held_out.question, [f.text for f in found],
                                                    [is_concluding(f.section, f.text) for f in found])
     assert set(probs) == set(CLASSES) and sum(probs.values()) == pytest.approx(1.0)
-    assert threshold == model.pooler.threshold
+    assert threshold == model.pooler.threshold  # no encoder attached: the word model decides alone
 
 
 def test_the_encoder_weighs_more_the_better_its_probabilities() -> None:
@@ -72,11 +76,27 @@ def test_the_encoder_weighs_more_the_better_its_probabilities() -> None:
     noise = rng.dirichlet([1, 1, 1], size=600)
     informed = 0.6 * truth + 0.4 * rng.dirichlet([1, 1, 1], size=600)
     read = np.where(np.arange(600)[:, None] % 10 == 0, 0.0, informed)  # every tenth question: not read
-    blend, blended = choose_blend(noise, read, labels)
+    blend, blended, _ = choose_blend(noise, read, labels)
     assert blend.weight >= 0.7 and blend.threshold in GRID
     assert np.allclose(blended[::10], noise[::10])  # unread questions keep the pooler's probabilities
-    blend, _ = choose_blend(informed, np.where(read > 0, noise, 0.0), labels)
+    blend, _, _ = choose_blend(informed, np.where(read > 0, noise, 0.0), labels)
     assert blend.weight <= 0.3
+
+
+def test_the_blend_leans_on_the_model_that_is_unsure_of_unrelated_findings() -> None:
+    rng = np.random.default_rng(1)
+    labels = [CLASSES[i % 3] for i in range(600)]
+    truth = np.eye(3)[[CLASSES.index(label) for label in labels]]
+    pooled = 0.6 * truth + 0.4 * rng.dirichlet([1, 1, 1], size=600)
+    read = 0.5 * truth + 0.5 * rng.dirichlet([1, 1, 1], size=600)  # a little less sure of the right answers
+    # On another paper's conclusion the pooler is as confident as on the question's own; the encoder is not.
+    confident = np.eye(3)[rng.integers(0, 3, 600)] * 0.8 + 0.2 / 3
+    unsure = np.full((600, 3), 1 / 3) + rng.normal(0, 0.01, (600, 3))
+    unsure /= unsure.sum(1, keepdims=True)
+    alone, _, _ = choose_blend(pooled, read, labels)
+    blend, _, on_unrelated = choose_blend(pooled, read, labels, confident, unsure)
+    assert blend.weight > alone.weight
+    assert np.allclose(on_unrelated, blend.weight * unsure + (1 - blend.weight) * confident)
 
 
 def test_the_threshold_is_the_lowest_whose_verdicts_reach_the_target_precision() -> None:
@@ -111,7 +131,8 @@ def test_the_shipped_verdict_reads_clear_findings_both_ways() -> None:
     verdict, stances = decide(model, QUESTION, _citations([
         "Larval mortality was significantly lower with compound Q9 than with vehicle (4% vs 31%, p < 0.001).",
         "Compound Q9 significantly reduced larval mortality in zebrafish and was safe."]))
-    assert verdict is not None and verdict.label == "Yes" and verdict.confidence >= model.pooler.threshold
+    threshold = model.blend.threshold if model.blend else model.pooler.threshold
+    assert verdict is not None and verdict.label == "Yes" and verdict.confidence >= threshold
     assert set(stances.values()) == {"supports"}
     verdict, stances = decide(model, QUESTION, _citations([
         "Larval mortality did not differ between compound Q9 and vehicle (30% vs 31%, p = 0.81).",
