@@ -22,13 +22,14 @@ from __future__ import annotations
 import argparse
 import shutil
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
 from tqdm import tqdm
 
 from eval.pubmedqa_cited import load_cited, reading
-from eval.pubmedqa_data import DEV, load_questions
+from eval.pubmedqa_data import DEV, PubMedQuestion, load_questions
 from eval.stance_encoder_fit import Pair, predict, save, threads, train, write_manifest
 from eval.stance_encoder_oof import OOF_FILE, EncoderRow, findings_digest, write_rows
 from eval.stance_fit import FOLDS
@@ -38,6 +39,11 @@ from qa.stance import CLASSES
 from qa.stance_encoder import ENCODER_DIR
 
 MEMBERS = 3
+
+
+def _with_conclusions_of(questions: list[PubMedQuestion], rows: Iterable[int], papers: Iterable[int]) -> list[Pair]:
+    """Each of the questions at `rows` paired with the conclusion of the paper at the same place in `papers`."""
+    return [Pair(questions[i].question, questions[j].long_answer) for i, j in zip(rows, papers, strict=True)]
 
 
 def out_of_fold(base: Path, members: int) -> list[EncoderRow]:
@@ -55,15 +61,14 @@ def out_of_fold(base: Path, members: int) -> list[EncoderRow]:
     other = nearest_others(scores, range(len(questions)))
     train_pairs = [Pair(q.question, q.long_answer) for q in questions]
     judged = [Pair(q.question, " ".join(f)) for q, f in zip(questions, findings, strict=True)]
-    unrelated = [Pair(q.question, questions[j].long_answer) for q, j in zip(questions, other, strict=True)]
+    unrelated = _with_conclusions_of(questions, range(len(questions)), other)
     probs = np.zeros((len(questions), len(CLASSES)))
     unrelated_probs = np.zeros((len(questions), len(CLASSES)))
     with tqdm(total=members * FOLDS, desc="stance encoder, out of fold", unit="fit") as bar:
         for split in range(members):
             folds = StratifiedKFold(FOLDS, shuffle=True, random_state=split).split(np.zeros(len(y)), y)
             for k, (fit_rows, test_rows) in enumerate(folds):
-                negatives = [Pair(questions[i].question, questions[j].long_answer)
-                             for i, j in zip(fit_rows, nearest_others(scores, fit_rows, fit_rows), strict=True)]
+                negatives = _with_conclusions_of(questions, fit_rows, nearest_others(scores, fit_rows, fit_rows))
                 model = train(base, [train_pairs[i] for i in fit_rows], [labels[i] for i in fit_rows], seed=k,
                               unrelated=negatives)
                 probs[test_rows] += predict(model, [judged[i] for i in test_rows]) / members
@@ -81,8 +86,7 @@ def fit_members(base: Path, members: int) -> None:
     pairs = [Pair(q.question, q.long_answer) for q in questions]
     labels = [q.decision for q in questions]
     rows = range(len(questions))
-    negatives = [Pair(questions[i].question, questions[j].long_answer)
-                 for i, j in zip(rows, nearest_others(similarities(questions), rows), strict=True)]
+    negatives = _with_conclusions_of(questions, rows, nearest_others(similarities(questions), rows))
     staging = Path(tempfile.mkdtemp(prefix=".stance_encoder.", dir=ENCODER_DIR.parent))
     staging.chmod(0o755)  # mkdtemp makes it private; the package folder is read by everyone
     try:

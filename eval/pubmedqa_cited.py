@@ -103,9 +103,8 @@ def examples(questions: list[PubMedQuestion], cited: dict[str, CitedAnswer]) -> 
         texts = [f.text for f in found]
         flags = [is_concluding(f.section, f.text) for f in found]
         row = read.get(q.pmid)
-        other = conclusion_of.get(row.unrelated) if row is not None and row.unrelated else None
+        other = conclusion_of.get(row.unrelated or "") if row is not None and row.unrelated_probs else None
         out.append(Example(q.question, q.long_answer, texts, q.decision, flags,
                            probabilities_for(read, q.pmid, reading(found)),
-                           as_findings(other) if other and row and row.unrelated_probs else None,
-                           row.unrelated_probs if other and row else None))
+                           as_findings(other) if other else None, row.unrelated_probs if other and row else None))
     return out
