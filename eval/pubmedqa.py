@@ -15,7 +15,9 @@ Builds the corpus from the packaged PubMedQA copy in a temporary folder, indexes
 - without the abstract: the odd-position questions asked again of a library that lacks their own abstracts (a
   second index, beside `--index-dir` when given): the share answered anyway (from other abstracts) and the
   share given a verdict anyway; the second should be low. The topicality model that withholds those verdicts
-  learnt from the even-position questions only (`eval/pubmedqa_library.py`).
+  learnt from the even-position questions only (`eval/pubmedqa_library.py`);
+- verdict on an unrelated conclusion: each asked yes/no question judged by its fold's model on the conclusion
+  of the dev paper it was paired with in the stance encoder's fit (`eval/stance_unrelated.py`); should be low.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from eval.pubmedqa_model import PubMedMetrics, PubMedReport, PubMedResult, Verdi
 from eval.pubmedqa_report import write_report
 from eval.stance_encoder_oof import load_rows, probabilities_for
 from eval.stance_fit import FOLDS, TARGET_PRECISION, fit
+from eval.stance_unrelated import as_citations
 from qa.model import Answer, Verdict
 from qa.stance import CLASSES, EncoderProbabilities, StanceModel
 from qa.verdict import DECISION_OF, decide, judged_findings, reading_of
@@ -65,12 +68,18 @@ def folds(split: int, n: int) -> list[int]:
 
 def out_of_fold_encoder(questions: list[PubMedQuestion]) -> EncoderProbabilities:
     """The stance encoder as the suite may use it: the stored out-of-fold probabilities of encoders that never
-    saw the question (`eval/stance_encoder_oof.py`), or None when they were read on other findings."""
+    saw the question (`eval/stance_encoder_oof.py`) on its cited findings or on the unrelated conclusion it was
+    paired with, or None when they were read on other findings."""
     rows = load_rows()
     pmid_of = {q.question: q.pmid for q in questions}
+    conclusion_of = {q.pmid: q.long_answer for q in questions}
 
     def read(question: str, findings: list[str]) -> dict[str, float] | None:
-        probs = probabilities_for(rows, pmid_of.get(question, ""), findings)
+        pmid = pmid_of.get(question, "")
+        probs = probabilities_for(rows, pmid, findings)
+        row = rows.get(pmid)
+        if probs is None and row is not None and row.unrelated and findings == [conclusion_of.get(row.unrelated)]:
+            probs = row.unrelated_probs
         return dict(zip(CLASSES, probs, strict=True)) if probs else None
 
     return read
@@ -144,6 +153,24 @@ def score(i: int, pmid: str, question: str, decision: str, answer: Answer, concl
         words=len(answer.answer.split()), latency_ms=round(latency_ms, 2))
 
 
+def verdict_on_unrelated(questions: list[PubMedQuestion], models: dict[int, StanceModel]) -> float | None:
+    """Share of the yes/no `questions` (file order from the start of dev, as asked) given a verdict by their
+    fold's model when the findings are the conclusion of the paper they were paired with in the encoder's fit
+    (`eval/stance_unrelated.py`): a verdict there rests on another paper. None when no question was paired."""
+    rows = load_rows()
+    conclusion_of = {q.pmid: q.long_answer for q in load_questions()}
+    shown = []
+    for i, q in enumerate(questions):
+        row = rows.get(q.pmid)
+        paired = row.unrelated if row is not None else None
+        if paired not in conclusion_of or not (is_yes_no(q.question) and names_its_subject(q.question)):
+            continue
+        other = conclusion_of[str(paired)]
+        cited = as_citations(doc_id(str(paired)), other)
+        shown.append(decide(models[fold_of(i)], q.question, cited, {c.marker: other for c in cited})[0] is not None)
+    return round(sum(shown) / len(shown), 4) if shown else None
+
+
 def split_of_rows(rows: list[PubMedResult], thresholds: list[float]) -> VerdictSplit:
     """The report's own split (0, round-robin) as a `VerdictSplit`."""
     return _verdict_split(0, thresholds, [bool(r.verdict_correct) for r in rows if r.verdict is not None], len(rows))
@@ -157,7 +184,7 @@ def _verdict_split(split: int, thresholds: list[float], right: list[bool], asked
 
 
 def aggregate(rows: list[PubMedResult], documents: int, absent: list[Answer],
-              splits: list[VerdictSplit] | None = None) -> PubMedMetrics:
+              splits: list[VerdictSplit] | None = None, on_unrelated: float | None = None) -> PubMedMetrics:
     """The suite's numbers; `absent` are the held-out half's answers from a library without their abstracts;
     `splits` the verdict over each outer split (their means are reported beside the report's own split)."""
     splits = splits or []
@@ -184,6 +211,7 @@ def aggregate(rows: list[PubMedResult], documents: int, absent: list[Answer],
         asked_without_abstract=len(absent),
         answered_without_abstract=round(sum(a.answered for a in absent) / len(absent), 4) if absent else None,
         verdict_without_abstract=round(sum(a.verdict is not None for a in absent) / len(absent), 4) if absent else None,
+        verdict_on_unrelated=on_unrelated,
         verdict_splits=splits,
         verdict_coverage_mean=round(float(np.mean([s.coverage for s in splits])), 4) if splits else None,
         verdict_accuracy_mean=round(float(np.mean(accuracies)), 4) if accuracies else None)
@@ -223,7 +251,8 @@ def run_suite(limit: int | None, corpus_size: int | None, out: Path, index_dir: 
     report = PubMedReport(data=str(DATA_DIR), corpus=f"{len(abstracts)} PubMed abstracts (temporary folder)",
                           model=engine.index.manifest.model, folds=FOLDS, fold_thresholds=thresholds,
                           target_precision=TARGET_PRECISION,
-                          metrics=aggregate(rows, len(abstracts), absent, splits), results=rows)
+                          metrics=aggregate(rows, len(abstracts), absent, splits,
+                                            verdict_on_unrelated(questions, models)), results=rows)
     json_path, md_path = write_report(report, out)
     print(f"wrote {md_path} and {json_path}", file=sys.stderr)
     return report

@@ -64,6 +64,10 @@ class PubMedMetrics(BaseModel):
     answered_without_abstract: float | None = Field(
         None, description="Share of those the engine answered anyway (it should say the library does not tell).")
     verdict_without_abstract: float | None = Field(None, description="Share of those given a verdict anyway.")
+    verdict_on_unrelated: float | None = Field(
+        None, description="Share of the asked questions given a verdict (cross-validated, report's split) when the "
+                          "findings are the conclusion of the dev paper nearest to the question, another paper "
+                          "(eval/stance_unrelated.py); should be low.")
     verdict_splits: list[VerdictSplit] = Field(
         default_factory=list, description="The verdict over each outer split: which questions share a fold moves "
                                           "the numbers by a few points, so several splits are measured.")

@@ -23,6 +23,7 @@ ROWS = [
     ("latency p95 (ms)", "latency_p95_ms"),
     ("answered without its abstract, from other abstracts (held-out half)", "answered_without_abstract"),
     ("verdict without its abstract (held-out half; should be low)", "verdict_without_abstract"),
+    ("verdict on the nearest other paper's conclusion (cross-validated; should be low)", "verdict_on_unrelated"),
 ]
 
 

@@ -17,6 +17,7 @@ import numpy as np
 
 from corpus.sentences import sentence_spans
 from eval.pubmedqa_data import PubMedQuestion
+from qa.model import Citation
 
 
 def similarities(questions: Sequence[PubMedQuestion]) -> np.ndarray:
@@ -35,6 +36,13 @@ def nearest_others(scores: np.ndarray, rows: Sequence[int], among: Sequence[int]
     allowed = np.full(scores.shape[1], -np.inf)
     allowed[list(among) if among is not None else slice(None)] = 0.0
     return [int(np.argmax(scores[i] + allowed)) for i in rows]
+
+
+def as_citations(doc: str, conclusion: str) -> list[Citation]:
+    """A conclusion paragraph as the engine would cite it from document `doc` (offsets within the paragraph)."""
+    return [Citation(doc_id=doc, title=doc, section="Conclusions", kind="sentence", start=start, end=end,
+                     text=conclusion[start:end], score=1.0, marker=marker)
+            for marker, (start, end) in enumerate(sentence_spans(conclusion) or [(0, len(conclusion))], 1)]
 
 
 def as_findings(conclusion: str) -> list[str]:

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import numpy as np
 
+from eval.pubmedqa import out_of_fold_encoder, verdict_on_unrelated
 from eval.pubmedqa_cited import examples, load_cited
 from eval.pubmedqa_data import load_questions
 from eval.stance_encoder_oof import load_rows
-from eval.stance_unrelated import as_findings, nearest_others
+from eval.stance_fit import FOLDS, fit
+from eval.stance_unrelated import as_citations, as_findings, nearest_others
 from qa.model import Citation
-from qa.stance import StanceModel
+from qa.stance import CLASSES, StanceModel
 from qa.verdict import decide
 
 
@@ -71,3 +73,23 @@ def test_the_shipped_verdict_is_seldom_drawn_from_another_papers_conclusion() ->
     assert asked >= 90
     assert own >= 0.5 * asked
     assert other <= 0.2 * asked
+
+
+def test_the_suite_judges_unrelated_conclusions_out_of_fold_and_seldom_gives_a_verdict() -> None:
+    questions = load_questions()
+    conclusion_of = {q.pmid: q.long_answer for q in questions}
+    rows = load_rows()
+    encoder = out_of_fold_encoder(questions)
+    first = next(q for q in questions if q.pmid in rows)
+    row = rows[first.pmid]
+    assert row.unrelated is not None and row.unrelated_probs is not None
+    other = conclusion_of[row.unrelated]
+    assert encoder(first.question, [other]) == dict(zip(CLASSES, row.unrelated_probs, strict=True))
+    assert encoder(first.question, [other + " Larger trials are needed."]) is None
+    cited = as_citations("paper", other)
+    assert [c.text for c in cited] == as_findings(other) and all(other[c.start:c.end] == c.text for c in cited)
+    # A model fitted on the other 400 questions judges the first 100, each with its paired unrelated conclusion.
+    model, _ = fit(examples(questions[100:], {r.pmid: r for r in load_cited()}), seeds=1)
+    model.encoder = encoder
+    share = verdict_on_unrelated(questions[:100], dict.fromkeys(range(FOLDS), model))
+    assert share is not None and share <= 0.25
