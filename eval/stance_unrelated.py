@@ -47,4 +47,4 @@ def as_citations(doc: str, conclusion: str) -> list[Citation]:
 
 def as_findings(conclusion: str) -> list[str]:
     """A conclusion paragraph as the sentences the engine would cite from it."""
-    return [conclusion[start:end] for start, end in sentence_spans(conclusion)] or [conclusion]
+    return [c.text for c in as_citations("conclusion", conclusion)]

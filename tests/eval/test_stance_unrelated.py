@@ -11,7 +11,6 @@ from eval.pubmedqa_data import load_questions
 from eval.stance_encoder_oof import load_rows
 from eval.stance_fit import FOLDS, fit
 from eval.stance_unrelated import as_citations, as_findings, nearest_others
-from qa.model import Citation
 from qa.stance import CLASSES, StanceModel
 from qa.verdict import decide
 
@@ -50,11 +49,6 @@ def test_every_stored_question_was_read_with_another_dev_papers_conclusion() -> 
         assert e.unrelated_encoder_probs == row.unrelated_probs
 
 
-def _conclusion_citations(text: str) -> list[Citation]:
-    return [Citation(doc_id="paper", title="Paper", section="Conclusions", kind="sentence", start=0, end=len(t),
-                     text=t, score=1.0, marker=m) for m, t in enumerate(as_findings(text), 1)]
-
-
 def test_the_shipped_verdict_is_seldom_drawn_from_another_papers_conclusion() -> None:
     # The first 100 dev questions, each with its own conclusion and with the one the fit paired it with (the
     # nearest other paper's). The models learnt both (in sample): their verdict rests on the question's own.
@@ -68,8 +62,8 @@ def test_the_shipped_verdict_is_seldom_drawn_from_another_papers_conclusion() ->
         if row is None or row.unrelated is None:
             continue
         asked += 1
-        own += decide(model, q.question, _conclusion_citations(q.long_answer), {})[0] is not None
-        other += decide(model, q.question, _conclusion_citations(conclusion_of[row.unrelated]), {})[0] is not None
+        own += decide(model, q.question, as_citations("own", q.long_answer), {})[0] is not None
+        other += decide(model, q.question, as_citations("other", conclusion_of[row.unrelated]), {})[0] is not None
     assert asked >= 90
     assert own >= 0.5 * asked
     assert other <= 0.2 * asked
