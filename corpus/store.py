@@ -22,8 +22,12 @@ log = logging.getLogger(__name__)
 
 BUILTIN_CORPUS = Path(__file__).parent / "data"
 SIDECAR_SUFFIX = ".meta.json"
-# Bump when cleaning or structure changes, so that indexes built from the old parse are rebuilt.
-PARSER_VERSION = "3"
+# Bump when cleaning or structure changes, or what `index.prepare` derives from a parsed document (chunks,
+# units, their tokens, roles and legend flags), so that indexes built by the old code are rebuilt rather than
+# served stale (an incremental build reuses a document's prepared data only under the same version).
+# tests/index/test_parser_version.py pins the code this covers. 4: unit roles gained the review's statement of
+# the evidence (e4d499f) without a bump.
+PARSER_VERSION = "4"
 
 
 @dataclass

@@ -145,7 +145,7 @@ def is_stale(folder: Path, corpus_dir: Path, model: str, chunking: ChunkingConfi
     if manifest.chunking != chunking:
         return "the chunking settings changed"
     if manifest.parser_version != PARSER_VERSION:
-        return "the document parser changed"
+        return "this version parses or prepares documents differently"
     if manifest.corpus_signature != corpus_signature(corpus_dir, extra_dirs) and (
             manifest.corpus_hash != corpus_hash(corpus_dir, extra_dirs)):
         return "the corpus changed since the index was built"
