@@ -2,8 +2,8 @@
 
 Run: `.venv/bin/python -m eval.calibrate [--gold eval/gold.jsonl] [--first N]`. Only dev questions are used to
 fit the weights and to choose the threshold; the test split stays untouched for reporting. The shipped
-`qa/abstention.json` was fitted on the first 53 dev questions (`--first 53`, by the engine of the time: refitted
-at today's ranking its weights move by < 0.16 and one more dev question is answered); refitted on the grown dev
+`qa/abstention.json` was fitted on the first 53 dev questions (`--first 53`, by an earlier engine: refitted by
+the engine of November 2026 its weights move by < 0.16 and one more dev question is answered); refitted on the grown dev
 split it refused answerable questions that name a study and no more unanswerable ones out of sample (README).
 """
 
