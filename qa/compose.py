@@ -6,6 +6,7 @@ from corpus.model import Document
 from index.lexical import tokenize
 from index.lookups import StudyRef
 from index.model import Unit
+from index.roles import section_role
 from index.search import SearchIndex, UnitRecord
 from qa.aggregate import Aggregation
 from qa.citations import CitationRegistry
@@ -13,6 +14,8 @@ from qa.parts import cover_parts
 from qa.query import Query
 from qa.rank import ScoredUnit, UnitScorer
 from qa.render import render_row, render_unit, with_marker
+from qa.stance import is_conclusion_label
+from qa.yesno import is_yes_no
 
 SECOND_UNIT_RATIO = 0.92  # a further quote is added only when it scores this close to the best one
 MAX_QUOTES = 3
@@ -20,6 +23,7 @@ COVERAGE_POOL = 10  # units considered for covering the question words the best 
 MIN_COVERAGE_GAIN = 0.15  # IDF-weighted share of the question a completing unit must add
 NON_NEIGHBOUR_DISCOUNT = 0.6
 CROSS_DOCUMENT_RATIO = 0.6  # the other review's best unit joins a cross-document answer above this share
+STUDY_ROLES = ("finding", "aim", "method")  # labels of a study's own report (results, objective, methods)
 
 
 def _cite_unit(index: SearchIndex, unit: Unit, score: float, registry: CitationRegistry) -> int:
@@ -84,6 +88,8 @@ def choose_units(query: Query, scored: list[ScoredUnit], scorer: UnitScorer,
         chosen.append(s)
     _complete_coverage(query, scored, scorer, chosen, study_refs)
     cover_parts(query, scored, scorer, chosen, MAX_QUOTES + 1)
+    if is_yes_no(query.resolved):
+        _add_conclusion(scored, chosen)
     if query.cross_document:
         docs = {c.unit.doc_id for c in chosen}
         for s in scored:
@@ -91,6 +97,24 @@ def choose_units(query: Query, scored: list[ScoredUnit], scorer: UnitScorer,
                 chosen.append(s)
                 docs.add(s.unit.doc_id)
     return chosen
+
+
+def _add_conclusion(scored: list[ScoredUnit], chosen: list[ScoredUnit]) -> None:
+    """For a yes/no question, the best scored sentence of the lead document's conclusion (by its section label)
+    when no chosen unit quotes it: a study's results say what it measured, its conclusion what the authors
+    answer, and the verdict reads the conclusion the answer shows (`qa.verdict.encoder_reading`)."""
+    lead = chosen[0].unit.doc_id
+    quoted = [c.unit.section for c in chosen if c.unit.doc_id == lead]
+    # Only a study's own conclusion: under a review's topical headings (or its introduction) the conclusion is
+    # the review's outlook on the field, not the answer to a question about one of the studies it discusses.
+    if any(is_conclusion_label(label) for label in quoted) or not any(
+            section_role(label) in STUDY_ROLES for label in quoted):
+        return
+    for s in scored:
+        if (s.unit.doc_id == lead and s.unit.kind == "sentence" and is_conclusion_label(s.unit.section)
+                and not any(c.unit.overlaps(s.unit) for c in chosen)):
+            chosen.append(s)
+            return
 
 
 def _complete_coverage(query: Query, scored: list[ScoredUnit], scorer: UnitScorer, chosen: list[ScoredUnit],

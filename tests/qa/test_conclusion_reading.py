@@ -88,3 +88,53 @@ def test_reading_order_and_repeats() -> None:
     paragraphs: list[str | None] = [None, "B rose. C fell too.", "B rose. C fell too.", None]
     assert encoder_reading(findings, paragraphs) == ["B rose. C fell too.", "A fell.", "D held."]
     assert encoder_reading(findings, [None] * 4) == findings
+
+
+KANGAROO = {
+    "kangaroo-care": """# Skin-to-skin care and hypothermia in small newborns
+
+## Methods
+
+We allocated 200 low birth weight infants to kangaroo care or to incubator care for their first three days.
+
+## Results
+
+Hypothermia occurred in 12 of 100 low birth weight infants given kangaroo care and in 31 of 100 in incubators
+(p < 0.001).
+
+## Conclusions
+
+Continuous skin-to-skin contact should be offered to every stable small newborn.
+""",
+}
+THERMAL_REVIEW = {
+    "thermal-review": """# Thermal care of the newborn: a narrative review
+
+## Kangaroo care
+
+Hypothermia was less frequent in low birth weight infants given kangaroo care in several trials (3, 4).
+
+## Conclusion
+
+Thermal care deserves more attention from every neonatal unit.
+""",
+}
+KANGAROO_QUESTION = "Does kangaroo care reduce hypothermia in low birth weight infants?"
+
+
+def test_a_yes_no_answer_quotes_the_studys_conclusion_beside_its_results(
+        tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> None:
+    engine = engine_over(KANGAROO, tmp_path_factory.mktemp("kangaroo"), embedder)
+    answer = engine.ask(KANGAROO_QUESTION)
+    sections = [c.section for c in answer.citations]
+    assert "Results" in sections and "Conclusions" in sections, answer.answer
+    # Not for a question that is not yes/no: it is answered by what the study found.
+    asked = engine.ask("How often did hypothermia occur with kangaroo care in low birth weight infants?")
+    assert "Conclusions" not in [c.section for c in asked.citations], asked.answer
+
+
+def test_a_reviews_closing_outlook_is_not_added(tmp_path_factory: pytest.TempPathFactory,
+                                                embedder: Embedder) -> None:
+    engine = engine_over(THERMAL_REVIEW, tmp_path_factory.mktemp("review"), embedder)
+    answer = engine.ask(KANGAROO_QUESTION)
+    assert answer.answered and [c.section for c in answer.citations] == ["Kangaroo care"], answer.answer
