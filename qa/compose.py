@@ -6,7 +6,6 @@ from corpus.model import Document
 from index.lexical import tokenize
 from index.lookups import StudyRef
 from index.model import Unit
-from index.roles import section_role
 from index.search import SearchIndex, UnitRecord
 from qa.aggregate import Aggregation
 from qa.citations import CitationRegistry
@@ -15,6 +14,7 @@ from qa.query import Query
 from qa.rank import ScoredUnit, UnitScorer
 from qa.render import render_row, render_unit, with_marker
 from qa.stance import is_conclusion_label
+from qa.verdict import reports_a_study
 from qa.yesno import is_yes_no
 
 SECOND_UNIT_RATIO = 0.92  # a further quote is added only when it scores this close to the best one
@@ -23,7 +23,6 @@ COVERAGE_POOL = 10  # units considered for covering the question words the best 
 MIN_COVERAGE_GAIN = 0.15  # IDF-weighted share of the question a completing unit must add
 NON_NEIGHBOUR_DISCOUNT = 0.6
 CROSS_DOCUMENT_RATIO = 0.6  # the other review's best unit joins a cross-document answer above this share
-STUDY_ROLES = ("finding", "aim", "method")  # labels of a study's own report (results, objective, methods)
 
 
 def _cite_unit(index: SearchIndex, unit: Unit, score: float, registry: CitationRegistry) -> int:
@@ -89,7 +88,7 @@ def choose_units(query: Query, scored: list[ScoredUnit], scorer: UnitScorer,
     _complete_coverage(query, scored, scorer, chosen, study_refs)
     cover_parts(query, scored, scorer, chosen, MAX_QUOTES + 1)
     if is_yes_no(query.resolved):
-        _add_conclusion(scored, chosen)
+        _add_conclusion(scorer.index, scored, chosen)
     if query.cross_document:
         docs = {c.unit.doc_id for c in chosen}
         for s in scored:
@@ -99,16 +98,16 @@ def choose_units(query: Query, scored: list[ScoredUnit], scorer: UnitScorer,
     return chosen
 
 
-def _add_conclusion(scored: list[ScoredUnit], chosen: list[ScoredUnit]) -> None:
+def _add_conclusion(index: SearchIndex, scored: list[ScoredUnit], chosen: list[ScoredUnit]) -> None:
     """For a yes/no question, the best scored sentence of the lead document's conclusion (by its section label)
-    when no chosen unit quotes it: a study's results say what it measured, its conclusion what the authors
-    answer, and the verdict reads the conclusion the answer shows (`qa.verdict.encoder_reading`)."""
+    when no chosen unit quotes it and the document reports a study (`qa.verdict.reports_a_study`): a study's
+    results say what it measured, its conclusion what the authors answer, and the verdict reads the conclusion
+    the answer shows (`qa.verdict.encoder_reading`). A review's closing section is its outlook on the field,
+    not the answer to a question about one of the studies it discusses."""
     lead = chosen[0].unit.doc_id
-    quoted = [c.unit.section for c in chosen if c.unit.doc_id == lead]
-    # Only a study's own conclusion: under a review's topical headings (or its introduction) the conclusion is
-    # the review's outlook on the field, not the answer to a question about one of the studies it discusses.
-    if any(is_conclusion_label(label) for label in quoted) or not any(
-            section_role(label) in STUDY_ROLES for label in quoted):
+    if any(c.unit.doc_id == lead and is_conclusion_label(c.unit.section) for c in chosen):
+        return
+    if not reports_a_study(index.documents[lead]):
         return
     for s in scored:
         if (s.unit.doc_id == lead and s.unit.kind == "sentence" and is_conclusion_label(s.unit.section)

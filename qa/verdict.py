@@ -69,10 +69,18 @@ def quotes_a_conclusion(citation: Citation) -> bool:
     return citation.kind == "sentence" and is_conclusion_label(citation.section)
 
 
+def reports_a_study(doc: Document) -> bool:
+    """Whether `doc` is laid out as a study's report: a section labelled as its aim, methods or results beside
+    its conclusion. Its Conclusions-like section is then the authors' answer to their question; a review's
+    closing section, after an introduction and topical headings, is its outlook on the field."""
+    return any(section_role(s.title) in ("aim", "method")
+               or (section_role(s.title) == "finding" and not is_conclusion_label(s.title)) for s in doc.sections)
+
+
 def quoted_conclusion(doc: Document, citation: Citation) -> str | None:
-    """The whole paragraph of a conclusion (by its section label) that `citation` quotes, or None: what the
-    stance encoder reads in its place (`encoder_reading`)."""
-    if not quotes_a_conclusion(citation):
+    """The whole paragraph of a study's conclusion (by its section label, `reports_a_study`) that `citation`
+    quotes, or None: what the stance encoder reads in its place (`encoder_reading`)."""
+    if not quotes_a_conclusion(citation) or not reports_a_study(doc):
         return None
     i = bisect_right(doc.blocks, citation.start, key=lambda b: b.start) - 1
     if i < 0 or not doc.blocks[i].start <= citation.start < citation.end <= doc.blocks[i].end:

@@ -8,7 +8,7 @@ import pytest
 
 from index.embedder import Embedder
 from qa.engine import AnswerEngine
-from qa.verdict import encoder_reading
+from qa.verdict import encoder_reading, reports_a_study
 from tests.qa.small_library import engine_over
 
 CONCLUSION = ("Early caffeine reduced the need for mechanical ventilation in very preterm infants. "
@@ -125,6 +125,7 @@ KANGAROO_QUESTION = "Does kangaroo care reduce hypothermia in low birth weight i
 def test_a_yes_no_answer_quotes_the_studys_conclusion_beside_its_results(
         tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> None:
     engine = engine_over(KANGAROO, tmp_path_factory.mktemp("kangaroo"), embedder)
+    assert reports_a_study(engine.index.documents["kangaroo-care"])
     answer = engine.ask(KANGAROO_QUESTION)
     sections = [c.section for c in answer.citations]
     assert "Results" in sections and "Conclusions" in sections, answer.answer
@@ -133,8 +134,14 @@ def test_a_yes_no_answer_quotes_the_studys_conclusion_beside_its_results(
     assert "Conclusions" not in [c.section for c in asked.citations], asked.answer
 
 
-def test_a_reviews_closing_outlook_is_not_added(tmp_path_factory: pytest.TempPathFactory,
-                                                embedder: Embedder) -> None:
+def test_a_reviews_closing_outlook_is_not_added_nor_read_as_a_studys_conclusion(
+        tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> None:
     engine = engine_over(THERMAL_REVIEW, tmp_path_factory.mktemp("review"), embedder)
     answer = engine.ask(KANGAROO_QUESTION)
     assert answer.answered and [c.section for c in answer.citations] == ["Kangaroo care"], answer.answer
+    assert not reports_a_study(engine.index.documents["thermal-review"])
+    outlook = engine.ask("Does thermal care deserve more attention from every neonatal unit?")
+    quoted = [c for c in outlook.citations if c.section == "Conclusion"]
+    assert quoted, outlook.answer
+    # Quoted, it is read as the sentence it is, not as the authors' answer with the rest of its paragraph.
+    assert engine.conclusions(outlook.citations) == {}
