@@ -73,8 +73,9 @@ def reports_a_study(doc: Document) -> bool:
     """Whether `doc` is laid out as a study's report: a section labelled as its aim, methods or results beside
     its conclusion. Its Conclusions-like section is then the authors' answer to their question; a review's
     closing section, after an introduction and topical headings, is its outlook on the field."""
-    return any(section_role(s.title) in ("aim", "method")
-               or (section_role(s.title) == "finding" and not is_conclusion_label(s.title)) for s in doc.sections)
+    roles = ((section_role(s.title), s.title) for s in doc.sections)
+    return any(role in ("aim", "method") or (role == "finding" and not is_conclusion_label(title))
+               for role, title in roles)
 
 
 def quoted_conclusion(doc: Document, citation: Citation) -> str | None:
