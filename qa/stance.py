@@ -22,7 +22,7 @@ import json
 import math
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -166,6 +166,28 @@ class EncoderBlend:
     weight: float
     threshold: float
 
+    def combine(self, read: dict[str, float], pooled: dict[str, float]) -> dict[str, float]:
+        """The verdict's probabilities from the encoder's (`read`) and the pooler's (`pooled`): see `agreed`."""
+        row = agreed([[read[c] for c in CLASSES]], [[pooled[c] for c in CLASSES]], self.weight)[0]
+        return dict(zip(CLASSES, row, strict=True))
+
+
+def agreed(read: Sequence[Sequence[float]], pooled: Sequence[Sequence[float]], weight: float) -> list[list[float]]:
+    """Per row (probabilities in `CLASSES` order): `weight` on the encoder's and the rest on the pooler's, where
+    the two agree on the likeliest decision; where they do not, even odds (1/3 each, below any threshold), so
+    no verdict. Two readers of the same findings (the words and cues of what is cited; the encoder on the
+    conclusion's paragraph) that answer differently do not settle the question. Measured in the PubMedQA suite's
+    nested cross-validation (mean of three outer splits): verdict on 55.9 % of the questions at 0.851 without
+    the rule, 58.4 % at 0.856 with it at the same selection margin, 54.4 % at 0.860 with a margin of 0.03 and
+    fewer verdicts on another paper's conclusion (0.195 -> 0.183), the shipped setting (eval/stance_fit.py)."""
+    out = []
+    for r, p in zip(read, pooled, strict=True):
+        if max(range(len(r)), key=r.__getitem__) != max(range(len(p)), key=p.__getitem__):
+            out.append([1 / len(r)] * len(r))
+        else:
+            out.append([weight * a + (1 - weight) * b for a, b in zip(r, p, strict=True)])
+    return out
+
 
 @dataclass
 class StanceModel:
@@ -211,8 +233,7 @@ class StanceModel:
         read = self.encoder(question, reading or findings) if self.encoder and self.blend else None
         if read is None or self.blend is None:
             return pooled, self.pooler.threshold
-        w = self.blend.weight
-        return {c: w * read[c] + (1 - w) * pooled[c] for c in CLASSES}, self.blend.threshold
+        return self.blend.combine(read, pooled), self.blend.threshold
 
     def to_json(self) -> dict[str, object]:
         return {"classes": list(CLASSES), "cue_features": CUE_FEATURES, "threshold": self.threshold,

@@ -96,7 +96,29 @@ def test_the_blend_leans_on_the_model_that_is_unsure_of_unrelated_findings() -> 
     alone, _, _ = choose_blend(pooled, read, labels)
     blend, _, on_unrelated = choose_blend(pooled, read, labels, confident, unsure)
     assert blend.weight > alone.weight
-    assert np.allclose(on_unrelated, blend.weight * unsure + (1 - blend.weight) * confident)
+    # Where the two agree on the likeliest decision, the blend; where they do not, no answer (even odds).
+    agree = unsure.argmax(1) == confident.argmax(1)
+    assert 0 < agree.sum() < len(agree)
+    assert np.allclose(on_unrelated[agree], (blend.weight * unsure + (1 - blend.weight) * confident)[agree])
+    assert np.allclose(on_unrelated[~agree], 1 / 3)
+
+
+def test_the_threshold_is_chosen_on_what_the_verdict_shows_when_the_two_readers_disagree() -> None:
+    # Both models are right on 70 % of the questions, with the same confidence whether right or wrong, and
+    # wrong on different ones: blended, a verdict at any threshold is right 70 % of the time at most. Where
+    # they agree they are right (both wrong on none), so counting only those verdicts reaches the target.
+    labels = [CLASSES[i % 3] for i in range(600)]
+    y = np.array([CLASSES.index(label) for label in labels])
+    wrong_read, wrong_pooled = np.arange(600) % 10 < 3, (np.arange(600) % 10 >= 3) & (np.arange(600) % 10 < 6)
+    def answers(wrong: np.ndarray) -> np.ndarray:
+        picked = np.where(wrong, (y + 1) % 3, y)
+        return 0.2 / 2 + 0.7 * np.eye(3)[picked]
+    blend, blended, _ = choose_blend(answers(wrong_pooled), answers(wrong_read), labels)
+    disagree = wrong_read | wrong_pooled
+    assert np.allclose(blended[disagree], 1 / 3)  # no answer there, below every threshold of the grid
+    shown = blended.max(1) >= blend.threshold
+    assert blend.threshold < GRID[-1] and shown.mean() >= 0.3 and not shown[disagree].any()
+    assert (blended.argmax(1)[shown] == y[shown]).all()
 
 
 def test_the_threshold_is_the_lowest_whose_verdicts_reach_the_target_precision() -> None:

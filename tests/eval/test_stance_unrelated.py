@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from eval.pubmedqa import out_of_fold_encoder, verdict_on_unrelated
+from eval.pubmedqa import fold_of, out_of_fold_encoder, verdict_on_unrelated
 from eval.pubmedqa_cited import examples, load_cited
 from eval.pubmedqa_data import load_questions
 from eval.stance_encoder_oof import load_rows
@@ -82,8 +82,13 @@ def test_the_suite_judges_unrelated_conclusions_out_of_fold_and_seldom_gives_a_v
     assert encoder(first.question, [other + " Larger trials are needed."]) is None
     cited = as_citations("paper", other)
     assert [c.text for c in cited] == as_findings(other) and all(other[c.start:c.end] == c.text for c in cited)
-    # A model fitted on the other 400 questions judges the first 100, each with its paired unrelated conclusion.
-    model, _ = fit(examples(questions[100:], {r.pmid: r for r in load_cited()}), seeds=1)
-    model.encoder = encoder
-    share = verdict_on_unrelated(questions[:100], dict.fromkeys(range(FOLDS), model))
-    assert share is not None and share <= 0.25
+    # As in the suite's round-robin split: each question judged, with its paired unrelated conclusion, by a
+    # model fitted (as shipped) on the other four folds. A sample of 100 questions moved by a question or two
+    # with the fit's random repetitions (8 to 12 of 32); all 500 are the suite's number: 0.183.
+    cited_rows = {r.pmid: r for r in load_cited()}
+    models = {}
+    for k in range(FOLDS):
+        models[k], _ = fit(examples([q for i, q in enumerate(questions) if fold_of(i) != k], cited_rows))
+        models[k].encoder = encoder
+    share = verdict_on_unrelated(questions, models)
+    assert share is not None and share <= 0.19

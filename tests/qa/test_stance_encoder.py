@@ -11,8 +11,10 @@ import pytest
 from eval.stance_encoder_fit import Pair, predict, save, train, write_manifest
 from index.embedder import DEFAULT_MODEL, resolve_model_path
 from index.onnx_shared import SHARED_DIR
+from qa.model import Citation
 from qa.stance import CLASSES, StanceModel
 from qa.stance_encoder import ENCODER_DIR, load, read_manifest, shipped
+from qa.verdict import LABELS, decide
 
 QUESTION = "Does compound Q9 reduce larval mortality in zebrafish?"
 LONG_FINDING = " ".join(["Larval mortality was lower with compound Q9 than with vehicle in every clutch tested."] * 12)
@@ -76,7 +78,10 @@ def test_the_verdict_weighs_the_encoder_and_falls_back_to_the_word_model_without
     assert pooler_threshold == model.pooler.threshold
     w = model.blend.weight
     assert read is not None
-    assert blended == pytest.approx({c: w * read[c] + (1 - w) * pooled[c] for c in CLASSES})
+    if max(read, key=read.get) == max(pooled, key=pooled.get):
+        assert blended == pytest.approx({c: w * read[c] + (1 - w) * pooled[c] for c in CLASSES})
+    else:
+        assert blended == pytest.approx({c: 1 / 3 for c in CLASSES})
     model.encoder = lambda question, texts: None  # an encoder that cannot judge these findings
     assert model.verdict_probabilities(QUESTION, findings, concluding) == (pooled, model.pooler.threshold)
 
@@ -94,3 +99,23 @@ def test_an_encoder_that_cannot_be_loaded_leaves_the_word_model(tmp_path: Path,
     assert model.blend is not None and model.encoder is None and model.pooler is not None
     findings = ["Compound Q9 did not reduce larval mortality."]
     assert model.verdict_probabilities(QUESTION, findings, [False])[1] == model.pooler.threshold
+
+
+def test_no_verdict_when_the_encoder_and_the_word_model_answer_differently() -> None:
+    """The verdict needs both readers of the findings to give the same answer; otherwise the findings do not
+    settle the question, however sure either one is."""
+    model = StanceModel.default()
+    assert model.blend is not None and model.pooler is not None
+    text = "Compound Q9 significantly reduced larval mortality in zebrafish compared with vehicle (p < 0.001)."
+    findings = [Citation(marker=1, doc_id="q9", title="Compound Q9 in zebrafish", section="Conclusions",
+                         kind="sentence", start=0, end=len(text), text=text, score=1.0)]
+    alone = StanceModel.from_json(model.to_json())
+    pooled, _ = alone.verdict_probabilities(QUESTION, [findings[0].text], [True])
+    answer = max(pooled, key=pooled.get)
+    other = next(c for c in CLASSES if c != answer)
+    model.encoder = lambda question, texts: {c: 0.9 if c == answer else 0.05 for c in CLASSES}
+    agreeing, _ = decide(model, QUESTION, findings)
+    model.encoder = lambda question, texts: {c: 0.9 if c == other else 0.05 for c in CLASSES}
+    disagreeing, _ = decide(model, QUESTION, findings)
+    assert agreeing is not None and agreeing.label == LABELS[answer]
+    assert disagreeing is None
