@@ -13,7 +13,6 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from corpus.store import corpus_files
 from qa.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -75,7 +74,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 2
     logging.getLogger("api").setLevel(logging.INFO)  # start-up progress ("ready: ...") on the console
-    corpus_files(settings.corpus_dir)  # fail now, rather than run a server that never gets ready
+    settings.require_corpus()  # fail now, rather than run a server that never gets ready
     if not is_loopback(settings.host):
         # Uploads are enabled exactly when QA_API_KEY is set (Settings refuses short keys), so a server
         # reachable from the network never takes uploads without the key.

@@ -26,7 +26,15 @@ from tqdm import tqdm
 
 from corpus.errors import CorpusNotFound, UnreadableDocument
 from corpus.model import Document
-from corpus.store import PARSER_VERSION, SUPPORTED_SUFFIXES, SourceFile, combined_hash, corpus_sources, load_document
+from corpus.store import (
+    BUILTIN_CORPUS,
+    PARSER_VERSION,
+    SUPPORTED_SUFFIXES,
+    SourceFile,
+    combined_hash,
+    corpus_sources,
+    load_document,
+)
 from index.distributed import NOTHING_KNOWN, DistributedConfig, EmbeddedDocument, embed_documents
 from index.embedder import Embedder
 from index.errors import DistributedBuildFailed
@@ -202,7 +210,8 @@ def build_index(corpus_dir: Path, folder: Path, embedder: Embedder, options: Bui
 
     try:
         manifest = _write(folder, embedder, options, documents, previous, started, before_swap,
-                          lambda: combined_hash(hashes), combined_hash([s.signature() for s in sources]))
+                          lambda: combined_hash(hashes), combined_hash([s.signature() for s in sources]),
+                          (corpus_dir, extra_dirs))
     finally:
         if previous:
             previous.close()
@@ -224,10 +233,20 @@ def write_index(folder: Path, documents: Iterable[Document], embedder: Embedder,
                   lambda: corpus_digest, corpus_digest)
 
 
+def _sources_record(read_from: tuple[Path, Sequence[Path]] | None) -> tuple[str | None, list[str]]:
+    """The folders a library was built from, for the manifest; none for the built-in reviews, which every
+    command reads by default (wherever the project is checked out), nor for documents given already parsed."""
+    if read_from is None or read_from[0].resolve() == BUILTIN_CORPUS.resolve():
+        return None, []
+    return str(read_from[0].resolve()), [str(d.resolve()) for d in read_from[1]]
+
+
 def _write(folder: Path, embedder: Embedder, options: BuildOptions, feed: Callable[[_Batcher], None],
            previous: PreviousIndex | None, started: float, before_swap: Callable[[Path], None] | None,
-           digest: Callable[[], str], signature: str) -> Manifest:
+           digest: Callable[[], str], signature: str,
+           read_from: tuple[Path, Sequence[Path]] | None = None) -> Manifest:
     folder = folder.resolve()
+    corpus_dir, extra_dirs = _sources_record(read_from)
     with build_lock(folder):
         tmp = temp_folder(folder)
         tmp.mkdir()
@@ -240,6 +259,7 @@ def _write(folder: Path, embedder: Embedder, options: BuildOptions, feed: Callab
             manifest = Manifest(
                 format_version=FORMAT_VERSION, model=embedder.name, dimension=embedder.dimension,
                 chunking=options.chunking, corpus_hash=digest(), corpus_signature=signature,
+                corpus_dir=corpus_dir, extra_dirs=extra_dirs,
                 parser_version=PARSER_VERSION, documents=writer.documents, chunks=writer.chunks,
                 units=writer.units, vector_index=params, embedded_texts=batcher.embedded,
                 built_at=datetime.now(UTC).isoformat(timespec="seconds"),

@@ -80,6 +80,11 @@ class Manifest(BaseModel):
     chunking: ChunkingConfig
     corpus_hash: str = Field(description="Content hash of the sources, sidecars and parser version.")
     corpus_signature: str = Field(description="Hash of the source files' names, sizes and modification times.")
+    # Where the sources were read from, so that a command opening the index without naming a corpus refreshes
+    # this one, not the built-in reviews (which would replace a user's library): absent for indexes written
+    # from parsed documents and for those built before it was recorded.
+    corpus_dir: str | None = Field(None, description="The corpus folder the index was built from (absolute).")
+    extra_dirs: list[str] = Field(default_factory=list, description="Further source folders read (uploads).")
     parser_version: str
     documents: int
     chunks: int

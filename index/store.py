@@ -127,6 +127,23 @@ def read_manifest(folder: Path) -> Manifest:
         raise IndexIncompatible(f"{path} is invalid ({exc.error_count()} errors): {_REBUILD}") from exc
 
 
+def recorded_sources(folder: Path) -> tuple[Path, list[Path]] | None:
+    """The corpus folder and further source folders (uploads) the index in `folder` was built from, when its
+    manifest records them (`index.build`: a library other than the built-in reviews); else None.
+
+    Read without the checks of `read_manifest`: a missing or unreadable manifest records nothing, and what is
+    wrong with it is said when the index is opened."""
+    try:
+        raw = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    corpus = raw.get("corpus_dir") if isinstance(raw, dict) else None
+    if not isinstance(corpus, str):
+        return None
+    extra = raw.get("extra_dirs")
+    return Path(corpus), [Path(e) for e in extra if isinstance(e, str)] if isinstance(extra, list) else []
+
+
 def is_stale(folder: Path, corpus_dir: Path, model: str, chunking: ChunkingConfig,
              extra_dirs: Sequence[Path] = ()) -> str | None:
     """Why the index must be rebuilt (missing, other corpus/model/chunking/format), or None when fresh.

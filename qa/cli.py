@@ -12,7 +12,7 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
@@ -30,12 +30,12 @@ Handler = Callable[[argparse.Namespace], int]
 
 
 def _settings(args: argparse.Namespace) -> Settings:
-    overrides: dict[str, Path] = {}
+    overrides: dict[str, Any] = {}
     if getattr(args, "corpus", None):
         overrides["corpus_dir"] = Path(args.corpus)
     if getattr(args, "index_dir", None):
         overrides["index_dir"] = Path(args.index_dir)
-    return Settings().model_copy(update=overrides)
+    return Settings(**overrides)  # validated with the overrides: the index named decides the default corpus
 
 
 def _distributed(args: argparse.Namespace) -> DistributedConfig | None:
@@ -56,11 +56,10 @@ def _positive(value: str) -> int:
 
 
 def cmd_index(args: argparse.Namespace) -> int:
-    from corpus.store import corpus_files
     from qa.loading import ensure_index
 
     settings = _settings(args)
-    corpus_files(settings.corpus_dir)  # fail on a missing folder before loading the model
+    settings.require_corpus()  # fail on a missing folder before loading the model
     distributed = _distributed(args)
     started = time.perf_counter()
     reason = ensure_index(settings, settings.load_embedder(), rebuild=args.rebuild, progress=True,

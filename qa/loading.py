@@ -6,6 +6,7 @@ import logging
 import sys
 import time
 
+from corpus.errors import CorpusNotFound
 from index.build import build_index
 from index.distributed import DistributedConfig
 from index.embedder import Embedder
@@ -48,8 +49,11 @@ def open_index(settings: Settings, build_if_needed: bool = False) -> SearchIndex
         ensure_index(settings, embedder, progress=True)
     index = load_index(settings.index_dir, embedder, settings.document_cache)
     if not build_if_needed:
-        stale = is_stale(settings.index_dir, settings.corpus_dir, settings.model, settings.chunking,
-                         [settings.upload_dir])
+        try:
+            stale = is_stale(settings.index_dir, settings.corpus_dir, settings.model, settings.chunking,
+                             [settings.upload_dir])
+        except CorpusNotFound:  # the index holds what it needs to answer: the sources are only for refreshing
+            stale = f"its corpus folder {settings.corpus_dir} is gone"
         if stale is not None:  # still usable, but answers miss what changed: say so rather than hide it
             print(f"warning: the index is out of date ({stale}); run `qa index` to refresh it", file=sys.stderr)
     return index

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Self
 
-from pydantic import Field, field_validator
+from pydantic import Field, PrivateAttr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from corpus.store import BUILTIN_CORPUS
+from corpus.errors import CorpusNotFound
+from corpus.store import BUILTIN_CORPUS, corpus_files
 from index.build import BuildOptions
 from index.embedder import DEFAULT_MODEL, Embedder
 from index.model import ChunkingConfig
 from index.onnx_encoder import default_cache_root
+from index.store import recorded_sources
 from qa.model import MAX_QUESTION_CHARS
 
 MIN_API_KEY_CHARS = 16
@@ -21,9 +24,11 @@ MIN_API_KEY_CHARS = 16
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="QA_", env_file=".env", extra="ignore")
 
-    corpus_dir: Path = Field(BUILTIN_CORPUS, description="Folder of source documents.")
+    corpus_dir: Path = Field(BUILTIN_CORPUS, description="Folder of source documents (default: the one the index was "
+                                                         "built from, else the built-in corpus).")
     index_dir: Path = Field(Path(".index"), description="Folder of the built index.")
-    upload_dir: Path = Field(Path(".uploads"), description="Where uploaded documents are kept (part of the corpus).")
+    upload_dir: Path = Field(Path(".uploads"), description="Where uploaded documents are kept (part of the corpus; "
+                                                           "default: the index's own upload folder, else .uploads).")
     model: str = Field(DEFAULT_MODEL, description="Packaged model name or a local sentence-transformers folder.")
     chunk_chars: int = Field(700, ge=100, le=10_000)
     overlap_sentences: int = Field(1, ge=0, le=10)
@@ -46,6 +51,7 @@ class Settings(BaseSettings):
     max_in_flight: int = Field(16, ge=1, description="Questions (ask, stream, search) answered at once (503 beyond).")
     max_pdf_pages: int = Field(500, ge=1, description="Uploaded PDFs with more pages are refused (413).")
     parse_timeout_s: float = Field(30.0, gt=0, le=3600, description="An upload's parse is stopped after this (422).")
+    _corpus_from_index: bool = PrivateAttr(False)
 
     @field_validator("cors_origins", mode="before")
     @classmethod
@@ -75,6 +81,33 @@ class Settings(BaseSettings):
             message = f"must look like '120/minute' or '10/second;1000/hour', not {value!r}"
             raise ValueError(message) from None
         return value
+
+    @model_validator(mode="after")
+    def _sources_of_the_index(self) -> Self:
+        """A library's index remembers the folders it was built from (`index.store.recorded_sources`): a command
+        that names an index but no corpus (`qa serve --index-dir my-index`) reads and refreshes those, rather
+        than the built-in reviews, which would replace the library in the index. A corpus or upload folder
+        given (flag, `QA_CORPUS_DIR`, `QA_UPLOAD_DIR`) is used as given."""
+        recorded = recorded_sources(self.index_dir)
+        if recorded is None:
+            return self
+        corpus, extra = recorded
+        if "corpus_dir" not in self.model_fields_set:
+            self.corpus_dir = corpus
+            self._corpus_from_index = True
+        if "upload_dir" not in self.model_fields_set and len(extra) == 1:
+            self.upload_dir = extra[0]
+        return self
+
+    def require_corpus(self) -> None:
+        """Raise `CorpusNotFound` when the corpus folder is missing, saying where its name came from."""
+        try:
+            corpus_files(self.corpus_dir)
+        except CorpusNotFound as exc:
+            if not self._corpus_from_index:
+                raise
+            raise CorpusNotFound(f"{exc} (the index in {self.index_dir} was built from it: restore it, or name "
+                                 f"another folder with --corpus or QA_CORPUS_DIR)") from exc
 
     def load_embedder(self, threads: int = 0) -> Embedder:
         """The configured model; `threads` per call (0: the libraries' defaults, right for building)."""

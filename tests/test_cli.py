@@ -55,6 +55,28 @@ def test_search_warns_when_the_corpus_changed_since_indexing(tmp_path: Path) -> 
     assert "out of date" in stale.stderr and "qa index" in stale.stderr
 
 
+def test_an_index_named_alone_keeps_the_library_it_was_built_from(tmp_path: Path) -> None:
+    corpus, index = tmp_path / "library", str(tmp_path / "idx")
+    corpus.mkdir()
+    findings = {"caffeine": "Caffeine reduced apnoea", "clamping": "Delayed clamping reduced transfusions",
+                "kangaroo": "Skin-to-skin contact reduced hypothermia"}
+    for name, finding in findings.items():
+        (corpus / f"{name}.md").write_text(f"# {name}\n\n{finding} in preterm infants.\n", encoding="utf-8")
+    env = {"QA_UPLOAD_DIR": str(tmp_path / "uploads")}
+    assert run_qa("index", "--corpus", str(corpus), "--index-dir", index, env=env).returncode == 0
+    # Before, naming only the index compared it with (and `qa index` rebuilt it from) the built-in reviews.
+    again = run_qa("index", "--index-dir", index, env=env)
+    assert again.returncode == 0 and "up to date: 3 documents" in again.stdout, again.stdout + again.stderr
+    found = run_qa("search", "hypothermia", "-k", "1", "--index-dir", index, env=env)
+    assert "kangaroo" in found.stdout and "out of date" not in found.stderr
+    corpus.rename(tmp_path / "moved")
+    gone = run_qa("search", "hypothermia", "-k", "1", "--index-dir", index, env=env)
+    assert gone.returncode == 0 and "kangaroo" in gone.stdout and "is gone" in gone.stderr
+    refused = run_qa("index", "--index-dir", index, env=env)
+    assert refused.returncode == 2 and str(corpus) in refused.stderr and "--corpus" in refused.stderr
+    assert "Traceback" not in refused.stderr
+
+
 def test_bad_input_is_a_clear_error(tmp_path: Path) -> None:
     missing = run_qa("index", "--corpus", str(tmp_path / "nope"), "--index-dir", str(tmp_path / "idx"))
     assert missing.returncode == 2 and "corpus folder not found" in missing.stderr
