@@ -15,6 +15,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 
 from corpus.errors import UnreadableDocument
+from corpus.loaders import decode_text
 from corpus.model import Document
 from corpus.store import load_document
 
@@ -39,8 +40,9 @@ class UploadRefused(Exception):
 
 
 def check_content(path: Path) -> None:
-    """Refuse a file whose bytes do not match its extension: a PDF starts with `%PDF-`, `.txt`/`.md` are
-    UTF-8 text without NUL bytes, `.html` has HTML tags and no NUL bytes. Raises `UploadRefused("type")`."""
+    """Refuse a file whose bytes do not match its extension: a PDF starts with `%PDF-`, `.txt`/`.md` are text
+    the corpus reads (`corpus.loaders.decode_text`), `.html` has HTML tags and no NUL bytes. Raises
+    `UploadRefused("type")`."""
     suffix = path.suffix.lower()
     name = path.name
     if suffix == ".pdf":
@@ -49,13 +51,10 @@ def check_content(path: Path) -> None:
         if PDF_MAGIC not in head:
             raise UploadRefused("type", f"{name}: the content is not a PDF (no %PDF- header)")
     elif suffix in (".txt", ".md"):
-        data = path.read_bytes()
         try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise UploadRefused("type", f"{name}: the content is not UTF-8 text") from None
-        if "\0" in text:
-            raise UploadRefused("type", f"{name}: the content is binary, not text (it holds NUL bytes)")
+            decode_text(path.read_bytes())  # what the corpus reads: UTF-8, UTF-16 or -32, Windows-1252; not binary
+        except ValueError as exc:
+            raise UploadRefused("type", f"{name}: the content is {exc}") from None
     elif suffix in (".html", ".htm"):
         with open(path, "rb") as f:
             head = f.read(_SNIFF_BYTES)

@@ -26,8 +26,9 @@ SIDECAR_SUFFIX = ".meta.json"
 # units, their tokens, roles and legend flags), so that indexes built by the old code are rebuilt rather than
 # served stale (an incremental build reuses a document's prepared data only under the same version).
 # tests/index/test_parser_version.py pins the code this covers. 4: unit roles gained the review's statement of
-# the evidence (e4d499f) without a bump.
-PARSER_VERSION = "4"
+# the evidence (e4d499f) without a bump. 5: text files in UTF-16 or UTF-32 are decoded as such (they were read
+# as Windows-1252, every other character a NUL), and binary data named as text is refused.
+PARSER_VERSION = "5"
 
 
 @dataclass

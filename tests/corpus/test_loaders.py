@@ -158,3 +158,29 @@ def test_a_parser_failure_on_one_file_skips_only_that_file(tmp_path: Path, monke
     loaded = load_corpus(corpus)
     assert len(loaded.documents) == 2
     assert any("odd.md" in w and "IndexError" in w for w in loaded.warnings)
+
+
+SENTENCE = "Surfactant therapy “reduced” mortality in preterm infants – by 30%, said Café et al."
+
+
+@pytest.mark.parametrize(("suffix", "encoding", "prefix"), [
+    (".txt", "utf-8", b""),
+    (".txt", "utf-8", b"\xef\xbb\xbf"),  # with a byte-order mark
+    (".txt", "utf-16", b""),  # Python writes the mark, as Windows "Unicode" text does
+    (".md", "utf-16-le", b""),  # no mark
+    (".txt", "utf-16-be", b""),
+    (".txt", "utf-32", b""),
+    (".txt", "cp1252", b""),
+])
+def test_text_in_the_encodings_editors_save(tmp_path: Path, suffix: str, encoding: str, prefix: bytes) -> None:
+    src = tmp_path / f"note{suffix}"
+    src.write_bytes(prefix + f"# Surfactant\n\n{SENTENCE}\n".encode(encoding))
+    doc = load_document(src)
+    assert SENTENCE in doc.text and "\x00" not in doc.text
+
+
+def test_binary_data_named_as_text_is_refused(tmp_path: Path) -> None:
+    src = tmp_path / "image.txt"
+    src.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 8)
+    with pytest.raises(UnreadableDocument, match="not text"):
+        load_document(src)
