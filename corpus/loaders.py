@@ -15,6 +15,7 @@ from pathlib import Path
 from bs4.element import NavigableString, PreformattedString, Tag
 
 from corpus.errors import UnreadableDocument
+from corpus.front_matter import split_front_matter
 from corpus.text import normalise_line
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf")
@@ -35,6 +36,8 @@ class RawDocument:
     blocks: list[RawBlock]
     title: str | None = None
     authors: list[str] = field(default_factory=list)
+    journal: str | None = None
+    year: int | None = None
 
 
 def _blocks_from_plain(text: str) -> list[RawBlock]:
@@ -103,9 +106,11 @@ def load_txt(path: Path) -> RawDocument:
 
 
 def load_md(path: Path) -> RawDocument:
-    """Markdown: `#` headings and pipe tables are marked; the rest is read like plain text."""
+    """Markdown: `#` headings and pipe tables are marked; the rest is read like plain text. YAML front matter
+    gives the metadata (`corpus.front_matter`)."""
+    front, text = split_front_matter(read_text(path))
     out: list[RawBlock] = []
-    for block in _blocks_from_plain(read_text(path)):
+    for block in _blocks_from_plain(text):
         pending: list[str] = []
         for line in block.lines:
             heading = re.match(r"^#{1,6}\s+(.*?)\s*#*$", line)
@@ -126,7 +131,9 @@ def load_md(path: Path) -> RawDocument:
         elif pending:
             out.append(RawBlock(pending))
     title = next((b.lines[0] for b in out if b.hint == "heading"), None)
-    return RawDocument(out, title=title)
+    if front is None:
+        return RawDocument(out, title=title)
+    return RawDocument(out, title=front.title or title, authors=front.authors, journal=front.journal, year=front.year)
 
 
 _HTML_DROP = ("script", "style", "nav", "footer", "header", "aside", "form", "noscript", "button", "svg")

@@ -27,7 +27,8 @@ SIDECAR_SUFFIX = ".meta.json"
 # served stale (an incremental build reuses a document's prepared data only under the same version).
 # tests/index/test_parser_version.py pins the code this covers. 4: unit roles gained the review's statement of
 # the evidence (e4d499f) without a bump. 5: text files in UTF-16 or UTF-32 are decoded as such (they were read
-# as Windows-1252, every other character a NUL), and binary data named as text is refused.
+# as Windows-1252, every other character a NUL), binary data named as text is refused, and a Markdown file's
+# YAML front matter gives its metadata instead of being indexed as text.
 PARSER_VERSION = "5"
 
 
@@ -115,7 +116,9 @@ def corpus_signature(folder: Path, extra: Sequence[Path] = ()) -> str:
     return combined_hash([s.signature() for s in corpus_sources(folder, extra)])
 
 
-def read_meta(path: Path, fallback_title: str | None, fallback_authors: list[str]) -> DocumentMeta:
+def read_meta(path: Path, fallback_title: str | None, fallback_authors: list[str], fallback_journal: str | None = None,
+              fallback_year: int | None = None) -> DocumentMeta:
+    """The sidecar's metadata (`NAME.meta.json`) if there is one, else what the file itself says."""
     sidecar = path.with_name(path.stem + SIDECAR_SUFFIX)
     if sidecar.exists():
         try:
@@ -123,7 +126,7 @@ def read_meta(path: Path, fallback_title: str | None, fallback_authors: list[str
         except (json.JSONDecodeError, ValidationError) as exc:
             raise UnreadableDocument(f"{sidecar.name}: invalid metadata ({exc})") from exc
     return DocumentMeta(title=fallback_title or path.stem.replace("_", " ").replace("-", " "),
-                        authors=fallback_authors, source=path.name)
+                        authors=fallback_authors, journal=fallback_journal, year=fallback_year, source=path.name)
 
 
 def load_document(path: Path, doc_id: str | None = None) -> Document:
@@ -141,7 +144,7 @@ def _load_document(path: Path, doc_id: str | None) -> Document:
     title = raw.title
     if title is None and raw.blocks and len(raw.blocks[0].lines) == 1 and looks_like_heading(raw.blocks[0].lines[0]):
         title = raw.blocks[0].lines[0].strip()
-    meta = read_meta(path, title, raw.authors)
+    meta = read_meta(path, title, raw.authors, raw.journal, raw.year)
     if meta.source is None:
         meta.source = path.name
     doc = build_document(doc_id or slugify(path.stem), raw, meta)
