@@ -14,8 +14,8 @@ import re
 from multiprocessing.connection import Connection
 from pathlib import Path
 
+from corpus.decoding import decode_text
 from corpus.errors import UnreadableDocument
-from corpus.loaders import decode_text
 from corpus.model import Document
 from corpus.store import load_document
 
@@ -41,7 +41,7 @@ class UploadRefused(Exception):
 
 def check_content(path: Path) -> None:
     """Refuse a file whose bytes do not match its extension: a PDF starts with `%PDF-`, `.txt`/`.md` are text
-    the corpus reads (`corpus.loaders.decode_text`), `.html` has HTML tags and no NUL bytes. Raises
+    the corpus reads (`corpus.decoding.decode_text`), `.html` has HTML tags and no NUL bytes. Raises
     `UploadRefused("type")`."""
     suffix = path.suffix.lower()
     name = path.name

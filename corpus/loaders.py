@@ -6,7 +6,6 @@ recognising what each block *is* happens later, in `corpus.blocks`, the same way
 
 from __future__ import annotations
 
-import codecs
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -14,13 +13,12 @@ from pathlib import Path
 
 from bs4.element import NavigableString, PreformattedString, Tag
 
+from corpus.decoding import read_text
 from corpus.errors import UnreadableDocument
 from corpus.front_matter import split_front_matter
 from corpus.text import normalise_line
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf")
-_BYTE_ORDER_MARKS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
-                     (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 
 
 @dataclass
@@ -48,57 +46,6 @@ def _blocks_from_plain(text: str) -> list[RawBlock]:
         if lines:
             blocks.append(RawBlock(lines))
     return blocks
-
-
-def read_text(path: Path) -> str:
-    """The file's text (`decode_text`); raises `UnreadableDocument` naming the file."""
-    try:
-        return decode_text(path.read_bytes())
-    except ValueError as exc:
-        raise UnreadableDocument(f"{path.name}: {exc}") from None
-
-
-def decode_text(data: bytes) -> str:
-    """Text in UTF-8, UTF-16 (what "Unicode" text editors save, with or without a byte-order mark) or UTF-32
-    (with one), else Windows-1252 (what older editors save; Latin-1 is a part of it). Binary data (NUL bytes
-    outside UTF-16's pattern) raises `ValueError`, saying why, as does anything else that is not text."""
-    for bom, encoding in _BYTE_ORDER_MARKS:  # UTF-32's marks begin with UTF-16's: they are tried first
-        if data.startswith(bom):
-            try:
-                return data.decode(encoding)
-            except UnicodeDecodeError:
-                raise ValueError(f"marked as {encoding.upper()} text but not valid {encoding.upper()}") from None
-    if b"\x00" in data:  # no UTF-8 or 8-bit text holds a NUL byte: UTF-16 without a mark, or not text at all
-        unmarked = _unmarked_utf16(data)
-        if unmarked is not None:
-            try:
-                return data.decode(unmarked)
-            except UnicodeDecodeError:
-                pass
-        raise ValueError("not text (binary data)")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252")
-    except UnicodeDecodeError:
-        raise ValueError("not valid UTF-8, UTF-16 or Windows-1252 text") from None
-
-
-def _unmarked_utf16(data: bytes) -> str | None:
-    """"utf-16-le" or "utf-16-be" when the NUL bytes sit where UTF-16 puts them: in text mostly of Latin script
-    every character's high byte is NUL, the second byte of each pair (little-endian) or the first (big-endian),
-    and the other byte almost never is. Binary data has NULs at both. (charset-normalizer's guess takes a
-    short run of bytes with one NUL for UTF-16 too.)"""
-    pairs = len(data) // 2
-    if pairs == 0 or len(data) % 2:
-        return None
-    first, second = data[0::2].count(0), data[1::2].count(0)
-    for high, low, encoding in ((second, first, "utf-16-le"), (first, second, "utf-16-be")):
-        if high >= 0.3 * pairs and low <= 0.01 * pairs:
-            return encoding
-    return None
 
 
 def load_txt(path: Path) -> RawDocument:
@@ -140,6 +87,11 @@ _HTML_DROP = ("script", "style", "nav", "footer", "header", "aside", "form", "no
 _HTML_TEXT_BLOCKS = ("h1", "h2", "h3", "h4", "h5", "h6", "p", "blockquote", "pre", "dd", "dt", "figcaption")
 # Elements that hold blocks: their loose text between child blocks is a paragraph of its own.
 _HTML_CONTAINERS = ("html", "body", "div", "section", "article", "main", "ul", "ol", "dl", "figure", "center")
+
+
+_SUPERSCRIPT_CITATION = re.compile(r"\d{1,4}(?:\s*[-–,]\s*\d{1,4})*")
+_POWER = re.compile(r"[-−–]?\d+(?:\.\d+)?")
+_CITING = re.compile(r"(?:[^\W\d_]{3,}|[.,;:)\]])\s*$")  # what a citation follows: a word, or punctuation
 
 
 def _text(parts: list[str]) -> str:
@@ -207,6 +159,16 @@ def load_html(path: Path) -> RawDocument:
     soup = BeautifulSoup(read_text(path), "html.parser")
     for tag in soup(list(_HTML_DROP)):
         tag.decompose()
+    for sup in soup.find_all("sup"):  # a superscript of numbers is a citation: bracketed, it links like "[2,3]"
+        marker = sup.get_text("").strip().strip("[]()")
+        before = sup.find_previous(string=True)
+        # ... unless it is a power: after a number ("10<sup>6</sup> cells") or a unit ("1.73 m<sup>2</sup>"),
+        # written "10^6", not "10 6", which reads as two numbers.
+        if _SUPERSCRIPT_CITATION.fullmatch(marker) and _CITING.search(str(before or "")):
+            sup.replace_with(f"[{marker}]")
+        elif _POWER.fullmatch(marker):
+            sup.replace_with(f"^{marker}")
+    soup.smooth()  # the replacements join the text around them, not separated by a space
     title_tag = soup.find("title")
     title = title_tag.get_text(" ").strip() if title_tag else None
     if soup.head is not None:  # metadata, not body text

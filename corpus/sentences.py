@@ -16,9 +16,13 @@ NO_BREAK_AFTER = frozenset({
     "mrs", "ms", "prof", "st", "cf", "ref", "refs", "resp", "sp", "spp", "inc", "ltd", "co", "jr", "sr", "mol",
 })
 _GREEK_STARTS = frozenset("αβγδκ")  # "β-cells were …" opens a sentence in lower case
-# A possible end: punctuation, closing quotes or brackets, whitespace, and a word character that
-# `starts_sentence` then checks (Python's `re` has no class for upper-case letters of every script).
-_CANDIDATE = re.compile(r"[.!?…]+['\")\]]*(?=\s+[\"'(\[]?(\w))")
+# A possible end: punctuation, closing quotes or brackets, a citation marker set after the period ("... did not
+# differ.[2,3]", the Vancouver style of superscripts, bracketed by the HTML loader), whitespace, and a word
+# character that `starts_sentence` then checks (Python's `re` has no class for upper-case letters of every
+# script).
+_CANDIDATE = re.compile(r"[.!?…]+['\")\]]*(?:\s?\[\d[\d\s,–-]*\])?(?=\s+[\"'(\[]?(\w))")
+
+_ONLY_A_MARKER = re.compile(r"\s*\[\d[\d\s,–-]*\]\s*$")
 
 
 def starts_sentence(char: str) -> bool:
@@ -38,8 +42,8 @@ def sentence_spans(text: str, offset: int = 0) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     start = 0
     for m in _CANDIDATE.finditer(text):
-        if not starts_sentence(m.group(1)):
-            continue
+        if not starts_sentence(m.group(1)) or _ONLY_A_MARKER.match(text, m.end()):
+            continue  # a lower-case word goes on; a citation marker that ends the paragraph is the sentence's
         before = text[start : m.start()]
         if ends_with_abbreviation(before):
             continue  # "et al.", "e.g.", a single initial such as "J."

@@ -216,7 +216,8 @@ def compose_aggregation(doc: Document, query: Query, agg: Aggregation, registry:
             markers.append(m)
             if e.row is not None:
                 # A row shown under an earlier value is named by its first cell only.
-                text = e.row.cells[0].text if (e.unit.start, e.unit.end) in shown else render_row(e.row)
+                text = (e.row.cells[0].text if (e.unit.start, e.unit.end) in shown
+                        else render_row(e.row, agg.attribute.table.columns))
             elif (e.unit.start, e.unit.end) in shown:
                 text = _short_label(doc, e.unit)
             else:
@@ -233,7 +234,8 @@ def compose_aggregation(doc: Document, query: Query, agg: Aggregation, registry:
     units = {(e.unit.start, e.unit.end) for entries in agg.groups.values() for e in entries}
     if len(units) == 1:  # one row answers it all: quote the row once
         e = next(iter(agg.groups.values()))[0]
-        text = render_row(e.row) if e.row is not None else doc.text[e.unit.start : e.unit.end]
+        text = (render_row(e.row, agg.attribute.table.columns) if e.row is not None
+                else doc.text[e.unit.start : e.unit.end])
         return with_marker(text, registry.markers([registry.citations[-1].marker]))
     # The lead names only the subject and the values: every word of it stands in the spans it cites.
     subject = ", ".join(query.entities + query.authors)
