@@ -3,6 +3,9 @@
  *
  *   <script src="http://HOST:PORT/widget.js" data-api="http://HOST:PORT"></script>
  *
+ * Optional: data-library="guidelines" names what the library holds (default "reviews": "Ask the guidelines",
+ * "Not in the guidelines"), data-title="..." the button and panel title.
+ *
  * Adds a chat button and a panel (in a shadow root, so the host page's CSS does not leak in). Questions are
  * sent with the conversation so far to POST {api}/v1/ask/stream, and the answer is read as Server-Sent Events
  * from a fetch ReadableStream. Every piece of server data is rendered as text (textContent / text nodes),
@@ -17,7 +20,9 @@
   var apiAttr = script && script.getAttribute("data-api");
   var scriptOrigin = script && script.src ? new URL(script.src, location.href).origin : location.origin;
   var API = (apiAttr || scriptOrigin).replace(/\/+$/, "");
-  var TITLE = (script && script.getAttribute("data-title")) || "Ask the reviews";
+  // What the library holds, as the widget's labels name it; the built-in corpus is two reviews.
+  var LIBRARY = ((script && script.getAttribute("data-library")) || "").trim() || "reviews";
+  var TITLE = (script && script.getAttribute("data-title")) || "Ask the " + LIBRARY;
   var MAX_QUESTION = 2000; // qa.model.MAX_QUESTION_CHARS (a test keeps the two equal)
   var HISTORY_TURNS = 10; // the last five exchanges are enough to resolve a follow-up
   var TURN_CHARS = 4000;
@@ -177,7 +182,7 @@
     this.newButton = el("button", { type: "button", "class": "new" }, ["New chat"]);
     this.log = el("div", { "class": "log", role: "log", "aria-live": "polite", "aria-label": "Conversation" });
     this.input = el("textarea", { id: ids.input, rows: "2", maxlength: String(MAX_QUESTION),
-      placeholder: "Ask about the reviews\u2026", "aria-describedby": ids.hint, autocomplete: "off" });
+      placeholder: "Ask about the " + LIBRARY + "\u2026", "aria-describedby": ids.hint, autocomplete: "off" });
     this.send = el("button", { type: "submit", "class": "send" }, ["Send"]);
     this.form = el("form", { "class": "composer", "aria-label": "Ask a question" }, [
       el("label", { "class": "sr-only", "for": ids.input }, ["Your question"]), this.input, this.send]);
@@ -186,7 +191,7 @@
       el("div", { "class": "head" }, [el("h2", { id: ids.title }, [TITLE]), this.newButton, this.closeButton]),
       this.log, this.form,
       el("p", { id: ids.hint, "class": "hint" },
-        ["Answers quote the reviews. Enter sends, Shift+Enter adds a line, Esc closes."])]);
+        ["Answers quote the " + LIBRARY + ". Enter sends, Shift+Enter adds a line, Esc closes."])]);
     this.shadow.appendChild(el("div", { "class": "root" }, [this.launcher, this.panel]));
     this.intro();
     this.bind();
@@ -194,7 +199,7 @@
 
   Widget.prototype.intro = function () {
     this.log.appendChild(el("p", { "class": "msg bot intro" }, [
-      "Ask a question about the clinical reviews. Answers quote the reviews, and each [n] opens its source."]));
+      "Ask a question about the " + LIBRARY + ". Answers quote the " + LIBRARY + ", and each [n] opens its source."]));
   };
 
   Widget.prototype.bind = function () {
@@ -290,7 +295,7 @@
     this.text = "";
     this.citations = {};
     this.answer = null;
-    this.body = el("p", { "class": "body" }, ["Searching the reviews\u2026"]);
+    this.body = el("p", { "class": "body" }, ["Searching the " + LIBRARY + "\u2026"]);
     this.source = el("div", { id: nextId("source"), "class": "source", role: "region", tabindex: "-1",
       hidden: true });
     this.node = el("div", { "class": "msg bot", "aria-busy": "true" }, [
@@ -311,7 +316,7 @@
     (answer.citations || []).forEach(function (c) { self.citations[c.marker] = c; });
     if (answer.answered === false) {
       this.node.classList.add("unanswered");
-      this.node.insertBefore(el("p", { "class": "label" }, ["Not in the reviews"]), this.node.firstChild);
+      this.node.insertBefore(el("p", { "class": "label" }, ["Not in the " + LIBRARY]), this.node.firstChild);
     }
     if (!this.showVerdict(answer)) this.showOffTopic(answer);
     this.render();

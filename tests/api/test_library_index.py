@@ -62,6 +62,9 @@ def test_serving_the_index_alone_keeps_the_library_and_uploads_join_it(library: 
         listed = {d["doc_id"] for d in client.get("/v1/documents").json()["documents"]}
         assert listed == set(LIBRARY)
         assert read_manifest(index).built_at == built.built_at  # up to date: not rebuilt from another corpus
+        # The library is the user's papers, not the built-in reviews, and says so when it has no answer.
+        refused = client.post("/v1/ask", json={"question": "Who won the 2018 World Cup?"}).json()
+        assert not refused["answered"] and refused["answer"].startswith("The documents do not say"), refused
         note = b"# Breast milk feeding\n\nExclusive breast milk feeding reduced necrotising enterocolitis.\n"
         r = client.post("/v1/documents", headers={"X-API-Key": API_KEY},
                         files={"file": ("breast-milk.md", note, "application/octet-stream")})

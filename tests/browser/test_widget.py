@@ -199,3 +199,22 @@ def test_a_stream_error_event_is_shown(browser: Browser, server_url: str) -> Non
         _ask(page, BPD)
     assert sent.value.post_data_json["history"] == []
     assert not errors
+
+
+def test_a_host_names_what_its_library_holds(browser: Browser, server_url: str) -> None:
+    """A site serving its own library (guidelines, say) names it: the labels follow `data-library`."""
+    host = (f'<!doctype html><html><head><link rel="icon" href="data:,"></head><body><h1>Guidelines</h1>'
+            f'<script src="{server_url}/widget.js" data-api="{server_url}" data-library="guidelines"></script>'
+            f'</body></html>')
+    page = browser.new_page()
+    page.route(f"{server_url}/guidelines.html", lambda route: route.fulfill(body=host, content_type="text/html"))
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(f"{server_url}/guidelines.html")
+    page.get_by_role("button", name="Ask the guidelines").click()
+    expect(page.get_by_role("dialog", name="Ask the guidelines")).to_be_visible()
+    box = page.get_by_role("textbox", name="Your question")
+    expect(box).to_have_attribute("placeholder", "Ask about the guidelines…")
+    unanswered = _ask(page, "Who won the 1998 football world cup?")
+    expect(unanswered.locator(".label")).to_have_text("Not in the guidelines")
+    assert not errors

@@ -151,7 +151,7 @@ def test_negative_finding_is_an_answer(engine: AnswerEngine) -> None:
 def test_off_topic_questions_abstain(engine: AnswerEngine, question: str) -> None:
     answer = engine.ask(question)
     assert not answer.answered and not answer.citations
-    assert "do not say" in answer.answer
+    assert answer.answer.startswith("The reviews do not say")  # the built-in library is two reviews
 
 
 def test_follow_up_is_resolved_with_history(engine: AnswerEngine) -> None:
