@@ -68,6 +68,12 @@ class ReadOnly(APIError):
     status, code = 403, "read_only"
 
 
+class Conflict(APIError):
+    """The request is valid but the library's state forbids it (removing a corpus folder's document)."""
+
+    status, code = 409, "conflict"
+
+
 class PayloadTooLarge(APIError):
     status, code = 413, "payload_too_large"
 

@@ -129,6 +129,16 @@ class UploadResult(BaseModel):
     index_version: str
 
 
+class RemovalResult(BaseModel):
+    """What a removal took out and the size of the index now served."""
+
+    doc_id: str
+    filename: str
+    documents: int
+    chunks: int
+    index_version: str
+
+
 class Health(BaseModel):
     status: Literal["ok"] = "ok"
 

@@ -1,4 +1,5 @@
-"""Documents: list them, read one (metadata, clean text, sections, references), one reference, and upload."""
+"""Documents: list them, read one (metadata, clean text, sections, references), one reference, upload one and
+remove an upload."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ from starlette.datastructures import UploadFile
 from api.deps import INDEX_VERSION_HEADER, IndexDep, ServiceDep, SettingsDep, SnapshotDep, require_api_key
 from api.errors import InvalidInput, NotFound, UnsupportedMediaType, error_responses
 from api.ingest import ingest, stage_upload
-from api.schemas import DocumentDetail, DocumentList, DocumentSummary, ReferenceDetail, UploadResult
+from api.removal import remove_upload
+from api.schemas import DocumentDetail, DocumentList, DocumentSummary, ReferenceDetail, RemovalResult, UploadResult
 from corpus.model import Document
 from corpus.store import SUPPORTED_SUFFIXES
 from index.search import SearchIndex
@@ -110,3 +112,19 @@ async def upload_document(request: Request, response: Response, service: Service
     return UploadResult(doc_id=done.doc_id, title=done.title, filename=done.filename, chars=done.chars,
                         chunks_added=done.chunks_added, documents=done.snapshot.documents,
                         chunks=done.snapshot.chunks, index_version=done.snapshot.version)
+
+
+@router.delete("/{doc_id}", response_model=RemovalResult, summary="Remove an uploaded document (needs X-API-Key)",
+               dependencies=[Depends(require_api_key)],
+               responses=error_responses(401, 403, 404, 409, 429, 500, 503))
+async def remove_document(doc_id: str, response: Response, service: ServiceDep, _ready: SnapshotDep) -> RemovalResult:
+    """Take an uploaded document out of the library and serve the re-built index without it.
+
+    Only uploads: a document of the corpus folder is a 409 (remove its file there and run `qa index`), as is
+    the library's last document. Requests in flight finish on the old index. A failed rebuild (500) puts the
+    file back and leaves the served index as it was.
+    """
+    done = await run_in_threadpool(remove_upload, service, doc_id)
+    response.headers[INDEX_VERSION_HEADER] = done.snapshot.version
+    return RemovalResult(doc_id=done.doc_id, filename=done.filename, documents=done.snapshot.documents,
+                         chunks=done.snapshot.chunks, index_version=done.snapshot.version)

@@ -100,7 +100,7 @@ def test_schemathesis_finds_no_failure(tiny_server: tuple[str, Path], tmp_path: 
 def test_405_lists_every_method_of_the_path(client: TestClient) -> None:
     for method, path, allow in [("OPTIONS", "/v1/documents", "GET, POST"), ("DELETE", "/v1/documents", "GET, POST"),
                                 ("PUT", "/v1/ask", "POST"), ("GET", "/v1/ask/stream", "POST"),
-                                ("PATCH", "/v1/documents/any-id", "GET")]:
+                                ("PATCH", "/v1/documents/any-id", "DELETE, GET")]:
         r = client.request(method, path)
         assert r.status_code == 405 and r.json()["error"] == "method_not_allowed", (method, path)
         assert r.headers["Allow"] == allow and allow in r.json()["message"]
