@@ -35,6 +35,18 @@ def _open(browser: Browser, url: str, width: int = 1280, height: int = 900) -> t
     return page, errors
 
 
+def _host_page(browser: Browser, server_url: str, attributes: str = "") -> tuple[Page, list[str]]:
+    """Another site's page embedding the widget (served through a route, so from the server's origin)."""
+    host = (f'<!doctype html><html><head><link rel="icon" href="data:,"></head><body><h1>Host page</h1>'
+            f'<script src="{server_url}/widget.js" data-api="{server_url}"{attributes}></script></body></html>')
+    page = browser.new_page()
+    page.route(f"{server_url}/host.html", lambda route: route.fulfill(body=host, content_type="text/html"))
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(f"{server_url}/host.html")
+    return page, errors
+
+
 def _ask(page: Page, question: str) -> Any:
     """Type a question, press Enter and wait for the streamed answer to finish; returns its message."""
     done = page.locator(".msg.bot[aria-busy='false']")
@@ -134,13 +146,7 @@ def test_markup_in_documents_is_shown_as_text(browser: Browser, server_url: str)
     assert up.status_code == 201, up.text
     # A host page without any Content-Security-Policy, embedding the widget as another site would: only the
     # widget's own rendering stands between the documents and the page.
-    host = (f'<!doctype html><html><head><link rel="icon" href="data:,"></head><body><h1>Host page</h1>'
-            f'<script src="{server_url}/widget.js" data-api="{server_url}"></script></body></html>')
-    page = browser.new_page()
-    page.route(f"{server_url}/host.html", lambda route: route.fulfill(body=host, content_type="text/html"))
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(f"{server_url}/host.html")
+    page, errors = _host_page(browser, server_url)
     page.get_by_role("button", name="Ask the reviews").click()
 
     first = _ask(page, "How is the zebrafish staining marker written?")
@@ -203,14 +209,7 @@ def test_a_stream_error_event_is_shown(browser: Browser, server_url: str) -> Non
 
 def test_a_host_names_what_its_library_holds(browser: Browser, server_url: str) -> None:
     """A site serving its own library (guidelines, say) names it: the labels follow `data-library`."""
-    host = (f'<!doctype html><html><head><link rel="icon" href="data:,"></head><body><h1>Guidelines</h1>'
-            f'<script src="{server_url}/widget.js" data-api="{server_url}" data-library="guidelines"></script>'
-            f'</body></html>')
-    page = browser.new_page()
-    page.route(f"{server_url}/guidelines.html", lambda route: route.fulfill(body=host, content_type="text/html"))
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(f"{server_url}/guidelines.html")
+    page, errors = _host_page(browser, server_url, ' data-library="guidelines"')
     page.get_by_role("button", name="Ask the guidelines").click()
     expect(page.get_by_role("dialog", name="Ask the guidelines")).to_be_visible()
     box = page.get_by_role("textbox", name="Your question")
