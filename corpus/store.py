@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -45,16 +46,28 @@ def slugify(name: str) -> str:
 
 
 def corpus_files(folder: Path, extra: Sequence[Path] = ()) -> list[Path]:
-    """Supported files in `folder` and then in each existing `extra` folder (e.g. uploads), sorted by name.
+    """Supported files in `folder` and then in each existing `extra` folder (e.g. uploads), subfolders included
+    (a Zotero storage folder holds one per item), each folder's sorted by their path inside it.
 
-    The main folder must exist; extra folders that do not exist yet are skipped.
+    The main folder must exist; extra folders that do not exist yet are skipped. Hidden files and folders
+    (".git", "._paper.pdf" copies of macOS, the upload folder's ".incoming") are not documents.
     """
-    if not folder.is_dir():
-        raise CorpusNotFound(f"corpus folder not found: {folder}")
-    files = []
-    for f in (folder, *[e for e in extra if e.is_dir()]):
-        files += sorted(p for p in f.iterdir() if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES)
-    return files
+    return [source.path for source in corpus_sources(folder, extra)]
+
+
+def _relative_files(roots: Sequence[Path]) -> list[tuple[Path, str]]:
+    """(root, path inside it) of every supported file; a root inside another (uploads kept in the corpus
+    folder) is listed once, as its own."""
+    inner = {r.resolve() for r in roots[1:]}
+    found: list[tuple[Path, str]] = []
+    for root in roots:
+        here: list[str] = []
+        for top, dirs, names in os.walk(root):
+            dirs[:] = [d for d in dirs if not d.startswith(".") and (Path(top) / d).resolve() not in inner]
+            here += [(Path(top) / n).relative_to(root).as_posix() for n in names
+                     if not n.startswith(".") and Path(n).suffix.lower() in SUPPORTED_SUFFIXES]
+        found += [(root, rel) for rel in sorted(here)]
+    return found
 
 
 @dataclass(frozen=True)
@@ -63,6 +76,7 @@ class SourceFile:
 
     path: Path
     doc_id: str
+    relative: str = ""  # the path inside its corpus folder ("2021/smith.pdf"); the name when empty
 
     def sidecar(self) -> Path:
         return self.path.with_name(self.path.stem + SIDECAR_SUFFIX)
@@ -78,7 +92,7 @@ class SourceFile:
 
     def signature(self) -> str:
         """Name, size and modification time of the file and its sidecar: a change without reading them."""
-        parts = [self.path.name]
+        parts = [self.relative or self.path.name]
         for p in (self.path, self.sidecar()):
             if p.exists():
                 st = p.stat()
@@ -88,14 +102,17 @@ class SourceFile:
 
 def corpus_sources(folder: Path, extra: Sequence[Path] = ()) -> list[SourceFile]:
     """The corpus' files in order, each with a unique document id (its slug, made unique by a short hash)."""
+    if not folder.is_dir():
+        raise CorpusNotFound(f"corpus folder not found: {folder}")
     sources: list[SourceFile] = []
     seen: set[str] = set()
-    for path in corpus_files(folder, extra):
+    for root, rel in _relative_files([folder, *[e for e in extra if e.is_dir()]]):
+        path = root / rel
         doc_id = slugify(path.stem)
-        if doc_id in seen:
-            doc_id = f"{doc_id}-{hashlib.sha1(path.name.encode()).hexdigest()[:6]}"
+        if doc_id in seen:  # by the path inside the folder: "a/paper.pdf" and "b/paper.pdf" differ
+            doc_id = f"{doc_id}-{hashlib.sha1(rel.encode()).hexdigest()[:6]}"
         seen.add(doc_id)
-        sources.append(SourceFile(path, doc_id))
+        sources.append(SourceFile(path, doc_id, rel))
     return sources
 
 

@@ -9,7 +9,7 @@ import matplotlib
 import pytest
 
 from corpus.errors import CorpusNotFound, UnreadableDocument
-from corpus.store import BUILTIN_CORPUS, load_corpus, load_document
+from corpus.store import BUILTIN_CORPUS, corpus_sources, load_corpus, load_document
 
 matplotlib.use("Agg")
 
@@ -204,3 +204,20 @@ def test_html_superscript_citations_link_and_powers_stay(tmp_path: Path) -> None
     assert sentences == ["EPO was proposed as neuroprotective.[1]",
                          "Death did not differ[2,3] in infants given 5 × 10^6 cells/kg, with a surface of 1.73 m^2.",
                          "Seizures were rare.[4]"]
+
+
+def test_documents_in_subfolders_are_found_once_with_unique_ids(tmp_path: Path) -> None:
+    """A Zotero storage folder holds one subfolder per item; hidden files and folders are not documents, and
+    an upload folder kept inside the corpus folder is listed once, as its own."""
+    corpus, uploads = tmp_path / "library", tmp_path / "library" / "uploads"
+    for rel in ("top.txt", "ABCD1234/paper.md", "EFGH5678/paper.md", "2021/trials/cord.md", "uploads/note.md",
+                ".git/notes.md", "ABCD1234/._paper.md", ".trash/old.md"):
+        (corpus / rel).parent.mkdir(parents=True, exist_ok=True)
+        (corpus / rel).write_text(f"# {rel}\n\nPreterm infants were studied in {rel}.\n", encoding="utf-8")
+    sources = corpus_sources(corpus, [uploads])
+    assert [s.relative for s in sources] == ["2021/trials/cord.md", "ABCD1234/paper.md", "EFGH5678/paper.md",
+                                             "top.txt", "note.md"]
+    ids = [s.doc_id for s in sources]
+    assert len(set(ids)) == 5 and ids[0] == "cord" and ids[1] == "paper" and ids[2].startswith("paper-")
+    loaded = load_corpus(corpus, [uploads])
+    assert sorted(d.doc_id for d in loaded.documents) == sorted(ids) and not loaded.warnings
