@@ -51,7 +51,9 @@ def remove_upload(service: Service, doc_id: str) -> Removed:
             log.exception("listing the corpus to remove %s failed", doc_id)
             raise _failed(doc_id) from exc
         source = next((s for s in sources if s.doc_id == doc_id), None)
-        if source is None or source.path.parent.resolve() != settings.upload_dir.resolve():
+        if source is None:  # served, but its file has gone since: the next refresh drops it
+            raise Conflict(f"{doc_id!r} has no file in the library's folders any more: run `qa index` to refresh")
+        if source.path.parent.resolve() != settings.upload_dir.resolve():
             raise Conflict(f"{doc_id!r} is part of the corpus folder, not an upload: remove its file there and "
                            "run `qa index`")
         if before.documents <= 1:

@@ -71,6 +71,10 @@ def test_what_cannot_be_removed_is_refused_and_nothing_changes(tmp_path: Path, i
             assert (r.status_code, r.json()["error"]) == (status, code), r.text
             assert says in r.json()["message"] and str(settings.corpus_dir) not in r.text
         assert c.get("/readyz").json() == ready and (BUILTIN_CORPUS / f"{builtin}.txt").exists()
+        _upload(c, "caffeine.md")
+        (settings.upload_dir / "caffeine.md").unlink()  # gone from disk behind the server's back
+        r = c.delete("/v1/documents/caffeine", headers=KEY)
+        assert (r.status_code, r.json()["error"]) == (409, "conflict") and "qa index" in r.json()["message"]
     read_only = make_settings(tmp_path / "ro", index_dir, api_key=None)
     with TestClient(create_app(read_only, embedder)) as c:
         wait_ready(c)
