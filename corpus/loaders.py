@@ -6,6 +6,7 @@ recognising what each block *is* happens later, in `corpus.blocks`, the same way
 
 from __future__ import annotations
 
+import logging
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -194,6 +195,10 @@ def load_pdf(path: Path) -> RawDocument:
     """PDF via pypdf: running headers/footers removed, lines joined into paragraphs, pages kept apart."""
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
+
+    # pypdf logs what it repairs as it reads ("EOF marker not found"); a file it cannot read is said once, by
+    # the caller, as a skipped document.
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
 
     try:
         reader = PdfReader(str(path))

@@ -180,7 +180,7 @@ def build_index(corpus_dir: Path, folder: Path, embedder: Embedder, options: Bui
     counts = {"parsed": 0, "copied": 0}
 
     def skipped(why: str) -> None:
-        log.warning("skipped %s", why)
+        log.info("skipped %s", why)  # said once, in the build's report (`qa index` prints its warnings)
         warnings.append(f"skipped {why}")
 
     def documents(batcher: _Batcher) -> None:
