@@ -169,6 +169,8 @@ def load_html(path: Path) -> RawDocument:
             sup.replace_with(f"[{marker}]")
         elif _POWER.fullmatch(marker):
             sup.replace_with(f"^{marker}")
+    for sub in soup.find_all("sub"):  # a subscript is part of its word: "FiO<sub>2</sub>" is FiO2, not "FiO 2"
+        sub.replace_with(sub.get_text(""))
     soup.smooth()  # the replacements join the text around them, not separated by a space
     title_tag = soup.find("title")
     title = title_tag.get_text(" ").strip() if title_tag else None

@@ -186,18 +186,20 @@ def test_binary_data_named_as_text_is_refused(tmp_path: Path) -> None:
         load_document(src)
 
 
-def test_html_superscript_citations_link_and_powers_stay(tmp_path: Path) -> None:
+def test_html_superscripts_and_subscripts(tmp_path: Path) -> None:
     src = tmp_path / "epo.html"
     src.write_text(
         "<html><body><h1>Erythropoietin in preterm infants</h1><h2>Results</h2>"
         "<p>EPO was proposed as neuroprotective.<sup>1</sup> Death did not differ<sup>2,3</sup> in infants given "
         "5 × 10<sup>6</sup> cells/kg, with a surface of 1.73 m<sup>2</sup>. Seizures were rare.<sup>[4]</sup></p>"
+        "<p>FiO<sub>2</sub> was kept below 0.4 and PaCO<sub>2</sub> near 50 mmHg.</p>"
         "<h2>References</h2><ol><li>Juul SE. A trial of EPO. N Engl J Med 2020.</li>"
         "<li>Natalucci G. Early EPO. JAMA 2016.</li><li>Fauchere JC. Safety of EPO. Pediatrics 2015.</li>"
         "<li>Wu YW. EPO for HIE. Pediatrics 2016.</li></ol></body></html>", encoding="utf-8")
     doc = load_document(src)
     assert [m.numbers for m in doc.mentions] == [[1], [2, 3], [4]]
     assert "5 × 10^6 cells/kg" in doc.text and "1.73 m^2." in doc.text and "[6]" not in doc.text
+    assert "FiO2 was kept below 0.4 and PaCO2 near 50 mmHg." in doc.text  # subscripts stay in their words
     sentences = [doc.text[s.start : s.end] for s in doc.sentences if "EPO" in doc.text[s.start : s.end]
                  or "Death" in doc.text[s.start : s.end] or "Seizures" in doc.text[s.start : s.end]]
     # A citation set after the period belongs to the sentence before it.
