@@ -26,7 +26,8 @@ import yaml
 _BLOCK = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
 _TITLE_KEYS = ("title",)
 _AUTHOR_KEYS = ("author", "authors", "creator", "creators")
-_JOURNAL_KEYS = ("journal", "container-title", "publication", "publicationTitle", "venue", "source")
+# Not "source": in Obsidian and web clippers it is the page's address, not the journal.
+_JOURNAL_KEYS = ("journal", "container-title", "publication", "publicationTitle", "venue")
 _DATE_KEYS = ("year", "date", "issued", "published")
 
 

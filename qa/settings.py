@@ -10,7 +10,7 @@ from pydantic import Field, PrivateAttr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from corpus.errors import CorpusNotFound
-from corpus.store import BUILTIN_CORPUS, corpus_files
+from corpus.store import BUILTIN_CORPUS
 from index.build import BuildOptions
 from index.embedder import DEFAULT_MODEL, Embedder
 from index.model import ChunkingConfig
@@ -100,14 +100,13 @@ class Settings(BaseSettings):
         return self
 
     def require_corpus(self) -> None:
-        """Raise `CorpusNotFound` when the corpus folder is missing, saying where its name came from."""
-        try:
-            corpus_files(self.corpus_dir)
-        except CorpusNotFound as exc:
-            if not self._corpus_from_index:
-                raise
-            raise CorpusNotFound(f"{exc} (the index in {self.index_dir} was built from it: restore it, or name "
-                                 f"another folder with --corpus or QA_CORPUS_DIR)") from exc
+        """Raise `CorpusNotFound` when the corpus folder is missing, saying where its name came from (the files
+        are listed later, by the build's own staleness check)."""
+        if self.corpus_dir.is_dir():
+            return
+        hint = (f" (the index in {self.index_dir} was built from it: restore it, or name another folder with "
+                "--corpus or QA_CORPUS_DIR)") if self._corpus_from_index else ""
+        raise CorpusNotFound(f"corpus folder not found: {self.corpus_dir}{hint}")
 
     def load_embedder(self, threads: int = 0) -> Embedder:
         """The configured model; `threads` per call (0: the libraries' defaults, right for building)."""

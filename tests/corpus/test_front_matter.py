@@ -21,6 +21,8 @@ BODY = "# Probiotics for NEC\n\n## Results\n\nProbiotics reduced the incidence o
      "issued: 'May 2019'\ncontainer-title: Lancet\n",
      FrontMatter("Cord clamping", ["Smith Jane", "NICHD Network"], "Lancet", 2019)),
     ("tags: [nec]\n", FrontMatter()),
+    # A web clipper's "source" is the page's address, not a journal.
+    ("title: Clipped\nsource: https://example.org/nec\n", FrontMatter("Clipped")),
 ])
 def test_front_matter_is_read_and_taken_out_of_the_text(block: str, expected: FrontMatter) -> None:
     front, rest = split_front_matter(f"---\n{block}---\n{BODY}")
