@@ -16,13 +16,14 @@ NO_BREAK_AFTER = frozenset({
     "mrs", "ms", "prof", "st", "cf", "ref", "refs", "resp", "sp", "spp", "inc", "ltd", "co", "jr", "sr", "mol",
 })
 _GREEK_STARTS = frozenset("αβγδκ")  # "β-cells were …" opens a sentence in lower case
+# A bracketed citation marker of the source: "[2]", "[2,3]", "[4-6]".
+CITATION_MARKER = r"\[\d[\d\s,–-]*\]"
 # A possible end: punctuation, closing quotes or brackets, a citation marker set after the period ("... did not
 # differ.[2,3]", the Vancouver style of superscripts, bracketed by the HTML loader), whitespace, and a word
 # character that `starts_sentence` then checks (Python's `re` has no class for upper-case letters of every
 # script).
-_CANDIDATE = re.compile(r"[.!?…]+['\")\]]*(?:\s?\[\d[\d\s,–-]*\])?(?=\s+[\"'(\[]?(\w))")
-
-_ONLY_A_MARKER = re.compile(r"\s*\[\d[\d\s,–-]*\]\s*$")
+_CANDIDATE = re.compile(rf"[.!?…]+['\")\]]*(?:\s?{CITATION_MARKER})?(?=\s+[\"'(\[]?(\w))")
+_ONLY_A_MARKER = re.compile(rf"\s*{CITATION_MARKER}\s*$")
 
 
 def starts_sentence(char: str) -> bool:

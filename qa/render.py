@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 
 from corpus.model import Document, Table, TableRow
+from corpus.sentences import CITATION_MARKER
 from index.model import Unit
 
 _WORD = re.compile(r"[^\W\d_]{3,}")  # a word of three letters or more says what a value is ("BPD", "intranasal")
 _BARE_ANSWERS = {"yes", "no", "yes.", "no.", "+", "-", "–", "✓", "✗", "x"}
-_TRAILING_SOURCE_MARKER = re.compile(r"([.!?])\s?(\[\d[\d\s,–-]*\])$")
+_TRAILING_SOURCE_MARKER = re.compile(rf"([.!?])\s?({CITATION_MARKER})$")
 
 
 def row_of(doc: Document, unit: Unit) -> tuple[Table, TableRow] | None:
