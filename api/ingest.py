@@ -98,7 +98,7 @@ def _stage(source: BinaryIO, folder: Path, name: str, max_bytes: int) -> Path:
         check_content(path)
     except UploadRefused as exc:
         shutil.rmtree(folder, ignore_errors=True)
-        raise UnsupportedMediaType(exc.message) from None
+        raise (PayloadTooLarge if exc.kind == "size" else UnsupportedMediaType)(exc.message) from None
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise

@@ -18,6 +18,7 @@ from corpus.decoding import decode_text
 from corpus.errors import UnreadableDocument
 from corpus.model import Document
 from corpus.store import load_document
+from corpus.word import check_expansion
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +32,8 @@ _HTML_TAG = re.compile(rb"<\s*(!doctype\s+html|html|head|body|title|meta|p|div|h
 
 class UploadRefused(Exception):
     """An upload that is not accepted; `kind` says why: `type` (the content is not what the extension says),
-    `pages` (too many PDF pages), `timeout` (the parse ran too long) or `unreadable`."""
+    `pages` (too many PDF pages), `size` (a .docx that would expand past the limit), `timeout` (the parse ran
+    too long) or `unreadable`."""
 
     def __init__(self, kind: str, message: str) -> None:
         super().__init__(message)
@@ -41,8 +43,9 @@ class UploadRefused(Exception):
 
 def check_content(path: Path) -> None:
     """Refuse a file whose bytes do not match its extension: a PDF starts with `%PDF-`, `.txt`/`.md` are text
-    the corpus reads (`corpus.decoding.decode_text`), `.html` has HTML tags and no NUL bytes. Raises
-    `UploadRefused("type")`."""
+    the corpus reads (`corpus.decoding.decode_text`), `.html` has HTML tags and no NUL bytes, a `.docx` is a
+    zip holding a Word document (`corpus.word.check_expansion`). Raises `UploadRefused("type")`, or
+    `UploadRefused("size")` for a .docx that would expand past the limit."""
     suffix = path.suffix.lower()
     name = path.name
     if suffix == ".pdf":
@@ -55,6 +58,12 @@ def check_content(path: Path) -> None:
             decode_text(path.read_bytes())  # what the corpus reads: UTF-8, UTF-16 or -32, Windows-1252; not binary
         except ValueError as exc:
             raise UploadRefused("type", f"{name}: the content is {exc}") from None
+    elif suffix == ".docx":
+        try:
+            check_expansion(path)
+        except UnreadableDocument as exc:
+            kind = "size" if "expands to" in str(exc) else "type"
+            raise UploadRefused(kind, str(exc)) from None
     elif suffix in (".html", ".htm"):
         with open(path, "rb") as f:
             head = f.read(_SNIFF_BYTES)

@@ -1,4 +1,4 @@
-"""Readers for `.txt`, `.md`, `.html` and `.pdf` files, each producing raw blocks of lines.
+"""Readers for `.txt`, `.md`, `.html`, `.pdf` and `.docx` (`corpus.word`) files, each producing raw blocks of lines.
 
 A raw block is what the source separates visually (a blank line, an HTML element, a PDF paragraph or page);
 recognising what each block *is* happens later, in `corpus.blocks`, the same way for every format.
@@ -18,8 +18,9 @@ from corpus.decoding import read_text
 from corpus.errors import UnreadableDocument
 from corpus.front_matter import split_front_matter
 from corpus.text import normalise_line
+from corpus.word import load_docx
 
-SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf")
+SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf", ".docx")
 
 
 @dataclass
@@ -263,7 +264,8 @@ def _paragraphs_from_lines(lines: list[str]) -> list[RawBlock]:
     return blocks
 
 
-_LOADERS = {".txt": load_txt, ".md": load_md, ".html": load_html, ".htm": load_html, ".pdf": load_pdf}
+_LOADERS = {".txt": load_txt, ".md": load_md, ".html": load_html, ".htm": load_html, ".pdf": load_pdf,
+            ".docx": load_docx}
 
 
 def load_raw(path: Path) -> RawDocument:

@@ -30,8 +30,8 @@ SIDECAR_SUFFIX = ".meta.json"
 # the evidence (e4d499f) without a bump. 5: text files in UTF-16 or UTF-32 are decoded as such (they were read
 # as Windows-1252, every other character a NUL), binary data named as text is refused, and a Markdown file's
 # YAML front matter gives its metadata instead of being indexed as text; HTML superscript citations are
-# bracketed (powers written "10^6", subscripts kept in their words), and a citation set after a sentence's
-# period belongs to that sentence.
+# bracketed (powers written "10^6", subscripts kept in their words), a citation set after a sentence's period
+# belongs to that sentence, and Word documents are read.
 PARSER_VERSION = "5"
 
 

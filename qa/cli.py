@@ -109,7 +109,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("index", help="build (or refresh) the index of a corpus folder")
-    p.add_argument("--corpus", help="folder of .txt/.md/.html/.pdf files (default: built-in corpus or QA_CORPUS_DIR)")
+    p.add_argument("--corpus", help="folder of .txt/.md/.html/.pdf/.docx files, subfolders included (default: "
+                                    "the index's own, else the built-in corpus, or QA_CORPUS_DIR)")
     p.add_argument("--index-dir", help="where to write the index (default: .index or QA_INDEX_DIR)")
     p.add_argument("--rebuild", action="store_true",
                    help="rebuild from nothing: parse every file and embed every text again")

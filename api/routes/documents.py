@@ -34,7 +34,7 @@ _UPLOAD_BODY = {
             "type": "object", "required": ["file"], "additionalProperties": False,
             "properties": {"file": {"type": "string", "format": "binary",
                                     "description": f"One {', '.join(SUPPORTED_SUFFIXES)} file; its content must "
-                                                   "match its extension (a PDF, UTF-8 text, HTML)."}},
+                                                   "match its extension (a PDF, text, HTML, a Word document)."}},
         }}},
     }
 }
@@ -87,7 +87,7 @@ def get_reference(doc_id: str, n: Annotated[int, Path(ge=1, le=100_000)], index:
              responses=error_responses(400, 401, 403, 413, 415, 422, 429, 500, 503))
 async def upload_document(request: Request, response: Response, service: ServiceDep, settings: SettingsDep,
                           _ready: SnapshotDep) -> UploadResult:
-    """Add a .txt/.md/.html/.pdf file to the corpus and serve the re-built index.
+    """Add a .txt/.md/.html/.pdf/.docx file to the corpus and serve the re-built index.
 
     The key is checked before the body is read. Requests in flight finish on the old index; later ones see the
     new document. A refused file (415 content not matching the extension, 413 too many PDF pages, 422 not

@@ -91,7 +91,8 @@ def test_wrong_or_missing_key_is_401(writer: TestClient, upload_settings: Settin
 
 
 @pytest.mark.parametrize(("name", "content", "status", "code", "says"), [
-    ("review.docx", b"PK\x03\x04 not really", 415, "unsupported_media_type", "cannot index .docx"),
+    ("review.odt", b"PK\x03\x04 not really", 415, "unsupported_media_type", "cannot index .odt"),
+    ("review.docx", b"PK\x03\x04 not really", 415, "unsupported_media_type", "not a Word document"),
     ("noextension", b"Some text.", 415, "unsupported_media_type", "without an extension"),
     # The content must match the extension: renamed binaries and mislabelled text are refused before parsing.
     ("broken.pdf", b"not a pdf at all", 415, "unsupported_media_type", "not a PDF"),
@@ -293,3 +294,19 @@ def test_text_saved_by_other_editors_is_taken(tmp_path: Path, index_dir: Path, e
             assert r.status_code == 201, r.text
             doc_id = r.json()["doc_id"]
             assert "Café au lait spots were seen" in c.get(f"/v1/documents/{doc_id}").json()["text"]
+
+
+def test_a_word_document_is_taken_and_searched(tmp_path: Path, index_dir: Path, embedder: Embedder) -> None:
+    from tests.corpus.test_loaders import _word_document
+
+    settings = make_settings(tmp_path, index_dir)
+    src = tmp_path / "caffeine-trial.docx"
+    _word_document(src)
+    with TestClient(create_app(settings, embedder)) as c:
+        wait_ready(c)
+        r = _upload(c, src.name, src.read_bytes())
+        assert r.status_code == 201, r.text
+        assert (r.json()["doc_id"], r.json()["title"]) == ("caffeine-trial", "Caffeine for apnoea of prematurity")
+        hits = c.get("/v1/search", params={"q": "apnoea caffeine placebo", "k": 5}).json()["passages"]
+        rows = [h for h in hits if h["doc_id"] == "caffeine-trial" and "12 (24%)" in h["text"]]
+        assert rows and "30 (60%)" in rows[0]["text"], hits

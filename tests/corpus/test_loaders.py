@@ -223,3 +223,58 @@ def test_documents_in_subfolders_are_found_once_with_unique_ids(tmp_path: Path) 
     assert len(set(ids)) == 5 and ids[0] == "cord" and ids[1] == "paper" and ids[2].startswith("paper-")
     loaded = load_corpus(corpus, [uploads])
     assert sorted(d.doc_id for d in loaded.documents) == sorted(ids) and not loaded.warnings
+
+
+def _word_document(path: Path) -> None:
+    """A real .docx written by python-docx: title and authors in its properties, headings, a list, a table."""
+    import docx
+
+    document = docx.Document()
+    document.core_properties.title = "Caffeine for apnoea of prematurity"
+    document.core_properties.author = "Smith J; Doe A"
+    document.add_heading("Caffeine for apnoea of prematurity", 0)
+    document.add_heading("Results", 1)
+    document.add_paragraph("Caffeine citrate reduced apnoea episodes in preterm infants (1).")
+    document.add_paragraph("No serious adverse events", style="List Bullet")
+    table = document.add_table(rows=2, cols=3)
+    for cell, text in zip(table.rows[0].cells + table.rows[1].cells,
+                          ["Outcome", "Caffeine (n=50)", "Placebo (n=50)", "Apnoea", "12 (24%)", "30 (60%)"],
+                          strict=True):
+        cell.text = text
+    document.add_heading("References", 1)
+    document.add_paragraph("1. Schmidt B, Roberts RS. Caffeine therapy for apnea of prematurity. N Engl J Med 2006.")
+    document.save(str(path))
+
+
+def test_word_documents(tmp_path: Path) -> None:
+    src = tmp_path / "caffeine.docx"
+    _word_document(src)
+    doc = load_document(src)
+    assert (doc.meta.title, doc.meta.authors) == ("Caffeine for apnoea of prematurity", ["Smith J", "Doe A"])
+    assert [s.title for s in doc.sections] == ["Caffeine for apnoea of prematurity", "Results", "References"]
+    assert "Caffeine citrate reduced apnoea episodes" in doc.text and "No serious adverse events" in doc.text
+    table = doc.tables[0]
+    assert table.columns == ["Outcome", "Caffeine (n=50)", "Placebo (n=50)"]
+    assert [c.text for c in table.rows[0].cells] == ["Apnoea", "12 (24%)", "30 (60%)"]
+    assert doc.references[0].number == 1 and [m.numbers for m in doc.mentions] == [[1]]
+
+
+def test_a_docx_that_is_not_one_or_would_expand_too_far_is_refused(tmp_path: Path) -> None:
+    import zipfile
+
+    from corpus.word import check_expansion
+
+    renamed = tmp_path / "photo.docx"
+    renamed.write_bytes(b"\x89PNG\r\n\x1a\n not a zip")
+    with pytest.raises(UnreadableDocument, match="not a zip"):
+        load_document(renamed)
+    other_zip = tmp_path / "archive.docx"
+    with zipfile.ZipFile(other_zip, "w") as z:
+        z.writestr("notes.txt", "hello")
+    with pytest.raises(UnreadableDocument, match="no word/document.xml"):
+        load_document(other_zip)
+    real = tmp_path / "caffeine.docx"
+    _word_document(real)
+    check_expansion(real)  # a real document is well within the limit
+    with pytest.raises(UnreadableDocument, match="expands to"):
+        check_expansion(real, limit=1000)
