@@ -224,7 +224,22 @@ def load_pdf(path: Path) -> RawDocument:
         blocks.append(RawBlock([], hint="page_break"))
     title = str(info.title).strip() if info and info.title else None
     authors = [a.strip() for a in re.split(r"[;,]| and ", str(info.author))] if info and info.author else []
-    return RawDocument([b for b in blocks if b.lines or b.hint], title=title, authors=[a for a in authors if a])
+    return RawDocument([b for b in blocks if b.lines or b.hint], title=title if _plausible_title(title) else None,
+                       authors=[a for a in authors if a and a.lower() not in _ACCOUNT_NAMES])
+
+
+# What tools leave in a PDF's properties instead of the paper's title and authors: the source file's name
+# ("Microsoft Word - manuscript_v3.docx", "jpeds_2014.pdf"), a publisher's item id ("PII: S0022-..."), a
+# placeholder, the account that made the file. The title then comes from the text (its first heading) or the
+# file's name.
+_JUNK_TITLE = re.compile(r"^(microsoft (word|powerpoint|excel)\b|untitled|pii:|doi:|title$|document\d*$|"
+                         r"\S+\.(docx?|pdf|tex|indd|qxd|rtf|odt)$)", re.I)
+_ACCOUNT_NAMES = {"administrator", "admin", "user", "owner", "author", "unknown", "anonymous", "default"}
+
+
+def _plausible_title(title: str | None) -> bool:
+    text = (title or "").strip()
+    return len(text) >= 4 and " " in text and not _JUNK_TITLE.match(text)
 
 
 def _furniture_key(line: str) -> str:

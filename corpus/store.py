@@ -31,7 +31,8 @@ SIDECAR_SUFFIX = ".meta.json"
 # as Windows-1252, every other character a NUL), binary data named as text is refused, and a Markdown file's
 # YAML front matter gives its metadata instead of being indexed as text; HTML superscript citations are
 # bracketed (powers written "10^6", subscripts kept in their words), a citation set after a sentence's period
-# belongs to that sentence, and Word documents are read.
+# belongs to that sentence, Word documents are read, and a PDF's junk properties ("Microsoft Word - x.docx",
+# "PII: ...", "Administrator") are not its title or authors.
 PARSER_VERSION = "5"
 
 

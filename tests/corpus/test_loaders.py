@@ -14,13 +14,15 @@ from corpus.store import BUILTIN_CORPUS, corpus_sources, load_corpus, load_docum
 matplotlib.use("Agg")
 
 
-def write_pdf(path: Path, pages: list[list[str]], header: str = "Journal of Tests 2024; 1: 1-9") -> None:
-    """A real text PDF (matplotlib's PDF backend embeds the text), with a running header on every page."""
+def write_pdf(path: Path, pages: list[list[str]], header: str = "Journal of Tests 2024; 1: 1-9",
+              metadata: dict[str, str] | None = None) -> None:
+    """A real text PDF (matplotlib's PDF backend embeds the text), with a running header on every page and
+    the document properties given."""
     import matplotlib.pyplot as plt
     from matplotlib.backends.backend_pdf import PdfPages
 
     matplotlib.rcParams["pdf.fonttype"] = 42
-    with PdfPages(path) as pdf:
+    with PdfPages(path, metadata=metadata) as pdf:
         for lines in pages:
             fig = plt.figure(figsize=(8.27, 11.69))
             fig.text(0.1, 0.95, header, fontsize=9)
@@ -278,3 +280,21 @@ def test_a_docx_that_is_not_one_or_would_expand_too_far_is_refused(tmp_path: Pat
     check_expansion(real)  # a real document is well within the limit
     with pytest.raises(UnreadableDocument, match="expands to"):
         check_expansion(real, limit=1000)
+
+
+@pytest.mark.parametrize(("properties", "title", "authors"), [
+    # This one-page file's first line runs on into its text, so the file's own name is the title left.
+    ({"Title": "Microsoft Word - manuscript_v3.docx", "Author": "Administrator"}, "paper", []),
+    ({"Title": "PII: S0022-3476(13)01234-5", "Author": "Doe J; Roe K"}, "paper", ["Doe J", "Roe K"]),
+    ({"Title": "jpeds_2014.pdf"}, "paper", []),
+    ({"Title": "Intratracheal stem cells for preterm lungs"}, "Intratracheal stem cells for preterm lungs", []),
+])
+def test_a_pdfs_properties_give_title_and_authors_only_when_they_are_ones(
+        tmp_path: Path, properties: dict[str, str], title: str, authors: list[str]) -> None:
+    """Tools leave the source file's name, a publisher's item id or an account name in a PDF's properties;
+    those are not the paper's title or authors."""
+    src = tmp_path / "paper.pdf"
+    write_pdf(src, [["Stem Cells in the Lung", "", "Intratracheal stem cells were given to preterm infants."]],
+              metadata=properties)
+    doc = load_document(src)
+    assert (doc.meta.title, doc.meta.authors) == (title, authors)
