@@ -258,13 +258,25 @@ def _running_lines(page_lines: list[list[str]]) -> set[str]:
 
 
 def _paragraphs_from_lines(lines: list[str]) -> list[RawBlock]:
-    """Join wrapped PDF lines into paragraphs; a short line ending a sentence closes a paragraph."""
+    """Join wrapped PDF lines into paragraphs; a short line ending a sentence closes a paragraph. A short line
+    that reads as a heading ("Results", "Materials and Methods") after a finished sentence stands alone: joined
+    to the paragraph after it, a paper's sections (and which sentences are its findings) were lost."""
+    from corpus.blocks import looks_like_heading  # corpus.blocks reads this module's blocks
+
     if not lines:
         return []
     width = sorted(len(line) for line in lines)[int(len(lines) * 0.8)] if lines else 80
     blocks: list[RawBlock] = []
     current = ""
     for line in lines:
+        heading = line.strip()
+        if (len(heading) < 0.7 * width and looks_like_heading(heading)
+                and (not current or re.search(r"[.!?:]$", current))):
+            if current:
+                blocks.append(RawBlock([current]))
+                current = ""
+            blocks.append(RawBlock([heading]))
+            continue
         if current.endswith("-") and line[:1].islower():
             current = current[:-1] + line.strip()
         elif current:

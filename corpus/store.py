@@ -32,7 +32,8 @@ SIDECAR_SUFFIX = ".meta.json"
 # YAML front matter gives its metadata instead of being indexed as text; HTML superscript citations are
 # bracketed (powers written "10^6", subscripts kept in their words), a citation set after a sentence's period
 # belongs to that sentence, Word documents are read, and a PDF's junk properties ("Microsoft Word - x.docx",
-# "PII: ...", "Administrator") are not its title or authors.
+# "PII: ...", "Administrator") are not its title or authors, and a PDF's heading lines stand apart from the
+# paragraphs after them.
 PARSER_VERSION = "5"
 
 
