@@ -18,7 +18,7 @@ from corpus.decoding import decode_text
 from corpus.errors import UnreadableDocument
 from corpus.model import Document
 from corpus.store import load_document
-from corpus.word import check_expansion
+from corpus.word import ExpandsTooFar, check_expansion
 
 log = logging.getLogger(__name__)
 
@@ -61,9 +61,10 @@ def check_content(path: Path) -> None:
     elif suffix == ".docx":
         try:
             check_expansion(path)
+        except ExpandsTooFar as exc:
+            raise UploadRefused("size", str(exc)) from None
         except UnreadableDocument as exc:
-            kind = "size" if "expands to" in str(exc) else "type"
-            raise UploadRefused(kind, str(exc)) from None
+            raise UploadRefused("type", str(exc)) from None
     elif suffix in (".html", ".htm"):
         with open(path, "rb") as f:
             head = f.read(_SNIFF_BYTES)

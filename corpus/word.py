@@ -19,6 +19,10 @@ if TYPE_CHECKING:
     from corpus.loaders import RawBlock, RawDocument
 
 MAX_EXPANDED_BYTES = 200 * 1024 * 1024  # a 500-page report with images stays far below this
+
+
+class ExpandsTooFar(UnreadableDocument):
+    """A .docx whose archive would expand past the limit (a "zip bomb")."""
 _HEADING_STYLE = re.compile(r"^(title|heading \d)$", re.I)
 
 
@@ -34,7 +38,7 @@ def check_expansion(path: Path, limit: int = MAX_EXPANDED_BYTES) -> None:
         raise UnreadableDocument(f"{path.name}: not a Word document (no word/document.xml)")
     expanded = sum(e.file_size for e in entries)
     if expanded > limit:
-        raise UnreadableDocument(f"{path.name}: expands to {expanded:,} bytes, more than the {limit:,} a document "
+        raise ExpandsTooFar(f"{path.name}: expands to {expanded:,} bytes, more than the {limit:,} a document "
                                  "may")
 
 

@@ -310,3 +310,24 @@ def test_a_word_document_is_taken_and_searched(tmp_path: Path, index_dir: Path, 
         hits = c.get("/v1/search", params={"q": "apnoea caffeine placebo", "k": 5}).json()["passages"]
         rows = [h for h in hits if h["doc_id"] == "caffeine-trial" and "12 (24%)" in h["text"]]
         assert rows and "30 (60%)" in rows[0]["text"], hits
+
+
+def test_a_docx_zip_bomb_is_refused_before_it_is_read(writer: TestClient, upload_settings: Settings,
+                                                      tmp_path: Path) -> None:
+    import zipfile
+
+    from corpus.word import MAX_EXPANDED_BYTES
+
+    bomb = tmp_path / "bomb.docx"
+    with zipfile.ZipFile(bomb, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as z, \
+            z.open("word/document.xml", "w", force_zip64=True) as part:
+        zeros = bytes(1 << 20)
+        for _ in range(MAX_EXPANDED_BYTES // len(zeros) + 1):
+            part.write(zeros)
+    assert bomb.stat().st_size < MAX_UPLOAD  # small on the wire
+    before = _state(writer, upload_settings)
+    r = _upload(writer, bomb.name, bomb.read_bytes())
+    assert (r.status_code, r.json()["error"]) == (413, "payload_too_large"), r.text
+    assert "expands to" in r.json()["message"] and "bomb.docx" in r.json()["message"]
+    _assert_no_internals(r, upload_settings)
+    assert _state(writer, upload_settings) == before
