@@ -32,8 +32,6 @@ from api.parse import UploadRefused, check_content, parse_isolated
 from api.service import Service, Snapshot
 from api.staging import STAGING
 from corpus.store import SUPPORTED_SUFFIXES, corpus_files, slugify
-from index.build import build_index
-from index.store import load_index
 
 log = logging.getLogger(__name__)
 
@@ -145,11 +143,7 @@ def ingest(service: Service, staged: Path) -> Ingested:
                 # within the deadline and the page cap, is the gate that makes that safe.
                 final = settings.upload_dir / f"{doc_id}{staged.suffix}"
                 staged.rename(final)
-                # Incremental: the other documents are carried over from the served index, only this one is
-                # embedded.
-                build_index(settings.corpus_dir, settings.index_dir, service.embedder, settings.build_options(),
-                            [settings.upload_dir])
-                index = load_index(settings.index_dir, service.embedder, settings.document_cache)
+                index = service.rebuilt_index()  # only this document is embedded
             except APIError:
                 raise
             except Exception as exc:  # the corpus folder gone, a full disk, ...: the detail is for the log

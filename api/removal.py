@@ -17,8 +17,6 @@ from api.errors import APIError, Conflict, IndexingFailed, NotFound, NotReady
 from api.service import Service, Snapshot
 from api.staging import STAGING
 from corpus.store import corpus_sources
-from index.build import build_index
-from index.store import load_index
 
 log = logging.getLogger(__name__)
 
@@ -63,9 +61,7 @@ def remove_upload(service: Service, doc_id: str) -> Removed:
         moved = aside / source.path.name
         source.path.rename(moved)
         try:
-            build_index(settings.corpus_dir, settings.index_dir, service.embedder, settings.build_options(),
-                        [settings.upload_dir])
-            after = service.publish(load_index(settings.index_dir, service.embedder, settings.document_cache))
+            after = service.publish(service.rebuilt_index())
         except Exception as exc:
             moved.rename(source.path)  # put back: the library is as it was
             shutil.rmtree(aside, ignore_errors=True)

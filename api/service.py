@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from api.staging import clean_staging
 from api.throttle import InFlight
+from index.build import build_index
 from index.embedder import Embedder
 from index.search import SearchIndex
 from index.store import load_index
@@ -91,6 +92,15 @@ class Service:
         snap = self._snapshot
         assert snap is not None
         log.info("ready: %d documents, %d chunks (index %s)", snap.documents, snap.chunks, snap.version)
+
+    def rebuilt_index(self) -> SearchIndex:
+        """The index rebuilt from the corpus and upload folders as they are now, and opened; callers hold
+        `write_lock` and `publish` it. Incremental: unchanged documents are carried over, only new texts are
+        embedded (an upload's, or none for a removal)."""
+        assert self.embedder is not None, "rebuilt only once the model is loaded"
+        build_index(self.settings.corpus_dir, self.settings.index_dir, self.embedder, self.settings.build_options(),
+                    [self.settings.upload_dir])
+        return load_index(self.settings.index_dir, self.embedder, self.settings.document_cache)
 
     def publish(self, index: SearchIndex) -> Snapshot:
         """Serve `index` from now on; callers hold `write_lock`. A single reference assignment: atomic."""
