@@ -31,3 +31,13 @@ class RayClusterUnreachable(DistributedUnavailable):
 
 class DistributedBuildFailed(SearchIndexError):
     """The Ray pipeline stopped (a worker failed past its retries, or the cluster went away)."""
+
+
+class UnknownDocuments(SearchIndexError):
+    """A search was kept to documents the index does not hold (`doc_ids`: those it lacks)."""
+
+    def __init__(self, doc_ids: list[str]) -> None:
+        self.doc_ids = doc_ids
+        shown = ", ".join(doc_ids[:5]) + (f" and {len(doc_ids) - 5} more" if len(doc_ids) > 5 else "")
+        super().__init__(f"the library has no document {shown}; the library's ids are listed by "
+                         "GET /v1/documents and `qa documents`")

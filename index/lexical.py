@@ -116,8 +116,9 @@ class LexicalIndex:
         self.token_ids = token_ids
         self.size = int(self.retriever.scores["num_docs"])
 
-    def top(self, tokens: list[str], depth: int) -> list[tuple[int, float]]:
-        """The `depth` best chunks (row, score) for question tokens, best first; only chunks scoring above 0."""
+    def top(self, tokens: list[str], depth: int, within: np.ndarray | None = None) -> list[tuple[int, float]]:
+        """The `depth` best chunks (row, score) for question tokens, best first; only chunks scoring above 0,
+        and only rows of `within` (ascending) when given."""
         known = self.token_ids(tokens)
         ids = [known[t] for t in tokens if t in known]  # repeated question words weigh more, as before
         if not ids or self.size == 0:
@@ -126,7 +127,7 @@ class LexicalIndex:
         # The top-k is taken among the chunks that score at all. bm25s' `retrieve` partitions the whole row, and
         # a row of a million mostly-zero scores (ties) makes that partition 10x slower than the scoring itself
         # (46 against 4.7 ms p50 at 1M chunks); ties keep index order, best first.
-        rows = np.flatnonzero(scores > 0)
+        rows = np.flatnonzero(scores > 0) if within is None else within[scores[within] > 0]
         if len(rows) > depth:
             rows = rows[np.argpartition(scores[rows], -depth)[-depth:]]
         rows = rows[np.lexsort((rows, -scores[rows]))]

@@ -6,7 +6,7 @@ Every function here costs the size of its question (its words, the studies it na
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 from index.db import StoreReader
 from index.glossary import MAX_LONG_WORDS, word_runs
@@ -106,12 +106,17 @@ class Lookups:
                                                    doc_ids)}
         return [d for d in doc_ids if d in found]
 
-    def definitions(self, short: str, limit: int = 20) -> list[tuple[str, int, int]]:
-        """Where documents define `short` (doc_id, start, end), in document order."""
-        rows = self.store.query(
-            "SELECT d.doc_id, g.def_start, g.def_end FROM glossary g JOIN documents d ON d.id = g.doc "
-            "WHERE g.short = ? AND g.def_start IS NOT NULL ORDER BY g.doc LIMIT ?", (short, limit))
-        return [(doc_id, int(start), int(end)) for doc_id, start, end in rows]
+    def definitions(self, short: str, limit: int = 20, within: Collection[str] | None = None
+                    ) -> list[tuple[str, int, int]]:
+        """Where documents (those `within`, when given) define `short` (doc_id, start, end), in document order."""
+        sql = ("SELECT d.doc_id, g.def_start, g.def_end, g.doc FROM glossary g JOIN documents d ON d.id = g.doc "
+               "WHERE g.short = ? AND g.def_start IS NOT NULL")
+        if within is not None:
+            rows = self.store.query_in(sql + " AND d.doc_id IN ({})", sorted(within), before=(short,))
+            rows = sorted(rows, key=lambda r: r[3])[:limit]
+        else:
+            rows = self.store.query(sql + " ORDER BY g.doc LIMIT ?", (short, limit))
+        return [(doc_id, int(start), int(end)) for doc_id, start, end, _ in rows]
 
 
 def decode_refs(doc_id: str, value: str) -> set[StudyRef]:

@@ -7,7 +7,7 @@ answer engine the units, documents and lookups of its question (an LRU keeps rec
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
@@ -25,6 +25,7 @@ from index.lexical import LexicalIndex, tokenize
 from index.lookups import Lookups, StoreGlossary, StudyRef, decode_refs
 from index.model import Chunk, Manifest, SearchHit, SearchMode, Unit
 from index.roles import Role
+from index.scope import Scope, resolve_scope
 from index.vectors import load_vectors, search_vectors
 from index.writer import BM25_DIR, CHUNK_VECTORS, FAISS_FILE, STORE, UNIT_VECTORS, open_vectors
 
@@ -180,28 +181,34 @@ class SearchIndex:
             found = self.chunks(list(range(start, min(start + batch, self.manifest.chunks))))
             yield from (found[i] for i in sorted(found))
 
-    def dense(self, query: str, depth: int) -> list[tuple[int, float]]:
+    def scope(self, doc_ids: Iterable[str]) -> Scope:
+        """The scope of the given documents, for `search`; raises `UnknownDocuments` naming those it lacks."""
+        return resolve_scope(self.store, doc_ids)
+
+    def dense(self, query: str, depth: int, scope: Scope | None = None) -> list[tuple[int, float]]:
         scores, ids = search_vectors(self.vectors, self.manifest.vector_index, self.chunk_vectors,
-                                     self.embedder.encode_query(query), depth)
+                                     self.embedder.encode_query(query), depth, scope)
         return [(int(i), float(s)) for i, s in zip(ids, scores, strict=True)]
 
-    def bm25(self, query: str, depth: int, expand: bool = True) -> list[tuple[int, float]]:
+    def bm25(self, query: str, depth: int, expand: bool = True, scope: Scope | None = None
+             ) -> list[tuple[int, float]]:
         """BM25 over the chunks; the query's abbreviations are expanded first unless it comes expanded."""
         text = self.glossary.expand(query, QUERY_EXPANSION_CHARS) if expand else query
-        return self.lexical.top(tokenize(text), depth)
+        return self.lexical.top(tokenize(text), depth, None if scope is None else scope.rows())
 
     def search(self, query: str, k: int = 5, mode: SearchMode = "hybrid", depth: int | None = None,
-               expand: bool = True) -> list[SearchHit]:
-        """Top-k chunks for `query`; hybrid hits report both the dense and the BM25 rank and score.
+               expand: bool = True, scope: Scope | None = None) -> list[SearchHit]:
+        """Top-k chunks for `query`; hybrid hits report both the dense and the BM25 rank and score. With a
+        `scope` (`SearchIndex.scope`), only chunks of its documents.
 
         `expand=False` for a query already expanded (the answer engine's): expanding it again would only repeat
         the glossary lookups."""
         depth = depth or max(50, 4 * k)
         # Hybrid: the dense side (encoding in ONNX Runtime, FAISS) runs beside BM25 (NumPy), both releasing the
         # GIL, so a question waits for the slower of the two rather than their sum.
-        pending = _SIDE.submit(self.dense, query, depth) if mode == "hybrid" else None
-        lexical = self.bm25(query, depth, expand) if mode in ("hybrid", "bm25") else []
-        dense = pending.result() if pending else self.dense(query, depth) if mode == "dense" else []
+        pending = _SIDE.submit(self.dense, query, depth, scope) if mode == "hybrid" else None
+        lexical = self.bm25(query, depth, expand, scope) if mode in ("hybrid", "bm25") else []
+        dense = pending.result() if pending else self.dense(query, depth, scope) if mode == "dense" else []
         ranks: dict[int, dict[str, float]] = {}
         for rank, (i, s) in enumerate(dense, 1):
             ranks.setdefault(i, {}).update(dense_rank=rank, dense_score=s)
