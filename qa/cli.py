@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 _COMMAND_MODULES = ("qa.cli_ask", "api.cli", "eval.cli")
 
 Handler = Callable[[argparse.Namespace], int]
+DOCUMENT_PAGE = 1000  # rows `qa documents` reads from the store at a time
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -83,20 +84,40 @@ def cmd_search(args: argparse.Namespace) -> int:
     if not 1 <= args.k <= 100:
         raise QAError("-k must be between 1 and 100")
     index = open_index(settings, build_if_needed=False)
-    passages = passages_for_hits(index, index.search(query, args.k, args.mode))
+    scope = index.scope(args.doc) if args.doc else None
+    passages = passages_for_hits(index, index.search(query, args.k, args.mode, scope=scope))
     if args.json:
         print(json.dumps([p.model_dump() for p in passages], ensure_ascii=False, indent=2))
         return 0
     if not passages:
         print("no passage matches this query")
     for n, p in enumerate(passages, 1):
-        print(f"{n}. {p.title} › {p.section}  [{p.kind}, {p.start}–{p.end}, score {p.score:.4f}"
+        print(f"{n}. {p.title} › {p.section}  [{p.doc_id}, {p.kind}, {p.start}–{p.end}, score {p.score:.4f}"
               f"{'' if p.dense_rank is None else f', dense #{p.dense_rank}'}"
               f"{'' if p.bm25_rank is None else f', bm25 #{p.bm25_rank}'}]")
         print("   " + p.text.replace("\n", "\n   "))
         for ref in p.references:
             print(f"   ↳ {ref}")
         print()
+    return 0
+
+
+def cmd_documents(args: argparse.Namespace) -> int:
+    from qa.loading import open_index
+
+    index = open_index(_settings(args), build_if_needed=False)
+    if args.json:
+        print("[", end="")
+    for start in range(0, len(index.documents), DOCUMENT_PAGE):
+        for n, row in enumerate(index.documents.page(start, DOCUMENT_PAGE), start):
+            doc_id, title, year = row[0], row[1], row[4]
+            if args.json:
+                print(("," if n else "") + json.dumps({"doc_id": doc_id, "title": title, "year": year},
+                                                      ensure_ascii=False), end="")
+            else:
+                print(f"{doc_id}\t{year or ''}\t{title}")
+    if args.json:
+        print("]")
     return 0
 
 
@@ -126,8 +147,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-k", type=int, default=5, help="number of passages (default 5)")
     p.add_argument("--mode", choices=["hybrid", "dense", "bm25"], default="hybrid")
     p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--doc", action="append", metavar="DOC_ID",
+                   help="search this document only (repeat for several; `qa documents` lists the ids)")
     p.add_argument("--index-dir")
     p.set_defaults(handler=cmd_search)
+
+    p = sub.add_parser("documents", help="the indexed documents: id, year and title, one per line")
+    p.add_argument("--json", action="store_true", help="print a JSON array")
+    p.add_argument("--index-dir")
+    p.set_defaults(handler=cmd_documents)
 
     # Sub-commands of later layers (ask, serve, eval) register themselves; imported here, at the entry point,
     # so that the library layers keep importing one way (api -> qa -> index -> corpus).

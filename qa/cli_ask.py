@@ -40,7 +40,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     history = [Turn(role="user", content=h) for h in args.history or []]
     engine = AnswerEngine(open_index(settings), settings.max_question_chars,
                           stance=StanceModel.default(settings.cache_dir))
-    answer = engine.ask(args.question, history, args.k)
+    answer = engine.ask(args.question, history, args.k, args.doc)
     if args.json:
         print(json.dumps(answer.model_dump(), ensure_ascii=False, indent=2))
     else:
@@ -56,5 +56,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true", help="print the answer contract as JSON")
     p.add_argument("-k", type=int, default=5, help="related passages listed after the answer, 1-20 (default 5); "
                    "the answer itself does not depend on it")
+    p.add_argument("--doc", action="append", metavar="DOC_ID",
+                   help="answer from this document only (repeat for several; `qa documents` lists the ids)")
     p.add_argument("--index-dir")
     p.set_defaults(handler=cmd_ask)

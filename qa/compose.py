@@ -272,13 +272,14 @@ def compose_bibliographic(index: SearchIndex, query: Query, scored: list[ScoredU
 
 
 def compose_abbreviation(index: SearchIndex, query: Query, scored: list[ScoredUnit],
-                         registry: CitationRegistry) -> str:
-    """What an abbreviation stands for, quoted from a legend entry or an in-text definition; a document the
-    question reached is preferred, as it gives the meaning the question's context has."""
+                         registry: CitationRegistry, within: frozenset[str] | None = None) -> str:
+    """What an abbreviation stands for, quoted from a legend entry or an in-text definition (of the documents
+    `within` when given); a document the question reached is preferred, as it gives the meaning the question's
+    context has."""
     reached = {s.unit.doc_id: rank for rank, s in reversed(list(enumerate(scored)))}
     parts = []
     for short in query.entities:
-        found = index.lookups.definitions(short)
+        found = index.lookups.definitions(short, within=within)
         if not found:
             continue
         doc_id, start, end = min(found, key=lambda f: reached.get(f[0], len(reached)))

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Sequence
 
 from index.lexical import fold, tokenize
 from index.model import SearchHit
+from index.scope import Scope
 from index.search import SearchIndex
 from qa.abstain import Abstainer, Topicality, features
 from qa.aggregate import DocumentTokens, aggregate
@@ -108,22 +110,31 @@ class AnswerEngine:
             scored = [s for s in scored if s.index in about] + [s for s in scored if s.index not in about]
         return scored
 
-    def ask(self, question: str, history: list[Turn] | None = None, k: int = 5) -> Answer:
-        """A grounded answer; raises `QAError` for an empty or over-long question or k outside 1-20."""
+    def ask(self, question: str, history: list[Turn] | None = None, k: int = 5,
+            documents: Sequence[str] | None = None) -> Answer:
+        """A grounded answer, from the given `documents` only when named (ids, `GET /v1/documents`); raises
+        `QAError` for an empty or over-long question or k outside 1-20, `UnknownDocuments` for an unknown id."""
         text = validate_question(question, self.max_question_chars)
         if not 1 <= k <= 20:
             raise QAError("k must be between 1 and 20")
+        if documents is not None and not documents:
+            raise QAError("documents is empty: name at least one document, or leave it out to ask the library")
         t0 = time.perf_counter()
+        scope = None if documents is None else self.index.scope(documents)
         query = self.analyse(text, history)
+        if scope is not None:
+            # A study the question names by author is looked for in the scope's bibliographies only.
+            query.study_refs = {r for r in query.study_refs if r[0] in scope.doc_ids}
         # One search serves both the answer and `related`; its depth is fixed so that k changes only `related`.
-        hits = self.index.search(query.search_text, max(k, RETRIEVAL_DEPTH), depth=SEARCH_DEPTH, expand=False)
+        hits = self.index.search(query.search_text, max(k, RETRIEVAL_DEPTH), depth=SEARCH_DEPTH, expand=False,
+                                 scope=scope)
         scored = self.rank(query, history, hits[:RETRIEVAL_DEPTH])
         t1 = time.perf_counter()
         confidence, about = self._judge(query, scored)
         registry = CitationRegistry(self.index)
         answer_text = ""
         if scored and confidence >= self.abstainer.threshold:
-            answer_text = self._compose(query, scored, registry)
+            answer_text = self._compose(query, scored, registry, scope)
         answer_text, citations = registry.finalize(answer_text)
         answered = bool(citations)
         # Hook (issue 11, qa/verdict.py): a yes/no question's answer opens with its verdict; findings get stances.
@@ -187,10 +198,11 @@ class AnswerEngine:
             return any(self.index.documents[d].reference(query.reference_number) for d in docs)
         return bool(query.study_refs)
 
-    def _compose(self, query: Query, scored: list[ScoredUnit], registry: CitationRegistry) -> str:
+    def _compose(self, query: Query, scored: list[ScoredUnit], registry: CitationRegistry,
+                 scope: Scope | None = None) -> str:
         top = scored[0]
         if query.asks_abbreviation and query.entities:
-            text = compose_abbreviation(self.index, query, scored, registry)
+            text = compose_abbreviation(self.index, query, scored, registry, None if scope is None else scope.doc_ids)
             if text:
                 return text
         if query.answer_type == "bibliographic":

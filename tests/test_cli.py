@@ -112,3 +112,21 @@ def test_a_reader_that_stops_early_gets_no_traceback(index_dir: Path) -> None:
     proc.stdout.close()  # the reader is gone before the first line: every write meets a broken pipe
     _, err = proc.communicate(timeout=600)
     assert proc.returncode == 1 and "Traceback" not in err and "BrokenPipe" not in err, err
+
+
+def test_documents_are_listed_and_a_question_kept_to_some(index_dir: Path) -> None:
+    summary, where = "msc-secretome-preterm-infants-summary", ("--index-dir", str(index_dir))
+    listed = run_qa("documents", *where)
+    assert listed.returncode == 0, listed.stderr
+    ids = [line.split("\t")[0] for line in listed.stdout.splitlines()]
+    assert sorted(ids) == ["kersin-2021-breast-milk-stem-cells", summary]
+    assert "2021\tBreast milk stem cells" in listed.stdout
+    assert [d["doc_id"] for d in json.loads(run_qa("documents", "--json", *where).stdout)] == ids
+    kept = json.loads(run_qa("ask", "Which routes were used for BPD?", "--doc", summary, "--json", *where).stdout)
+    assert kept["related"] and {p["doc_id"] for p in kept["citations"] + kept["related"]} == {summary}
+    found = run_qa("search", "intratracheal", "--mode", "dense", "--doc", summary, *where)
+    heads = [line for line in found.stdout.splitlines() if line[:1].isdigit()]
+    assert heads and all(f"[{summary}, " in line for line in heads), found.stdout
+    unknown = run_qa("ask", "Which routes were used for BPD?", "--doc", "nope", *where)
+    assert unknown.returncode == 2 and "no document nope" in unknown.stderr and "qa documents" in unknown.stderr
+    assert "Traceback" not in unknown.stderr

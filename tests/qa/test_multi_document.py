@@ -1,4 +1,5 @@
-"""A corpus with a second review whose reference numbers overlap the first: studies stay apart."""
+"""A corpus with a second review whose reference numbers overlap the first: studies stay apart, and a
+question kept to some documents (`ask(documents=...)`) is answered from them alone."""
 
 from __future__ import annotations
 
@@ -9,8 +10,10 @@ import pytest
 from corpus.store import BUILTIN_CORPUS
 from index.build import build_index
 from index.embedder import Embedder
+from index.errors import UnknownDocuments
 from index.store import load_index
 from qa.engine import AnswerEngine
+from qa.errors import QAError
 
 SECOND_REVIEW = """# Surfactant Lavage in Meconium Aspiration
 
@@ -55,3 +58,41 @@ def test_new_review_answers_and_old_ones_still_do(engine: AnswerEngine) -> None:
     assert cited.reference_numbers == [39] and "Dargaville PA" in cited.references[0]
     routes = engine.ask("Which routes were used for BPD?")
     assert "intratracheal" in routes.answer
+
+
+LAVAGE = "What did lung lavage with dilute surfactant do in meconium aspiration?"
+KERSIN = "kersin-2021-breast-milk-stem-cells"
+SUMMARY = "msc-secretome-preterm-infants-summary"
+
+
+def _documents(answer_: object) -> set[str]:
+    return {p.doc_id for p in [*answer_.citations, *answer_.related]}  # type: ignore[attr-defined]
+
+
+def test_a_question_kept_to_documents_is_answered_from_them_alone(engine: AnswerEngine) -> None:
+    assert "lavage-review" in _documents(engine.ask(LAVAGE))
+    kept = engine.ask(LAVAGE, documents=[KERSIN, SUMMARY])
+    assert kept.related and _documents(kept) <= {KERSIN, SUMMARY}
+    assert "shortened ventilation" not in kept.answer
+    alone = engine.ask(LAVAGE, documents=["lavage-review"])
+    assert alone.answered and _documents(alone) == {"lavage-review"}
+    assert "dilute surfactant shortened ventilation" in alone.answer
+
+
+def test_a_named_study_and_an_abbreviation_are_looked_up_in_the_scope(engine: AnswerEngine) -> None:
+    # Reference 39 is Dargaville's trial in the lavage review and Chang's in Kersin's: kept to Kersin's review,
+    # Dargaville's bibliography entry is not reached by the author's name.
+    dargaville = engine.ask("Which journal published the lavage trial by Dargaville et al.?", documents=[KERSIN])
+    assert "Dargaville" not in dargaville.answer and _documents(dargaville) <= {KERSIN}
+    # Only the lavage review defines MAS.
+    assert "Meconium aspiration syndrome (MAS)" in engine.ask("What does MAS stand for?").answer
+    mas = engine.ask("What does MAS stand for?", documents=[KERSIN, SUMMARY])
+    assert _documents(mas) <= {KERSIN, SUMMARY} and "Meconium" not in mas.answer
+
+
+def test_unknown_or_no_documents_are_refused(engine: AnswerEngine) -> None:
+    with pytest.raises(UnknownDocuments) as caught:
+        engine.ask(LAVAGE, documents=[KERSIN, "lavage-reviews"])
+    assert caught.value.doc_ids == ["lavage-reviews"]
+    with pytest.raises(QAError, match="documents is empty"):
+        engine.ask(LAVAGE, documents=[])
