@@ -13,6 +13,10 @@ from qa.model import MAX_QUESTION_CHARS, Passage, Turn
 TURN_MAX_CHARS = 8000
 HISTORY_MAX_TURNS = 20
 K_MAX = 20
+SCOPE_MAX_DOCUMENTS = 1000  # documents a question may be kept to
+DOC_ID_MAX_CHARS = 300
+
+DocId = Annotated[str, StringConstraints(min_length=1, max_length=DOC_ID_MAX_CHARS)]
 
 # Stripped before the length checks, so that "   " is an empty question.
 Question = Annotated[
@@ -51,6 +55,10 @@ class AskRequest(_Input):
     question: Question = Field(description=f"The question, 1-{MAX_QUESTION_CHARS} characters.")
     history: list[TurnIn] = Field(default_factory=list, max_length=HISTORY_MAX_TURNS)
     k: JSONInt = Field(5, ge=1, le=K_MAX, description="Passages to retrieve (1-20).")
+    documents: list[DocId] | None = Field(
+        None, min_length=1, max_length=SCOPE_MAX_DOCUMENTS,
+        description=f"Answer from these documents only (1-{SCOPE_MAX_DOCUMENTS} ids, as `GET /v1/documents` lists "
+                    "them); the whole library when left out. An unknown id is a 404 naming it.")
 
     def turns(self) -> list[Turn]:
         """The history as the engine's `Turn`s."""
@@ -63,6 +71,9 @@ class SearchQuery(_Input):
     q: Question = Field(description=f"Words or a question, 1-{MAX_QUESTION_CHARS} characters.")
     k: int = Field(5, ge=1, le=K_MAX, description="Number of passages (1-20).")
     mode: Literal["hybrid", "dense", "bm25"] = "hybrid"
+    doc: list[DocId] = Field(
+        default_factory=list, max_length=SCOPE_MAX_DOCUMENTS,
+        description="Search these documents only (repeat the parameter: `doc=a&doc=b`); all when left out.")
 
 
 class SearchResponse(BaseModel):

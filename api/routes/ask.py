@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 router = APIRouter(tags=["ask"])
 
 _PIECE = re.compile(r"\S+\s*|\s+")
-QUESTION_ERRORS = (400, 413, 422, 429, 503)
+QUESTION_ERRORS = (400, 404, 413, 422, 429, 503)
 
 
 def _event(name: str, payload: dict[str, Any], description: str) -> dict[str, Any]:
@@ -59,9 +59,10 @@ _STREAM_DOC = {
 @router.post("/ask", response_model=Answer, summary="Ask a question",
              responses=error_responses(*QUESTION_ERRORS))
 async def ask(body: AskRequest, engine: EngineDep, in_flight: InFlightDep) -> Answer:
-    """A grounded answer with `[n]` citation markers; `answered` is false when the reviews do not say."""
+    """A grounded answer with `[n]` citation markers; `answered` is false when the reviews do not say. With
+    `documents`, only those documents are searched and cited."""
     with in_flight.slot():
-        return await run_in_threadpool(engine.ask, body.question, body.turns(), body.k)
+        return await run_in_threadpool(engine.ask, body.question, body.turns(), body.k, body.documents)
 
 
 def answer_pieces(text: str) -> list[str]:
@@ -99,5 +100,5 @@ def event_stream(events: AsyncIterator[ServerSentEvent], headers: dict[str, str]
 async def ask_stream(body: AskRequest, snapshot: SnapshotDep, in_flight: InFlightDep) -> EventSourceResponse:
     """The answer of `/v1/ask` as events; invalid input fails before the stream starts, as a JSON error."""
     with in_flight.slot():
-        answer = await run_in_threadpool(snapshot.engine.ask, body.question, body.turns(), body.k)
+        answer = await run_in_threadpool(snapshot.engine.ask, body.question, body.turns(), body.k, body.documents)
     return event_stream(answer_events(answer), {INDEX_VERSION_HEADER: snapshot.version})

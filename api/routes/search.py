@@ -17,14 +17,15 @@ router = APIRouter(tags=["search"])
 
 
 @router.get("/search", response_model=SearchResponse, summary="Search passages",
-            responses=error_responses(422, 429, 503))
+            responses=error_responses(404, 422, 429, 503))
 async def search(params: Annotated[SearchQuery, Query()], index: IndexDep, in_flight: InFlightDep) -> SearchResponse:
-    """Hybrid (dense + BM25), dense-only or BM25-only ranking of passages."""
+    """Hybrid (dense + BM25), dense-only or BM25-only ranking of passages, of the whole library or of the
+    documents named by `doc`."""
     with in_flight.slot():
         return await run_in_threadpool(_search, index, params)
 
 
 def _search(index: SearchIndex, params: SearchQuery) -> SearchResponse:
-    hits = index.search(params.q, params.k, params.mode)
+    hits = index.search(params.q, params.k, params.mode, scope=index.scope(params.doc) if params.doc else None)
     passages = passages_for_hits(index, hits)
     return SearchResponse(query=params.q, mode=params.mode, k=params.k, passages=passages)

@@ -4,7 +4,9 @@
  *   <script src="http://HOST:PORT/widget.js" data-api="http://HOST:PORT"></script>
  *
  * Optional: data-library="guidelines" names what the library holds (default "reviews": "Ask the guidelines",
- * "Not in the guidelines"), data-title="..." the button and panel title.
+ * "Not in the guidelines"), data-title="..." the button and panel title, data-documents="id1 id2" keeps
+ * answers to those documents of the library (ids as GET /v1/documents lists them; spaces or commas between),
+ * as on a page about one paper.
  *
  * Adds a chat button and a panel (in a shadow root, so the host page's CSS does not leak in). Questions are
  * sent with the conversation so far to POST {api}/v1/ask/stream, and the answer is read as Server-Sent Events
@@ -23,6 +25,8 @@
   // What the library holds, as the widget's labels name it; the built-in corpus is two reviews.
   var LIBRARY = ((script && script.getAttribute("data-library")) || "").trim() || "reviews";
   var TITLE = (script && script.getAttribute("data-title")) || "Ask the " + LIBRARY;
+  // The documents answers are kept to (none named: the whole library).
+  var DOCUMENTS = ((script && script.getAttribute("data-documents")) || "").split(/[\s,]+/).filter(Boolean);
   var MAX_QUESTION = 2000; // qa.model.MAX_QUESTION_CHARS (a test keeps the two equal)
   var HISTORY_TURNS = 10; // the last five exchanges are enough to resolve a follow-up
   var TURN_CHARS = 4000;
@@ -267,7 +271,8 @@
     return fetch(API + "/v1/ask/stream", {
       method: "POST",
       headers: { "Content-Type": "application/json", "Accept": "text/event-stream" },
-      body: JSON.stringify({ question: question, history: history })
+      body: JSON.stringify(DOCUMENTS.length ? { question: question, history: history, documents: DOCUMENTS }
+        : { question: question, history: history })
     }).then(function (response) {
       if (!response.ok) return errorMessage(response).then(function (msg) { view.fail(msg); });
       var failure = null;

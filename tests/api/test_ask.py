@@ -72,3 +72,33 @@ def test_stream_errors_are_json_before_the_stream(client: TestClient) -> None:
     assert r.status_code == 422
     assert r.headers["content-type"].startswith("application/json")
     assert r.json()["error"] == "invalid_input"
+
+
+SUMMARY = "msc-secretome-preterm-infants-summary"
+
+
+def test_a_question_kept_to_one_document(client: TestClient, builtin_doc_ids: set[str]) -> None:
+    everywhere = client.post("/v1/ask", json={"question": BPD}).json()
+    assert {c["doc_id"] for c in everywhere["citations"]} - {SUMMARY}  # the routes are in the other review
+    body = {"question": BPD, "documents": [SUMMARY], "k": 8}
+    kept = client.post("/v1/ask", json=body).json()
+    assert kept["related"] and {p["doc_id"] for p in kept["citations"] + kept["related"]} == {SUMMARY}
+    with client.stream("POST", "/v1/ask/stream", json=body) as r:
+        done = sse_events(r.read().decode())[-1][1]
+    assert _without_timings(done) == _without_timings(kept)
+    both = client.post("/v1/ask", json={"question": BPD, "documents": sorted(builtin_doc_ids)}).json()
+    assert _without_timings(both) == _without_timings(everywhere)
+
+
+@pytest.mark.parametrize(("documents", "status", "said"), [
+    (["no-such-paper", SUMMARY], 404, "the library has no document no-such-paper;"),
+    ([], 422, "body.documents"),
+    ([""], 422, "body.documents.0"),
+    ([SUMMARY] * 1001, 422, "body.documents"),
+])
+def test_bad_documents_are_refused(client: TestClient, documents: list[str], status: int, said: str) -> None:
+    for path in ("/v1/ask", "/v1/ask/stream"):
+        r = client.post(path, json={"question": BPD, "documents": documents})
+        assert r.status_code == status and r.headers["content-type"].startswith("application/json"), r.text
+        assert r.json()["error"] == ("not_found" if status == 404 else "invalid_input")
+        assert said in r.json()["message"], r.json()

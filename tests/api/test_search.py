@@ -26,3 +26,16 @@ def test_search_modes(client: TestClient, mode: str) -> None:
     assert scores == sorted(scores, reverse=True)
     if mode == "bm25":
         assert all(p["bm25_rank"] is not None for p in passages)
+
+
+def test_search_kept_to_documents(client: TestClient, builtin_doc_ids: set[str]) -> None:
+    summary = "msc-secretome-preterm-infants-summary"
+    r = client.get("/v1/search", params={"q": "umbilical cord", "k": 10, "doc": summary})
+    assert r.status_code == 200 and {p["doc_id"] for p in r.json()["passages"]} == {summary}
+    everywhere = client.get("/v1/search", params={"q": "umbilical cord", "k": 10}).json()["passages"]
+    both = client.get("/v1/search", params=[("q", "umbilical cord"), ("k", "10"),
+                                            *(("doc", d) for d in sorted(builtin_doc_ids))]).json()["passages"]
+    assert [(p["doc_id"], p["start"]) for p in both] == [(p["doc_id"], p["start"]) for p in everywhere]
+    assert len({p["doc_id"] for p in everywhere}) == 2
+    r = client.get("/v1/search", params={"q": "umbilical cord", "doc": "nope"})
+    assert r.status_code == 404 and "no document nope" in r.json()["message"]

@@ -217,3 +217,19 @@ def test_a_host_names_what_its_library_holds(browser: Browser, server_url: str) 
     unanswered = _ask(page, "Who won the 1998 football world cup?")
     expect(unanswered.locator(".label")).to_have_text("Not in the guidelines")
     assert not errors
+
+
+def test_a_host_keeps_answers_to_its_documents(browser: Browser, server_url: str) -> None:
+    """A page about one paper keeps the widget's answers to it: `data-documents` goes with every question."""
+    summary = "msc-secretome-preterm-infants-summary"
+    expected = httpx.post(f"{server_url}/v1/ask", json={"question": BPD, "documents": [summary]}).json()
+    assert "intratracheal" not in expected["answer"]
+    page, errors = _host_page(browser, server_url, f' data-documents=" {summary}, {summary} "')
+    page.get_by_role("button", name="Ask the reviews").click()
+    with page.expect_request(f"{server_url}/v1/ask/stream") as sent:
+        answer = _ask(page, BPD)
+    assert sent.value.post_data_json["documents"] == [summary, summary]
+    expect(answer.locator(".body")).not_to_contain_text("intratracheal")
+    shown = answer.locator("button.marker").evaluate_all("bs => bs.map(b => b.dataset.marker)")
+    assert sorted(set(map(int, shown))) == [c["marker"] for c in expected["citations"]]
+    assert not errors
