@@ -13,6 +13,10 @@
  * from a fetch ReadableStream. Every piece of server data is rendered as text (textContent / text nodes),
  * never as HTML. Elements with a `data-neoqa-ask="question"` attribute ask their question when clicked.
  * Script API: window.NeoQAWidget.open(), .close(), .ask(question), .reset().
+ *
+ * The conversation outlives a page load: it is kept in the tab's sessionStorage (per API and documents; the
+ * last STORED_EXCHANGES exchanges, citations without related passages), so following a link on the host site
+ * neither loses the answers read so far nor the context of a follow-up. "New chat" forgets it.
  */
 (function () {
   "use strict";
@@ -30,6 +34,8 @@
   var MAX_QUESTION = 2000; // qa.model.MAX_QUESTION_CHARS (a test keeps the two equal)
   var HISTORY_TURNS = 10; // the last five exchanges are enough to resolve a follow-up
   var TURN_CHARS = 4000;
+  var STORED_EXCHANGES = 20;
+  var STORE_KEY = "neoqa:" + API + ":" + DOCUMENTS.join(",");
 
   var CSS = [
     ":host { all: initial; }",
@@ -172,8 +178,27 @@
   }
 
   // ---- The widget ----------------------------------------------------------------------------------
+  // The tab's stored conversation ([{question, answer}]), or [] when there is none or storage is refused
+  // (a sandboxed frame, a browser that blocks it): the widget then works as before, for this page only.
+  function loadExchanges() {
+    try {
+      var stored = JSON.parse(window.sessionStorage.getItem(STORE_KEY) || "[]");
+      return Array.isArray(stored) ? stored.filter(function (x) {
+        return x && typeof x.question === "string" && x.answer && typeof x.answer.answer === "string";
+      }) : [];
+    } catch (e) { return []; }
+  }
+
+  function saveExchanges(exchanges) {
+    try {
+      if (exchanges.length) window.sessionStorage.setItem(STORE_KEY, JSON.stringify(exchanges));
+      else window.sessionStorage.removeItem(STORE_KEY);
+    } catch (e) { /* full or refused: the conversation stays on this page only */ }
+  }
+
   function Widget() {
     this.history = [];
+    this.exchanges = [];
     this.busy = false;
     this.host = el("div", { id: "neoqa-widget" });
     this.shadow = this.host.attachShadow({ mode: "open" });
@@ -199,6 +224,10 @@
     this.shadow.appendChild(el("div", { "class": "root" }, [this.launcher, this.panel]));
     this.intro();
     this.bind();
+    loadExchanges().forEach(function (x) {
+      this.question(x.question).finish(x.answer);
+      this.remember(x.question, x.answer);
+    }, this);
   }
 
   Widget.prototype.intro = function () {
@@ -225,6 +254,7 @@
   Widget.prototype.open = function () {
     this.panel.hidden = false;
     this.launcher.setAttribute("aria-expanded", "true");
+    this.scroll();  // to the latest answer, restored ones included
     this.input.focus();
   };
 
@@ -236,6 +266,8 @@
 
   Widget.prototype.reset = function () {
     this.history = [];
+    this.exchanges = [];
+    saveExchanges([]);
     this.log.textContent = "";
     this.intro();
   };
@@ -254,15 +286,29 @@
     this.send.setAttribute("aria-disabled", busy ? "true" : "false");
   };
 
+  Widget.prototype.question = function (question) {
+    this.log.appendChild(el("div", { "class": "msg user" }, [
+      el("span", { "class": "sr-only" }, ["You: "]), el("p", { "class": "body" }, [question])]));
+    var view = new AnswerView();
+    this.log.appendChild(view.node);
+    return view;
+  };
+
+  // One finished exchange: history for follow-ups, and what the tab's storage keeps.
+  Widget.prototype.remember = function (question, answer) {
+    this.history.push({ role: "user", content: question });
+    this.history.push({ role: "assistant", content: answer.answer });
+    var kept = {};
+    Object.keys(answer).forEach(function (key) { if (key !== "related") kept[key] = answer[key]; });
+    this.exchanges = this.exchanges.concat([{ question: question, answer: kept }]).slice(-STORED_EXCHANGES);
+  };
+
   Widget.prototype.ask = function (question) {
     var self = this;
     if (this.busy) return Promise.resolve();
     if (!this.isOpen()) this.open();
     question = String(question).slice(0, MAX_QUESTION);
-    this.log.appendChild(el("div", { "class": "msg user" }, [
-      el("span", { "class": "sr-only" }, ["You: "]), el("p", { "class": "body" }, [question])]));
-    var view = new AnswerView();
-    this.log.appendChild(view.node);
+    var view = this.question(question);
     this.scroll();
     this.setBusy(true);
     var history = this.history.slice(-HISTORY_TURNS).map(function (t) {
@@ -284,8 +330,8 @@
         self.scroll();
       }).then(function () {
         if (!view.answer) { view.fail(failure || "The answer was interrupted. Please ask again."); return; }
-        self.history.push({ role: "user", content: question });
-        self.history.push({ role: "assistant", content: view.answer.answer });
+        self.remember(question, view.answer);
+        saveExchanges(self.exchanges);
       });
     }).catch(function () {
       view.fail("Could not reach the question service at " + API + ".");

@@ -233,3 +233,29 @@ def test_a_host_keeps_answers_to_its_documents(browser: Browser, server_url: str
     shown = answer.locator("button.marker").evaluate_all("bs => bs.map(b => b.dataset.marker)")
     assert sorted(set(map(int, shown))) == [c["marker"] for c in expected["citations"]]
     assert not errors
+
+
+def test_the_conversation_survives_a_page_load(browser: Browser, server_url: str) -> None:
+    """Following a link on the host site loses neither the answers read so far nor a follow-up's context."""
+    page, errors = _open(browser, f"{server_url}/")
+    page.get_by_role("button", name="Ask the reviews").click()
+    first = _ask(page, BPD)
+    said = first.locator(".body").inner_text()
+    page.reload()
+    page.get_by_role("button", name="Ask the reviews").click()
+    answers = page.locator(".msg.bot[aria-busy='false']")
+    expect(answers).to_have_count(1)
+    expect(page.locator(".msg.user .body")).to_have_text([BPD])
+    assert answers.first.locator(".body").inner_text() == said
+    answers.first.get_by_role("button", name=re.compile(r"^Source 1:")).first.click()
+    expect(answers.first.locator(".source blockquote")).to_be_visible()
+    with page.expect_request(f"{server_url}/v1/ask/stream") as sent:
+        follow = _ask(page, "And for IVH?")
+    history = sent.value.post_data_json["history"]
+    assert [t["role"] for t in history] == ["user", "assistant"] and history[0]["content"] == BPD
+    expect(follow.locator(".body")).to_contain_text("intraventricular")
+    page.get_by_role("button", name="New chat").click()
+    page.reload()
+    page.get_by_role("button", name="Ask the reviews").click()
+    expect(page.locator(".msg.bot[aria-busy='false']")).to_have_count(0)
+    assert not errors
