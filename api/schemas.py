@@ -160,3 +160,5 @@ class Ready(BaseModel):
     documents: int
     chunks: int
     read_only: bool
+    library: Literal["built-in", "own"] = Field(description=(
+        "`built-in`: the two reviews the project ships; `own`: a library indexed from a corpus folder of one's own."))

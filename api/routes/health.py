@@ -22,4 +22,5 @@ def healthz() -> Health:
 def readyz(snapshot: SnapshotDep, service: ServiceDep) -> Ready:
     """200 with the served index's size and version once loaded; 503 (with the reason) until then."""
     return Ready(index_version=snapshot.version, documents=snapshot.documents, chunks=snapshot.chunks,
-                 read_only=service.read_only)
+                 read_only=service.read_only,
+                 library="built-in" if snapshot.index.manifest.corpus_dir is None else "own")

@@ -23,6 +23,12 @@ def widget_js() -> FileResponse:
     return FileResponse(STATIC / "widget.js", media_type="text/javascript; charset=utf-8", headers=_COMMON)
 
 
+@router.api_route("/demo.js", methods=["GET", "HEAD"])
+def demo_js() -> FileResponse:
+    """The demo page's script: the library's documents, each of which the chat can be kept to."""
+    return FileResponse(STATIC / "demo.js", media_type="text/javascript; charset=utf-8", headers=_COMMON)
+
+
 @router.api_route("/", methods=["GET", "HEAD"])
 def demo_page() -> FileResponse:
     """A demo page with the widget and a few example questions."""

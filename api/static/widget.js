@@ -12,7 +12,8 @@
  * sent with the conversation so far to POST {api}/v1/ask/stream, and the answer is read as Server-Sent Events
  * from a fetch ReadableStream. Every piece of server data is rendered as text (textContent / text nodes),
  * never as HTML. Elements with a `data-neoqa-ask="question"` attribute ask their question when clicked.
- * Script API: window.NeoQAWidget.open(), .close(), .ask(question), .reset().
+ * Script API: window.NeoQAWidget.open(), .close(), .ask(question), .reset(), .setDocuments(ids, label) (keep
+ * answers to those documents from now on, [] for the whole library; `label` names them in the panel).
  *
  * The conversation outlives a page load: it is kept in the tab's sessionStorage (per API and documents; the
  * last STORED_EXCHANGES exchanges, citations without related passages), so following a link on the host site
@@ -31,11 +32,12 @@
   var TITLE = (script && script.getAttribute("data-title")) || "Ask the " + LIBRARY;
   // The documents answers are kept to (none named: the whole library).
   var DOCUMENTS = ((script && script.getAttribute("data-documents")) || "").split(/[\s,]+/).filter(Boolean);
+  var SCOPE_LABEL = DOCUMENTS.length ? DOCUMENTS.length + " selected document" + (DOCUMENTS.length > 1 ? "s" : "") : "";
   var MAX_QUESTION = 2000; // qa.model.MAX_QUESTION_CHARS (a test keeps the two equal)
   var HISTORY_TURNS = 10; // the last five exchanges are enough to resolve a follow-up
   var TURN_CHARS = 4000;
   var STORED_EXCHANGES = 20;
-  var STORE_KEY = "neoqa:" + API + ":" + DOCUMENTS.join(",");
+  function storeKey() { return "neoqa:" + API + ":" + DOCUMENTS.join(","); }
 
   var CSS = [
     ":host { all: initial; }",
@@ -93,6 +95,9 @@
     ".composer .send { min-width: 72px; border: 0; border-radius: 8px; background: #1d4ed8; color: #fff;",
     "  font-weight: 600; }",
     ".composer .send[aria-disabled='true'] { background: #6b7280; cursor: progress; }",
+    ".scope { margin: 0; padding: 6px 12px; font-size: 13px; background: #eff6ff; color: #1e3a8a;",
+    "  border-bottom: 1px solid #bfdbfe; }",
+    ".scope[hidden] { display: none; }",
     ".hint { margin: 0; padding: 0 12px 8px; font-size: 12px; color: #4b5563; background: #fff; }",
     ".sr-only { position: absolute; width: 1px; height: 1px; margin: -1px; padding: 0; overflow: hidden;",
     "  clip: rect(0 0 0 0); white-space: nowrap; border: 0; }"
@@ -182,7 +187,7 @@
   // (a sandboxed frame, a browser that blocks it): the widget then works as before, for this page only.
   function loadExchanges() {
     try {
-      var stored = JSON.parse(window.sessionStorage.getItem(STORE_KEY) || "[]");
+      var stored = JSON.parse(window.sessionStorage.getItem(storeKey()) || "[]");
       return Array.isArray(stored) ? stored.filter(function (x) {
         return x && typeof x.question === "string" && x.answer && typeof x.answer.answer === "string";
       }) : [];
@@ -191,8 +196,8 @@
 
   function saveExchanges(exchanges) {
     try {
-      if (exchanges.length) window.sessionStorage.setItem(STORE_KEY, JSON.stringify(exchanges));
-      else window.sessionStorage.removeItem(STORE_KEY);
+      if (exchanges.length) window.sessionStorage.setItem(storeKey(), JSON.stringify(exchanges));
+      else window.sessionStorage.removeItem(storeKey());
     } catch (e) { /* full or refused: the conversation stays on this page only */ }
   }
 
@@ -218,17 +223,39 @@
     this.panel = el("section", { id: ids.panel, "class": "panel", role: "dialog", "aria-modal": "false",
       "aria-labelledby": ids.title, hidden: true }, [
       el("div", { "class": "head" }, [el("h2", { id: ids.title }, [TITLE]), this.newButton, this.closeButton]),
+      this.scopeLine = el("p", { "class": "scope", role: "status" }),
       this.log, this.form,
       el("p", { id: ids.hint, "class": "hint" },
         ["Answers quote the " + LIBRARY + ". Enter sends, Shift+Enter adds a line, Esc closes."])]);
     this.shadow.appendChild(el("div", { "class": "root" }, [this.launcher, this.panel]));
-    this.intro();
     this.bind();
+    this.restore();
+  }
+
+  // The conversation of the current documents: the intro, then what the tab's storage kept of it.
+  Widget.prototype.restore = function () {
+    this.history = [];
+    this.exchanges = [];
+    this.log.textContent = "";
+    this.intro();
+    this.scopeLine.textContent = SCOPE_LABEL ? "Answers only from " + SCOPE_LABEL + "." : "";
+    this.scopeLine.hidden = !SCOPE_LABEL;
     loadExchanges().forEach(function (x) {
       this.question(x.question).finish(x.answer);
       this.remember(x.question, x.answer);
     }, this);
-  }
+  };
+
+  // Keep answers to `ids` (none: the whole library) from now on; each set of documents has its own
+  // conversation, as a follow-up's context belongs to the documents it was asked of.
+  Widget.prototype.setDocuments = function (ids, label) {
+    if (this.busy) return false;
+    DOCUMENTS = (Array.isArray(ids) ? ids : []).map(String).filter(Boolean);
+    SCOPE_LABEL = !DOCUMENTS.length ? "" : label ? String(label)
+      : DOCUMENTS.length + " selected document" + (DOCUMENTS.length > 1 ? "s" : "");
+    this.restore();
+    return true;
+  };
 
   Widget.prototype.intro = function () {
     this.log.appendChild(el("p", { "class": "msg bot intro" }, [
@@ -471,7 +498,8 @@
       open: function () { widget.open(); },
       close: function () { widget.close(); },
       ask: function (question) { return widget.ask(question); },
-      reset: function () { widget.reset(); }
+      reset: function () { widget.reset(); },
+      setDocuments: function (ids, label) { return widget.setDocuments(ids, label); }
     };
   }
 

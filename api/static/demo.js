@@ -1,0 +1,61 @@
+/*
+ * The demo page's library: its size, its first documents, and a button per document that keeps the widget's
+ * answers to it (window.NeoQAWidget.setDocuments). The examples are about the built-in reviews: a library of
+ * one's own (GET /readyz says "own") hides them. Server text is rendered as text only.
+ */
+(function () {
+  "use strict";
+  var SHOWN = 50; // documents listed; the chat asks all of them
+  var byId = function (id) { return document.getElementById(id); };
+
+  function text(tag, value) {
+    var node = document.createElement(tag);
+    node.textContent = value;
+    return node;
+  }
+
+  function keepTo(doc) {
+    var widget = window.NeoQAWidget;
+    if (!widget || !widget.setDocuments(doc ? [doc.doc_id] : [], doc ? "\u201C" + doc.title + "\u201D" : "")) return;
+    byId("scope").textContent = doc ? "\u201C" + doc.title + "\u201D only" : "all documents";
+    byId("whole-library").hidden = !doc;
+    widget.open();
+  }
+
+  function show(ready, page) {
+    if (ready.library === "own") {
+      byId("heading").textContent = "Questions about your documents";
+      byId("examples").hidden = true;
+      byId("examples-intro").hidden = true;
+    }
+    var list = byId("library");
+    page.documents.forEach(function (doc) {
+      var item = document.createElement("li");
+      item.appendChild(text("span", doc.title + (doc.year ? " (" + doc.year + ")" : "")));
+      var button = text("button", "Ask this one");
+      button.type = "button";
+      button.setAttribute("aria-label", "Ask only " + doc.title);
+      button.addEventListener("click", function () { keepTo(doc); });
+      item.appendChild(button);
+      list.appendChild(item);
+    });
+    var more = page.total > page.documents.length ? " (the first " + page.documents.length + " are listed)" : "";
+    byId("library-size").textContent = page.total + " document" + (page.total === 1 ? "" : "s") + more + ".";
+    byId("whole-library").addEventListener("click", function () { keepTo(null); });
+    byId("documents").hidden = false;
+  }
+
+  function load(attempt) {
+    fetch("/readyz").then(function (r) {
+      if (r.status === 503 && attempt < 60) { setTimeout(function () { load(attempt + 1); }, 2000); return null; }
+      if (!r.ok) return null;
+      return r.json().then(function (ready) {
+        return fetch("/v1/documents?limit=" + SHOWN).then(function (d) {
+          return d.ok ? d.json().then(function (page) { show(ready, page); }) : null;
+        });
+      });
+    }).catch(function () { /* the page still works: the widget asks the whole library */ });
+  }
+
+  load(0);
+})();
