@@ -33,6 +33,8 @@ from qa.verdict import quoted_conclusion, quotes_a_conclusion
 NOT_IN_REVIEWS = "The reviews do not say: no passage in them answers this question."
 # A user's library (one built from a corpus folder of their own, `Manifest.corpus_dir`) is not two reviews.
 NOT_IN_LIBRARY = "The documents do not say: no passage in them answers this question."
+# A question kept to some documents (`ask(documents=...)`): the rest of the library was not asked.
+NOT_IN_SELECTED = "The selected documents do not say: no passage in them answers this question."
 RETRIEVAL_DEPTH = 15  # passages whose units are scored
 SEARCH_DEPTH = 80  # candidates per retriever before fusion
 AGGREGATE_IF_ROW_IN_TOP = 8
@@ -145,7 +147,8 @@ class AnswerEngine:
         uncited = [h for h in _by_best_unit(hits, scored) if (h.chunk.doc_id, h.chunk.start, h.chunk.end) not in cited]
         related = passages_for_hits(self.index, _apart(uncited)[:k])
         return Answer(
-            question=text, answer=answer_text if answered else self.not_answered, answered=answered,
+            question=text, answer=answer_text if answered else self.not_answered if scope is None else NOT_IN_SELECTED,
+            answered=answered,
             citations=citations, related=related,
             resolved_question=query.resolved if query.resolved != text else None,
             confidence=round(confidence, 4), verdict=verdict, about_question=about,

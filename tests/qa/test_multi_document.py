@@ -90,6 +90,11 @@ def test_a_named_study_and_an_abbreviation_are_looked_up_in_the_scope(engine: An
     assert _documents(mas) <= {KERSIN, SUMMARY} and "Meconium" not in mas.answer
 
 
+def test_a_refusal_names_the_selected_documents(engine: AnswerEngine) -> None:
+    refused = engine.ask("Who won the 1998 football world cup?", documents=["lavage-review"])
+    assert not refused.answered and refused.answer.startswith("The selected documents do not say")
+
+
 def test_unknown_or_no_documents_are_refused(engine: AnswerEngine) -> None:
     with pytest.raises(UnknownDocuments) as caught:
         engine.ask(LAVAGE, documents=[KERSIN, "lavage-reviews"])
