@@ -65,6 +65,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         overrides["corpus_dir"] = Path(args.corpus)
     if args.torch_threads is not None:
         overrides["torch_threads"] = args.torch_threads
+    if args.no_watch:
+        overrides["watch_corpus"] = False
     try:
         settings = Settings(**overrides)
     except ValidationError as exc:  # one line naming the variable, never a pydantic dump
@@ -102,4 +104,7 @@ def register(sub: Any) -> None:
     p.add_argument("--torch-threads", type=int, metavar="N",
                    help="threads per model call (default 1 or QA_TORCH_THREADS: requests already run in "
                         "parallel, and more threads per call oversubscribe the cores; 0 keeps torch's default)")
+    p.add_argument("--no-watch", action="store_true",
+                   help="do not index changes to the corpus folder while serving (default: they are indexed "
+                        "and swapped in; QA_WATCH_CORPUS=false)")
     p.set_defaults(handler=cmd_serve)

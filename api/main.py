@@ -20,6 +20,7 @@ from api.limits import MULTIPART_OVERHEAD, BodyLimitMiddleware
 from api.routes import ask, documents, health, search, widget
 from api.service import Service
 from api.throttle import RateLimitMiddleware
+from api.watch import CorpusWatcher
 from index.embedder import Embedder
 from qa.settings import Settings, get_settings
 
@@ -40,15 +41,22 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
     settings = settings or get_settings()
     service = Service(settings, embedder)
 
+    watcher = CorpusWatcher(service) if settings.watch_corpus else None
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         service.start()
+        if watcher is not None:
+            watcher.start()
         yield
+        if watcher is not None:
+            watcher.stop()
 
     # No Swagger/ReDoc pages: they load their scripts from a CDN, and this product runs offline.
     app = FastAPI(title="neoqa", version="1", description=DESCRIPTION, lifespan=lifespan,
                   docs_url=None, redoc_url=None)
     app.state.service = service
+    app.state.watcher = watcher
     install_error_handlers(app)
 
     def body_limit(scope: Scope) -> int:

@@ -51,6 +51,8 @@ class Settings(BaseSettings):
     max_in_flight: int = Field(16, ge=1, description="Questions (ask, stream, search) answered at once (503 beyond).")
     max_pdf_pages: int = Field(500, ge=1, description="Uploaded PDFs with more pages are refused (413).")
     parse_timeout_s: float = Field(30.0, gt=0, le=3600, description="An upload's parse is stopped after this (422).")
+    watch_corpus: bool = Field(True, description="While serving, index files added to, changed in or removed from "
+                                                 "the corpus folder (api/watch.py).")
     _corpus_from_index: bool = PrivateAttr(False)
 
     @field_validator("cors_origins", mode="before")
