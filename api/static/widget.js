@@ -95,6 +95,8 @@
     ".composer .send { min-width: 72px; border: 0; border-radius: 8px; background: #1d4ed8; color: #fff;",
     "  font-weight: 600; }",
     ".composer .send[aria-disabled='true'] { background: #6b7280; cursor: progress; }",
+    ".copy { margin-top: 8px; padding: 2px 10px; border: 1px solid #9ca3af; border-radius: 6px; background: #fff;",
+    "  color: #1f2937; font-size: 13px; }",
     ".scope { margin: 0; padding: 6px 12px; font-size: 13px; background: #eff6ff; color: #1e3a8a;",
     "  border-bottom: 1px solid #bfdbfe; }",
     ".scope[hidden] { display: none; }",
@@ -398,7 +400,53 @@
     }
     if (!this.showVerdict(answer)) this.showOffTopic(answer);
     this.render();
+    if (answer.answered !== false) this.addCopy(answer);
     this.node.setAttribute("aria-busy", "false");
+  };
+
+  // The answer as plain text with its sources, for a note or an e-mail: what the panel shows, markers included.
+  function answerText(answer) {
+    var lines = [answer.answer, "", "Sources:"];
+    (answer.citations || []).forEach(function (c) {
+      var where = c.section && c.section !== c.title ? c.title + " \u203A " + c.section : c.title;
+      lines.push("[" + c.marker + "] " + where + ": \u201C" + c.text + "\u201D");
+      (c.references || []).forEach(function (r) { lines.push("    " + r); });
+    });
+    return lines.join("\n");
+  }
+
+  // The clipboard API needs a secure context (https, localhost); elsewhere a selected textarea is copied.
+  function copyText(value) {
+    if (navigator.clipboard && window.isSecureContext) return navigator.clipboard.writeText(value);
+    return new Promise(function (resolve, reject) {
+      var area = el("textarea", { "aria-hidden": "true", readonly: true });
+      area.style.position = "fixed";  // set through the CSSOM: a host page's CSP may refuse style attributes
+      area.style.top = area.style.left = "0";
+      area.style.opacity = "0";
+      area.value = value;
+      document.body.appendChild(area);
+      area.select();
+      var done = false;
+      try { done = document.execCommand("copy"); } catch (e) { done = false; }
+      document.body.removeChild(area);
+      if (done) resolve(); else reject(new Error("copy refused"));
+    });
+  }
+
+  AnswerView.prototype.addCopy = function (answer) {
+    var button = el("button", { type: "button", "class": "copy" }, ["Copy with sources"]);
+    var status = el("span", { "class": "sr-only", role: "status" });
+    button.addEventListener("click", function () {
+      copyText(answerText(answer)).then(function () {
+        button.textContent = status.textContent = "Copied";
+      }, function () {
+        button.textContent = status.textContent = "Could not copy: select the text instead";
+      }).then(function () {
+        setTimeout(function () { button.textContent = "Copy with sources"; status.textContent = ""; }, 2500);
+      });
+    });
+    this.node.appendChild(button);
+    this.node.appendChild(status);
   };
 
   // A yes/no question's answer opens with a "Verdict: ..." line: it becomes a badge above the findings

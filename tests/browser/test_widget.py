@@ -259,3 +259,23 @@ def test_the_conversation_survives_a_page_load(browser: Browser, server_url: str
     page.get_by_role("button", name="Ask the reviews").click()
     expect(page.locator(".msg.bot[aria-busy='false']")).to_have_count(0)
     assert not errors
+
+
+def test_an_answer_is_copied_with_its_sources(browser: Browser, server_url: str) -> None:
+    expected = httpx.post(f"{server_url}/v1/ask", json={"question": BPD}).json()
+    context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    page.goto(f"{server_url}/")
+    page.get_by_role("button", name="Ask the reviews").click()
+    answer = _ask(page, BPD)
+    answer.get_by_role("button", name="Copy with sources").click()
+    expect(answer.get_by_role("status")).to_have_text("Copied")
+    copied = page.evaluate("navigator.clipboard.readText()")
+    head, sources = copied.split("\n\nSources:\n")
+    assert head == expected["answer"]
+    for c in expected["citations"]:
+        assert f"[{c['marker']}] {c['title']}" in sources and f"“{c['text']}”" in sources
+        assert all(ref in sources for ref in c["references"])
+    unanswered = _ask(page, "Who won the 1998 football world cup?")
+    expect(unanswered.get_by_role("button", name="Copy with sources")).to_have_count(0)
+    context.close()
