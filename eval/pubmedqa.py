@@ -17,7 +17,9 @@ Builds the corpus from the packaged PubMedQA copy in a temporary folder, indexes
   share given a verdict anyway; the second should be low. The topicality model that withholds those verdicts
   learnt from the even-position questions only (`eval/pubmedqa_library.py`);
 - verdict on an unrelated conclusion: each asked yes/no question judged by its fold's model on the conclusion
-  of the dev paper it was paired with in the stance encoder's fit (`eval/stance_unrelated.py`); should be low.
+  of the dev paper it was paired with in the stance encoder's fit (`eval/stance_unrelated.py`); should be low;
+- kept to one abstract: each question asked again kept to its own abstract (`documents=[...]`), and kept to the
+  next question's abstract: the share answered; the second should be low.
 """
 
 from __future__ import annotations
@@ -184,9 +186,11 @@ def _verdict_split(split: int, thresholds: list[float], right: list[bool], asked
 
 
 def aggregate(rows: list[PubMedResult], documents: int, absent: list[Answer],
-              splits: list[VerdictSplit] | None = None, on_unrelated: float | None = None) -> PubMedMetrics:
+              splits: list[VerdictSplit] | None = None, on_unrelated: float | None = None,
+              kept: list[tuple[bool, bool]] | None = None) -> PubMedMetrics:
     """The suite's numbers; `absent` are the held-out half's answers from a library without their abstracts;
-    `splits` the verdict over each outer split (their means are reported beside the report's own split)."""
+    `splits` the verdict over each outer split (their means are reported beside the report's own split); `kept`
+    whether each question was answered when kept to its own abstract, and to another one."""
     splits = splits or []
     accuracies = [s.accuracy for s in splits if s.accuracy is not None]
     n = max(1, len(rows))
@@ -212,6 +216,8 @@ def aggregate(rows: list[PubMedResult], documents: int, absent: list[Answer],
         answered_without_abstract=round(sum(a.answered for a in absent) / len(absent), 4) if absent else None,
         verdict_without_abstract=round(sum(a.verdict is not None for a in absent) / len(absent), 4) if absent else None,
         verdict_on_unrelated=on_unrelated,
+        answered_kept_to_own=round(sum(own for own, _ in kept) / len(kept), 4) if kept else None,
+        answered_kept_to_other=round(sum(other for _, other in kept) / len(kept), 4) if kept else None,
         verdict_splits=splits,
         verdict_coverage_mean=round(float(np.mean([s.coverage for s in splits])), 4) if splits else None,
         verdict_accuracy_mean=round(float(np.mean(accuracies)), 4) if accuracies else None)
@@ -231,6 +237,11 @@ def run_suite(limit: int | None, corpus_size: int | None, out: Path, index_dir: 
             started = time.perf_counter()
             answer = engine.ask(q.question)
             answers.append((answer, 1000 * (time.perf_counter() - started), engine.conclusions(answer.citations)))
+        # Each question kept to its own abstract, then to the next question's (about something else).
+        kept = [(engine.ask(q.question, documents=[doc_id(q.pmid)]).answered,
+                 engine.ask(q.question, documents=[doc_id(questions[(i + 1) % len(questions)].pmid)]).answered)
+                for i, q in enumerate(tqdm(questions, desc="kept to one abstract", unit="q", disable=not progress))
+                ] if len(questions) > 1 else []
         # The held-out half again, of a library without their abstracts: the engine should say it does not know.
         absent = []
         if held_out:  # `--limit 1` asks no odd-position question: no second library to build
@@ -252,7 +263,7 @@ def run_suite(limit: int | None, corpus_size: int | None, out: Path, index_dir: 
                           model=engine.index.manifest.model, folds=FOLDS, fold_thresholds=thresholds,
                           target_precision=TARGET_PRECISION,
                           metrics=aggregate(rows, len(abstracts), absent, splits,
-                                            verdict_on_unrelated(questions, models)), results=rows)
+                                            verdict_on_unrelated(questions, models), kept), results=rows)
     json_path, md_path = write_report(report, out)
     print(f"wrote {md_path} and {json_path}", file=sys.stderr)
     return report

@@ -68,6 +68,11 @@ class PubMedMetrics(BaseModel):
         None, description="Share of the asked questions given a verdict (cross-validated, report's split) when the "
                           "findings are the conclusion of the dev paper nearest to the question, another paper "
                           "(eval/stance_unrelated.py); should be low.")
+    answered_kept_to_own: float | None = Field(
+        None, description="Share of the questions answered when kept to their own abstract (`documents=[...]`).")
+    answered_kept_to_other: float | None = Field(
+        None, description="Share answered when kept to the next question's abstract, about something else; should "
+                          "be low (the selected documents do not say).")
     verdict_splits: list[VerdictSplit] = Field(
         default_factory=list, description="The verdict over each outer split: which questions share a fold moves "
                                           "the numbers by a few points, so several splits are measured.")

@@ -24,6 +24,8 @@ ROWS = [
     ("answered without its abstract, from other abstracts (held-out half)", "answered_without_abstract"),
     ("verdict without its abstract (held-out half; should be low)", "verdict_without_abstract"),
     ("verdict on the nearest other paper's conclusion (cross-validated; should be low)", "verdict_on_unrelated"),
+    ("answered, kept to its own abstract", "answered_kept_to_own"),
+    ("answered, kept to another question's abstract (should be low)", "answered_kept_to_other"),
 ]
 
 

@@ -54,6 +54,9 @@ def test_suite_runs_end_to_end_on_a_few_abstracts(tmp_path: Path, capsys: pytest
     # The second question (odd position) was asked again of the 3 other abstracts.
     assert report.metrics.asked_without_abstract == 1
     assert report.metrics.answered_without_abstract in (0.0, 1.0)
+    # Each question kept to its own abstract, and to the other question's.
+    assert report.metrics.answered_kept_to_own in (0.0, 0.5, 1.0)
+    assert report.metrics.answered_kept_to_other in (0.0, 0.5, 1.0)
     for r in report.results:
         assert r.yes_no and r.latency_ms > 0
         assert r.doc_first <= r.doc_any and r.finding_cited <= r.doc_any
@@ -69,6 +72,7 @@ def test_suite_runs_end_to_end_on_a_few_abstracts(tmp_path: Path, capsys: pytest
     assert "right abstract cited first" in markdown and "cross-validated" in markdown
     printed = capsys.readouterr().out
     assert "verdict coverage (cross-validated)" in printed and "answered without its abstract" in printed
+    assert "kept to its own abstract" in printed
 
 
 def test_outer_splits_are_balanced_and_differ() -> None:

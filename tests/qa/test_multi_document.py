@@ -95,6 +95,16 @@ def test_a_refusal_names_the_selected_documents(engine: AnswerEngine) -> None:
     assert not refused.answered and refused.answer.startswith("The selected documents do not say")
 
 
+def test_documents_none_of_which_is_about_the_question_do_not_answer_it(engine: AnswerEngine) -> None:
+    # Over the whole library, passages sharing words with the question come with a note; kept to documents
+    # the user chose, none of them about the question, the answer is that they do not say.
+    question = "Does lung lavage with dilute surfactant shorten ventilation in meconium aspiration syndrome?"
+    assert engine.ask(question, documents=["lavage-review"]).answered
+    elsewhere = engine.ask(question, documents=[SUMMARY])
+    assert not elsewhere.answered and elsewhere.answer.startswith("The selected documents do not say")
+    assert elsewhere.related and {p.doc_id for p in elsewhere.related} == {SUMMARY}
+
+
 def test_unknown_or_no_documents_are_refused(engine: AnswerEngine) -> None:
     with pytest.raises(UnknownDocuments) as caught:
         engine.ask(LAVAGE, documents=[KERSIN, "lavage-reviews"])
