@@ -48,6 +48,73 @@ def cmd_ask(args: argparse.Namespace) -> int:
     return 0
 
 
+CHAT_TURNS = 20  # earlier turns sent with a question (the API's HISTORY_MAX_TURNS)
+CHAT_HELP = ("Ask a question; a follow-up (\"And for IVH?\") reads the conversation. /new starts a new one, "
+             "/doc ID [ID ...] keeps answers to those documents (/doc alone: the whole library), /quit or "
+             "Ctrl-D ends.")
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    """A conversation in the terminal: the model and index load once, every question is answered in the time
+    of the question alone, and follow-ups read the conversation so far."""
+    import sys
+
+    from index.errors import UnknownDocuments
+    from qa.engine import AnswerEngine
+    from qa.errors import QAError
+    from qa.loading import open_index
+    from qa.settings import Settings
+    from qa.stance import StanceModel
+
+    settings = Settings(**({"index_dir": args.index_dir} if args.index_dir else {}))
+    index = open_index(settings)
+    engine = AnswerEngine(index, settings.max_question_chars, stance=StanceModel.default(settings.cache_dir))
+    interactive = sys.stdin.isatty()
+    if interactive:
+        import readline  # noqa: F401  # line editing and history for input()
+    documents: list[str] | None = args.doc
+    if documents:
+        index.scope(documents)  # an unknown id is said now, not at the first question
+    print(f"neoqa: {index.manifest.documents} documents{_kept(documents)}. {CHAT_HELP}\n", flush=True)
+    history: list[Turn] = []
+    while True:
+        try:
+            line = input("> " if interactive else "").strip()
+        except EOFError:
+            return 0
+        if not line:
+            continue
+        if line in ("/quit", "/exit"):
+            return 0
+        if line == "/new":
+            history = []
+            print("(new conversation)\n", flush=True)
+            continue
+        if line.split()[0] == "/doc":
+            wanted = line.split()[1:] or None
+            try:
+                if wanted:
+                    index.scope(wanted)
+            except UnknownDocuments as exc:
+                print(f"error: {exc}\n", flush=True)
+                continue
+            documents, history = wanted, []
+            print(f"(new conversation{_kept(documents) or ', the whole library'})\n", flush=True)
+            continue
+        try:
+            answer = engine.ask(line, history[-CHAT_TURNS:] or None, args.k, documents)
+        except QAError as exc:
+            print(f"error: {exc}\n", flush=True)
+            continue
+        print_answer(answer)
+        print(flush=True)
+        history += [Turn(role="user", content=line), Turn(role="assistant", content=answer.answer)]
+
+
+def _kept(documents: list[str] | None) -> str:
+    return f", answers kept to {', '.join(documents)}" if documents else ""
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("ask", help="a short answer with exact citations, or 'the reviews do not say'")
     p.add_argument("question")
@@ -60,3 +127,11 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="answer from this document only (repeat for several; `qa documents` lists the ids)")
     p.add_argument("--index-dir")
     p.set_defaults(handler=cmd_ask)
+
+    p = sub.add_parser("chat", help="a conversation in the terminal: the index loads once, follow-ups read it",
+                       description=CHAT_HELP)
+    p.add_argument("--doc", action="append", metavar="DOC_ID",
+                   help="keep answers to this document (repeat for several; `qa documents` lists the ids)")
+    p.add_argument("-k", type=int, default=5, help="related passages listed after an answer that has none, 1-20")
+    p.add_argument("--index-dir")
+    p.set_defaults(handler=cmd_chat)

@@ -23,10 +23,12 @@ _CONTEXT = multiprocessing.get_context("forkserver")
 _CONTEXT.set_forkserver_preload(["sentence_transformers", "qa.cli", "api.main"])
 
 
-def _run(argv: list[str], env: dict[str, str], out: str, err: str) -> None:
+def _run(argv: list[str], env: dict[str, str], out: str, err: str, stdin: str | None = None) -> None:
     os.environ.update(env)
     for fd, path in ((1, out), (2, err)):
         os.dup2(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644), fd)
+    os.dup2(os.open(stdin or os.devnull, os.O_RDONLY), 0)
+    sys.stdin = open(0, buffering=1, closefd=False)  # noqa: SIM115  # what the user types (a file here)
     sys.stdout = open(1, "w", buffering=1, closefd=False)  # noqa: SIM115  # the process's own stdout, line by line
     sys.stderr = open(2, "w", buffering=1, closefd=False)  # noqa: SIM115
     from qa.cli import main
@@ -34,8 +36,10 @@ def _run(argv: list[str], env: dict[str, str], out: str, err: str) -> None:
     raise SystemExit(main(argv))
 
 
-def _start(argv: Sequence[str], env: dict[str, str] | None, out: Path, err: Path) -> BaseProcess:
-    proc = _CONTEXT.Process(target=_run, args=(list(argv), dict(env or {}), str(out), str(err)))
+def _start(argv: Sequence[str], env: dict[str, str] | None, out: Path, err: Path,
+           stdin: Path | None = None) -> BaseProcess:
+    proc = _CONTEXT.Process(target=_run, args=(list(argv), dict(env or {}), str(out), str(err),
+                                               None if stdin is None else str(stdin)))
     proc.start()
     return proc
 
@@ -45,11 +49,17 @@ def start_qa(argv: Sequence[str], log: Path, env: dict[str, str] | None = None) 
     return _start(argv, env, log, log)
 
 
-def run_qa(*argv: str, env: dict[str, str] | None = None, timeout: float = 600) -> subprocess.CompletedProcess[str]:
-    """`qa <argv>` run to its end in a forked process: exit code, stdout and stderr, as `subprocess.run` gives."""
+def run_qa(*argv: str, env: dict[str, str] | None = None, timeout: float = 600,
+           stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    """`qa <argv>` run to its end in a forked process: exit code, stdout and stderr, as `subprocess.run` gives;
+    `stdin` is what it reads (nothing by default)."""
     with tempfile.TemporaryDirectory(prefix="neoqa-cli-") as tmp:
         out, err = Path(tmp) / "stdout", Path(tmp) / "stderr"
-        proc = _start(argv, env, out, err)
+        typed = None
+        if stdin is not None:
+            typed = Path(tmp) / "stdin"
+            typed.write_text(stdin, encoding="utf-8")
+        proc = _start(argv, env, out, err, typed)
         proc.join(timeout)
         if proc.exitcode is None:
             proc.kill()

@@ -130,3 +130,26 @@ def test_documents_are_listed_and_a_question_kept_to_some(index_dir: Path) -> No
     unknown = run_qa("ask", "Which routes were used for BPD?", "--doc", "nope", *where)
     assert unknown.returncode == 2 and "no document nope" in unknown.stderr and "qa documents" in unknown.stderr
     assert "Traceback" not in unknown.stderr
+
+
+def test_chat_keeps_the_conversation_and_its_documents(index_dir: Path) -> None:
+    summary = "msc-secretome-preterm-infants-summary"
+    typed = "\n".join(["Which routes were used for BPD?", "And for IVH?", "", "x" * 2001, "/doc nope",
+                       f"/doc {summary}", "Which routes were used for BPD?", "/doc", "/new", "And for IVH?",
+                       "/quit", "Which routes were used for NEC?"]) + "\n"
+    chat = run_qa("chat", "--index-dir", str(index_dir), stdin=typed)
+    assert chat.returncode == 0, chat.stderr
+    out = chat.stdout
+    assert out.startswith("neoqa: 2 documents.") and "Traceback" not in chat.stderr
+    bpd, ivh, rest = out.split("Sources:", 2)[0], *out.split("Sources:", 2)[1:]
+    assert "intratracheal" in bpd
+    assert "(read as: Which routes were used for IVH?)" in ivh and "intraventricular" in ivh  # the follow-up
+    assert "error: the question is 2001 characters long" in rest
+    assert "error: the library has no document nope" in rest
+    kept = rest.split(f"(new conversation, answers kept to {summary})")[1].split("(new conversation")[0]
+    assert kept.strip() and "intratracheal" not in kept
+    # After /new, "And for IVH?" has no conversation to read: it is not read as a question about routes.
+    assert out.count("(read as:") == 1
+    assert out.count("Sources:") == 4 and "NEC: " not in out  # nothing is asked after /quit
+    unknown = run_qa("chat", "--doc", "nope", "--index-dir", str(index_dir), stdin="x\n")
+    assert unknown.returncode == 2 and "no document nope" in unknown.stderr
