@@ -16,7 +16,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from index.errors import UnknownDocuments
+from index.errors import NoDocumentInScope, UnknownDocuments
 from qa.errors import QAError
 
 log = logging.getLogger(__name__)
@@ -130,7 +130,7 @@ def to_response(exc: Exception) -> JSONResponse:
         return error_response(exc.status, exc.code, exc.message, headers=exc.headers)
     if isinstance(exc, QAError):  # the engine's own words about the input (empty, too long), no internals
         return error_response(422, "invalid_input", str(exc))
-    if isinstance(exc, UnknownDocuments):  # a question kept to documents the library lacks
+    if isinstance(exc, UnknownDocuments | NoDocumentInScope):  # kept to documents the library lacks
         return error_response(404, "not_found", str(exc))
     if isinstance(exc, RequestValidationError):
         details = _validation_details(exc)
@@ -170,7 +170,8 @@ async def _handle(request: Request, exc: Exception) -> JSONResponse:
 
 def install_error_handlers(app: FastAPI) -> None:
     """Route every error class through `to_response`."""
-    for cls in (APIError, QAError, UnknownDocuments, RequestValidationError, StarletteHTTPException, Exception):
+    for cls in (APIError, QAError, UnknownDocuments, NoDocumentInScope, RequestValidationError,
+                StarletteHTTPException, Exception):
         app.add_exception_handler(cls, _handle)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
+from annotated_types import Interval
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 from pydantic_core import PydanticCustomError
 
@@ -17,6 +18,7 @@ SCOPE_MAX_DOCUMENTS = 1000  # documents a question may be kept to
 DOC_ID_MAX_CHARS = 300
 
 DocId = Annotated[str, StringConstraints(min_length=1, max_length=DOC_ID_MAX_CHARS)]
+YEAR_MIN, YEAR_MAX = 1000, 9999
 
 # Stripped before the length checks, so that "   " is an empty question.
 Question = Annotated[
@@ -36,6 +38,9 @@ def _json_integer(value: object) -> object:
 
 # For JSON bodies; query parameters are always strings, so `SearchQuery` takes a plain `int`.
 JSONInt = Annotated[int, BeforeValidator(_json_integer)]
+# The bounds sit on the integer itself, so that the OpenAPI schema of `Year | None` carries them.
+JSONYear = Annotated[int, Interval(ge=YEAR_MIN, le=YEAR_MAX), BeforeValidator(_json_integer)]
+QueryYear = Annotated[int, Interval(ge=YEAR_MIN, le=YEAR_MAX)]
 
 
 class _Input(BaseModel):
@@ -59,7 +64,11 @@ class AskRequest(_Input):
         None, min_length=1, max_length=SCOPE_MAX_DOCUMENTS,
         description=f"Answer from these documents only (1-{SCOPE_MAX_DOCUMENTS} ids, as `GET /v1/documents` lists "
                     "them); the whole library when left out. An unknown id is a 404 naming it.")
-
+    since: JSONYear | None = Field(None, description=(
+        "Answer from documents of this year or later only (a document without a year is left out); 404 when "
+        "none is."))
+    until: JSONYear | None = Field(None, description=(
+        "Answer from documents of this year or earlier only (a document without a year is left out)."))
     def turns(self) -> list[Turn]:
         """The history as the engine's `Turn`s."""
         return [Turn(role=t.role, content=t.content) for t in self.history]
@@ -74,6 +83,13 @@ class SearchQuery(_Input):
     doc: list[DocId] = Field(
         default_factory=list, max_length=SCOPE_MAX_DOCUMENTS,
         description="Search these documents only (repeat the parameter: `doc=a&doc=b`); all when left out.")
+    since: QueryYear | None = Field(None,
+                              description="Search documents of this year or later only (none without a year).")
+    until: QueryYear | None = Field(None,
+                              description="Search documents of this year or earlier only.")
+    def scoped(self) -> bool:
+        """Whether the search is kept to some documents (by id or year)."""
+        return bool(self.doc) or self.since is not None or self.until is not None
 
 
 class SearchResponse(BaseModel):

@@ -50,6 +50,7 @@ CREATE INDEX glossary_forms_folded ON glossary_forms (folded);
 CREATE INDEX glossary_forms_key ON glossary_forms (long_key);
 CREATE INDEX authors_surname ON authors (surname);
 CREATE INDEX study_units_ref ON study_units (doc, number);
+CREATE INDEX documents_year ON documents (year);
 """
 
 # Long forms aggregated over the documents: how many documents use each meaning of a short form.

@@ -41,3 +41,7 @@ class UnknownDocuments(SearchIndexError):
         shown = ", ".join(doc_ids[:5]) + (f" and {len(doc_ids) - 5} more" if len(doc_ids) > 5 else "")
         super().__init__(f"the library has no document {shown}; the library's ids are listed by "
                          "GET /v1/documents and `qa documents`")
+
+
+class NoDocumentInScope(SearchIndexError):
+    """No document of the library is from the years a search was kept to."""

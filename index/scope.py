@@ -15,7 +15,7 @@ import faiss
 import numpy as np
 
 from index.db import StoreReader
-from index.errors import UnknownDocuments
+from index.errors import NoDocumentInScope, UnknownDocuments
 
 # Up to this many chunks a scope's vectors are scored exactly: what an exact index of that size costs
 # (`Settings.exact_threshold`'s default); above it the approximate index searches within the scope.
@@ -50,13 +50,38 @@ class Scope:
         return faiss.IDSelectorBitmap(np.packbits(bits, bitorder="little"))  # type: ignore[call-arg,arg-type]  # the Python wrapper takes the array
 
 
-def resolve_scope(store: StoreReader, doc_ids: Iterable[str]) -> Scope:
-    """The scope of the given documents; raises `UnknownDocuments` naming those the index lacks."""
-    wanted = list(dict.fromkeys(doc_ids))
-    rows = store.query_in("SELECT doc_id, chunk_lo, chunk_hi FROM documents WHERE doc_id IN ({})", wanted)
-    found = {r[0] for r in rows}
-    missing = [d for d in wanted if d not in found]
-    if missing:
-        raise UnknownDocuments(missing)
-    ranges = tuple(sorted((int(lo), int(hi)) for _, lo, hi in rows if hi > lo))
-    return Scope(frozenset(found), ranges)
+def resolve_scope(store: StoreReader, doc_ids: Iterable[str] | None = None, since: int | None = None,
+                  until: int | None = None) -> Scope:
+    """The scope of the given documents (all when None) from the years `since`..`until` (inclusive; a bound
+    leaves out documents without a year). Raises `UnknownDocuments` naming ids the index lacks, and
+    `NoDocumentInScope` when no document is left."""
+    years = " AND ".join(f"year {op} ?" for op, bound in ((">=", since), ("<=", until)) if bound is not None)
+    bounds = [b for b in (since, until) if b is not None]
+    columns = "SELECT doc_id, chunk_lo, chunk_hi, year FROM documents"
+    if doc_ids is None:  # by the year index (`documents_year`): the rows of those years, not the table
+        rows = store.query(f"{columns} WHERE {years}", bounds) if years else store.query(columns)
+    else:
+        wanted = list(dict.fromkeys(doc_ids))
+        rows = store.query_in(f"{columns} WHERE doc_id IN ({{}})", wanted)
+        missing = [d for d in wanted if d not in {r[0] for r in rows}]
+        if missing:
+            raise UnknownDocuments(missing)
+        rows = [r for r in rows if (since is None or (r[3] is not None and r[3] >= since))
+                and (until is None or (r[3] is not None and r[3] <= until))]
+    if not rows:
+        span = (f"{since}-{until}" if since is not None and until is not None
+                else f"{since} or later" if since is not None else f"{until} or earlier")
+        which = "none of the named documents is" if doc_ids is not None else "no document in the library is"
+        raise NoDocumentInScope(f"{which} from {span} (a document without a year counts for no year)")
+    return Scope(frozenset(r[0] for r in rows), _merged(sorted((int(lo), int(hi)) for _, lo, hi, _ in rows if hi > lo)))
+
+
+def _merged(ranges: list[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
+    """Sorted ranges with adjacent ones joined: documents next to each other in the index are one range."""
+    out: list[tuple[int, int]] = []
+    for lo, hi in ranges:
+        if out and out[-1][1] == lo:
+            out[-1] = (out[-1][0], hi)
+        else:
+            out.append((lo, hi))
+    return tuple(out)

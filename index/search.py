@@ -181,9 +181,11 @@ class SearchIndex:
             found = self.chunks(list(range(start, min(start + batch, self.manifest.chunks))))
             yield from (found[i] for i in sorted(found))
 
-    def scope(self, doc_ids: Iterable[str]) -> Scope:
-        """The scope of the given documents, for `search`; raises `UnknownDocuments` naming those it lacks."""
-        return resolve_scope(self.store, doc_ids)
+    def scope(self, doc_ids: Iterable[str] | None = None, since: int | None = None, until: int | None = None
+              ) -> Scope:
+        """The scope of the given documents (all when None) from the years `since`..`until`, for `search`;
+        raises `UnknownDocuments` naming ids it lacks, `NoDocumentInScope` when none is left."""
+        return resolve_scope(self.store, doc_ids, since, until)
 
     def dense(self, query: str, depth: int, scope: Scope | None = None) -> list[tuple[int, float]]:
         scores, ids = search_vectors(self.vectors, self.manifest.vector_index, self.chunk_vectors,

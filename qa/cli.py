@@ -84,7 +84,8 @@ def cmd_search(args: argparse.Namespace) -> int:
     if not 1 <= args.k <= 100:
         raise QAError("-k must be between 1 and 100")
     index = open_index(settings, build_if_needed=False)
-    scope = index.scope(args.doc) if args.doc else None
+    selected = args.doc or args.since is not None or args.until is not None
+    scope = index.scope(args.doc, args.since, args.until) if selected else None
     passages = passages_for_hits(index, index.search(query, args.k, args.mode, scope=scope))
     if args.json:
         print(json.dumps([p.model_dump() for p in passages], ensure_ascii=False, indent=2))
@@ -121,6 +122,12 @@ def cmd_documents(args: argparse.Namespace) -> int:
     return 0
 
 
+def add_year_arguments(p: argparse.ArgumentParser) -> None:
+    """`--since YEAR` / `--until YEAR`: only documents of those years (a document without a year is left out)."""
+    p.add_argument("--since", type=int, metavar="YEAR", help="only documents of this year or later")
+    p.add_argument("--until", type=int, metavar="YEAR", help="only documents of this year or earlier")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="qa",
@@ -149,6 +156,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print JSON")
     p.add_argument("--doc", action="append", metavar="DOC_ID",
                    help="search this document only (repeat for several; `qa documents` lists the ids)")
+    add_year_arguments(p)
     p.add_argument("--index-dir")
     p.set_defaults(handler=cmd_search)
 

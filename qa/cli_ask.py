@@ -6,6 +6,7 @@ import argparse
 import json
 import textwrap
 
+from qa.cli import add_year_arguments
 from qa.model import Answer, Turn
 
 
@@ -40,7 +41,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     history = [Turn(role="user", content=h) for h in args.history or []]
     engine = AnswerEngine(open_index(settings), settings.max_question_chars,
                           stance=StanceModel.default(settings.cache_dir))
-    answer = engine.ask(args.question, history, args.k, args.doc)
+    answer = engine.ask(args.question, history, args.k, args.doc, args.since, args.until)
     if args.json:
         print(json.dumps(answer.model_dump(), ensure_ascii=False, indent=2))
     else:
@@ -59,7 +60,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
     of the question alone, and follow-ups read the conversation so far."""
     import sys
 
-    from index.errors import UnknownDocuments
+    from index.errors import NoDocumentInScope, UnknownDocuments
     from qa.engine import AnswerEngine
     from qa.errors import QAError
     from qa.loading import open_index
@@ -73,8 +74,8 @@ def cmd_chat(args: argparse.Namespace) -> int:
     if interactive:
         import readline  # noqa: F401  # line editing and history for input()
     documents: list[str] | None = args.doc
-    if documents:
-        index.scope(documents)  # an unknown id is said now, not at the first question
+    if documents or args.since is not None or args.until is not None:
+        index.scope(documents, args.since, args.until)  # an unknown id is said now, not at the first question
     print(f"neoqa: {index.manifest.documents} documents{_kept(documents)}. {CHAT_HELP}\n", flush=True)
     history: list[Turn] = []
     while True:
@@ -93,16 +94,16 @@ def cmd_chat(args: argparse.Namespace) -> int:
         if line.split()[0] == "/doc":
             wanted = line.split()[1:] or None
             try:
-                if wanted:
-                    index.scope(wanted)
-            except UnknownDocuments as exc:
+                if wanted or args.since is not None or args.until is not None:
+                    index.scope(wanted, args.since, args.until)
+            except (UnknownDocuments, NoDocumentInScope) as exc:
                 print(f"error: {exc}\n", flush=True)
                 continue
             documents, history = wanted, []
             print(f"(new conversation{_kept(documents) or ', the whole library'})\n", flush=True)
             continue
         try:
-            answer = engine.ask(line, history[-CHAT_TURNS:] or None, args.k, documents)
+            answer = engine.ask(line, history[-CHAT_TURNS:] or None, args.k, documents, args.since, args.until)
         except QAError as exc:
             print(f"error: {exc}\n", flush=True)
             continue
@@ -125,6 +126,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    "the answer itself does not depend on it")
     p.add_argument("--doc", action="append", metavar="DOC_ID",
                    help="answer from this document only (repeat for several; `qa documents` lists the ids)")
+    add_year_arguments(p)
     p.add_argument("--index-dir")
     p.set_defaults(handler=cmd_ask)
 
@@ -133,5 +135,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--doc", action="append", metavar="DOC_ID",
                    help="keep answers to this document (repeat for several; `qa documents` lists the ids)")
     p.add_argument("-k", type=int, default=5, help="related passages listed after an answer that has none, 1-20")
+    add_year_arguments(p)
     p.add_argument("--index-dir")
     p.set_defaults(handler=cmd_chat)

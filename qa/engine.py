@@ -113,16 +113,19 @@ class AnswerEngine:
         return scored
 
     def ask(self, question: str, history: list[Turn] | None = None, k: int = 5,
-            documents: Sequence[str] | None = None) -> Answer:
-        """A grounded answer, from the given `documents` only when named (ids, `GET /v1/documents`); raises
-        `QAError` for an empty or over-long question or k outside 1-20, `UnknownDocuments` for an unknown id."""
+            documents: Sequence[str] | None = None, since: int | None = None, until: int | None = None) -> Answer:
+        """A grounded answer, from the given `documents` only when named (ids, `GET /v1/documents`) and from
+        documents of the years `since`..`until` only when given; raises `QAError` for an empty or over-long
+        question or k outside 1-20, `UnknownDocuments` for an unknown id and `NoDocumentInScope` when no
+        document is left (years the wrong way round leave none)."""
         text = validate_question(question, self.max_question_chars)
         if not 1 <= k <= 20:
             raise QAError("k must be between 1 and 20")
         if documents is not None and not documents:
             raise QAError("documents is empty: name at least one document, or leave it out to ask the library")
         t0 = time.perf_counter()
-        scope = None if documents is None else self.index.scope(documents)
+        selected = documents is not None or since is not None or until is not None
+        scope = self.index.scope(documents, since, until) if selected else None
         query = self.analyse(text, history)
         if scope is not None:
             # A study the question names by author is looked for in the scope's bibliographies only.

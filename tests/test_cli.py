@@ -127,6 +127,10 @@ def test_documents_are_listed_and_a_question_kept_to_some(index_dir: Path) -> No
     found = run_qa("search", "intratracheal", "--mode", "dense", "--doc", summary, *where)
     heads = [line for line in found.stdout.splitlines() if line[:1].isdigit()]
     assert heads and all(f"[{summary}, " in line for line in heads), found.stdout
+    recent = json.loads(run_qa("search", "umbilical cord", "--since", "2021", "-k", "10", "--json", *where).stdout)
+    assert recent and {p["doc_id"] for p in recent} == {"kersin-2021-breast-milk-stem-cells"}
+    older = run_qa("ask", "Which routes were used for BPD?", "--until", "2020", *where)
+    assert older.returncode == 2 and "no document in the library is from 2020 or earlier" in older.stderr
     unknown = run_qa("ask", "Which routes were used for BPD?", "--doc", "nope", *where)
     assert unknown.returncode == 2 and "no document nope" in unknown.stderr and "qa documents" in unknown.stderr
     assert "Traceback" not in unknown.stderr

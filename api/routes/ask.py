@@ -62,7 +62,8 @@ async def ask(body: AskRequest, engine: EngineDep, in_flight: InFlightDep) -> An
     """A grounded answer with `[n]` citation markers; `answered` is false when the reviews do not say. With
     `documents`, only those documents are searched and cited."""
     with in_flight.slot():
-        return await run_in_threadpool(engine.ask, body.question, body.turns(), body.k, body.documents)
+        return await run_in_threadpool(engine.ask, body.question, body.turns(), body.k, body.documents,
+                                       body.since, body.until)
 
 
 def answer_pieces(text: str) -> list[str]:
@@ -100,5 +101,6 @@ def event_stream(events: AsyncIterator[ServerSentEvent], headers: dict[str, str]
 async def ask_stream(body: AskRequest, snapshot: SnapshotDep, in_flight: InFlightDep) -> EventSourceResponse:
     """The answer of `/v1/ask` as events; invalid input fails before the stream starts, as a JSON error."""
     with in_flight.slot():
-        answer = await run_in_threadpool(snapshot.engine.ask, body.question, body.turns(), body.k, body.documents)
+        answer = await run_in_threadpool(snapshot.engine.ask, body.question, body.turns(), body.k,
+                                         body.documents, body.since, body.until)
     return event_stream(answer_events(answer), {INDEX_VERSION_HEADER: snapshot.version})

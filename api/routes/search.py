@@ -26,6 +26,7 @@ async def search(params: Annotated[SearchQuery, Query()], index: IndexDep, in_fl
 
 
 def _search(index: SearchIndex, params: SearchQuery) -> SearchResponse:
-    hits = index.search(params.q, params.k, params.mode, scope=index.scope(params.doc) if params.doc else None)
+    scope = index.scope(params.doc or None, params.since, params.until) if params.scoped() else None
+    hits = index.search(params.q, params.k, params.mode, scope=scope)
     passages = passages_for_hits(index, hits)
     return SearchResponse(query=params.q, mode=params.mode, k=params.k, passages=passages)

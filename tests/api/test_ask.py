@@ -102,3 +102,16 @@ def test_bad_documents_are_refused(client: TestClient, documents: list[str], sta
         assert r.status_code == status and r.headers["content-type"].startswith("application/json"), r.text
         assert r.json()["error"] == ("not_found" if status == 404 else "invalid_input")
         assert said in r.json()["message"], r.json()
+
+
+def test_a_question_kept_to_years(client: TestClient) -> None:
+    recent = client.post("/v1/ask", json={"question": BPD, "since": 2021, "k": 8}).json()
+    assert recent["answered"] and {p["doc_id"] for p in recent["citations"] + recent["related"]} == {
+        "kersin-2021-breast-milk-stem-cells"}
+    for path in ("/v1/ask", "/v1/ask/stream"):
+        r = client.post(path, json={"question": BPD, "documents": [SUMMARY], "since": 2000})
+        assert r.status_code == 404 and "none of the named documents is from 2000 or later" in r.json()["message"]
+        r = client.post(path, json={"question": BPD, "since": 2021, "until": 2020})
+        assert r.status_code == 404 and "from 2021-2020" in r.json()["message"]
+        r = client.post(path, json={"question": BPD, "since": "2021"})
+        assert r.status_code == 422

@@ -39,3 +39,13 @@ def test_search_kept_to_documents(client: TestClient, builtin_doc_ids: set[str])
     assert len({p["doc_id"] for p in everywhere}) == 2
     r = client.get("/v1/search", params={"q": "umbilical cord", "doc": "nope"})
     assert r.status_code == 404 and "no document nope" in r.json()["message"]
+
+
+def test_search_kept_to_years(client: TestClient) -> None:
+    r = client.get("/v1/search", params={"q": "umbilical cord", "k": 10, "since": 2021, "until": 2021})
+    assert r.status_code == 200 and {p["doc_id"] for p in r.json()["passages"]} == {
+        "kersin-2021-breast-milk-stem-cells"}
+    none = client.get("/v1/search", params={"q": "umbilical cord", "until": 2020})
+    assert none.status_code == 404 and "from 2020 or earlier" in none.json()["message"]
+    backwards = client.get("/v1/search", params={"q": "umbilical cord", "since": 2021, "until": 2020})
+    assert backwards.status_code == 404 and "from 2021-2020" in backwards.json()["message"]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from index.errors import UnknownDocuments
+from index.errors import NoDocumentInScope, UnknownDocuments
 from index.lexical import tokenize
 from index.scope import Scope
 from index.search import SearchIndex
@@ -86,3 +86,23 @@ def test_a_large_scope_is_searched_through_the_inverted_file(ranges: tuple[tuple
         recalls.append(len(set(found.tolist()) & set(truth.tolist())) / 10)
     # Probing more lists for a smaller share of the rows keeps the scope's recall near the library's.
     assert float(np.mean(recalls)) >= 0.98, np.mean(recalls)  # measured 1.0; 0.96 without the extra lists
+
+
+def test_a_scope_by_years_keeps_the_documents_of_those_years(search_index: SearchIndex) -> None:
+    # The review is of 2021; the summary gives no year, so a year bound leaves it out.
+    assert search_index.scope(since=2021).doc_ids == {REVIEW}
+    assert search_index.scope(until=2021, since=1990).doc_ids == {REVIEW}
+    assert search_index.scope([REVIEW, SUMMARY], since=2000).doc_ids == {REVIEW}
+    hits = search_index.search("umbilical cord secretome potency", 10, scope=search_index.scope(since=2021))
+    assert hits and {h.chunk.doc_id for h in hits} == {REVIEW}
+    with pytest.raises(NoDocumentInScope, match="no document in the library is from 2022 or later"):
+        search_index.scope(since=2022)
+    with pytest.raises(NoDocumentInScope, match="none of the named documents is from 2000-2030"):
+        search_index.scope([SUMMARY], since=2000, until=2030)
+    with pytest.raises(UnknownDocuments):
+        search_index.scope(["no-such-paper"], since=2000)
+
+
+def test_adjacent_documents_make_one_range(search_index: SearchIndex) -> None:
+    both = search_index.scope([SUMMARY, REVIEW])
+    assert len(both.ranges) == 1 and both.chunks == search_index.manifest.chunks
