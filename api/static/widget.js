@@ -32,12 +32,17 @@
   var TITLE = (script && script.getAttribute("data-title")) || "Ask the " + LIBRARY;
   // The documents answers are kept to (none named: the whole library).
   var DOCUMENTS = ((script && script.getAttribute("data-documents")) || "").split(/[\s,]+/).filter(Boolean);
-  var SCOPE_LABEL = DOCUMENTS.length ? DOCUMENTS.length + " selected document" + (DOCUMENTS.length > 1 ? "s" : "") : "";
+  var SCOPE_LABEL = scopeLabel(DOCUMENTS);
   var MAX_QUESTION = 2000; // qa.model.MAX_QUESTION_CHARS (a test keeps the two equal)
   var HISTORY_TURNS = 10; // the last five exchanges are enough to resolve a follow-up
   var TURN_CHARS = 4000;
   var STORED_EXCHANGES = 20;
   function storeKey() { return "neoqa:" + API + ":" + DOCUMENTS.join(","); }
+  // How the panel names the documents answers are kept to: `label`, else their count; "" for the whole library.
+  function scopeLabel(ids, label) {
+    if (!ids.length) return "";
+    return label ? String(label) : ids.length + " selected document" + (ids.length > 1 ? "s" : "");
+  }
 
   var CSS = [
     ":host { all: initial; }",
@@ -253,8 +258,7 @@
   Widget.prototype.setDocuments = function (ids, label) {
     if (this.busy) return false;
     DOCUMENTS = (Array.isArray(ids) ? ids : []).map(String).filter(Boolean);
-    SCOPE_LABEL = !DOCUMENTS.length ? "" : label ? String(label)
-      : DOCUMENTS.length + " selected document" + (DOCUMENTS.length > 1 ? "s" : "");
+    SCOPE_LABEL = scopeLabel(DOCUMENTS, label);
     this.restore();
     return true;
   };
@@ -294,11 +298,8 @@
   };
 
   Widget.prototype.reset = function () {
-    this.history = [];
-    this.exchanges = [];
     saveExchanges([]);
-    this.log.textContent = "";
-    this.intro();
+    this.restore();  // nothing stored now: the intro alone
   };
 
   Widget.prototype.submit = function () {
