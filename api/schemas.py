@@ -83,13 +83,9 @@ class SearchQuery(_Input):
     doc: list[DocId] = Field(
         default_factory=list, max_length=SCOPE_MAX_DOCUMENTS,
         description="Search these documents only (repeat the parameter: `doc=a&doc=b`); all when left out.")
-    since: QueryYear | None = Field(None,
-                              description="Search documents of this year or later only (none without a year).")
-    until: QueryYear | None = Field(None,
-                              description="Search documents of this year or earlier only.")
-    def scoped(self) -> bool:
-        """Whether the search is kept to some documents (by id or year)."""
-        return bool(self.doc) or self.since is not None or self.until is not None
+    since: QueryYear | None = Field(None, description="Search documents of this year or later only (none without "
+                                                      "a year).")
+    until: QueryYear | None = Field(None, description="Search documents of this year or earlier only.")
 
 
 class SearchResponse(BaseModel):

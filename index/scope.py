@@ -51,15 +51,17 @@ class Scope:
 
 
 def resolve_scope(store: StoreReader, doc_ids: Iterable[str] | None = None, since: int | None = None,
-                  until: int | None = None) -> Scope:
+                  until: int | None = None) -> Scope | None:
     """The scope of the given documents (all when None) from the years `since`..`until` (inclusive; a bound
-    leaves out documents without a year). Raises `UnknownDocuments` naming ids the index lacks, and
-    `NoDocumentInScope` when no document is left."""
+    leaves out documents without a year); None when nothing is selected: the whole library, read by no one.
+    Raises `UnknownDocuments` naming ids the index lacks, and `NoDocumentInScope` when no document is left."""
+    if doc_ids is None and since is None and until is None:
+        return None
     years = " AND ".join(f"year {op} ?" for op, bound in ((">=", since), ("<=", until)) if bound is not None)
     bounds = [b for b in (since, until) if b is not None]
     columns = "SELECT doc_id, chunk_lo, chunk_hi, year FROM documents"
     if doc_ids is None:  # by the year index (`documents_year`): the rows of those years, not the table
-        rows = store.query(f"{columns} WHERE {years}", bounds) if years else store.query(columns)
+        rows = store.query(f"{columns} WHERE {years}", bounds)
     else:
         wanted = list(dict.fromkeys(doc_ids))
         rows = store.query_in(f"{columns} WHERE doc_id IN ({{}})", wanted)

@@ -182,9 +182,10 @@ class SearchIndex:
             yield from (found[i] for i in sorted(found))
 
     def scope(self, doc_ids: Iterable[str] | None = None, since: int | None = None, until: int | None = None
-              ) -> Scope:
+              ) -> Scope | None:
         """The scope of the given documents (all when None) from the years `since`..`until`, for `search`;
-        raises `UnknownDocuments` naming ids it lacks, `NoDocumentInScope` when none is left."""
+        None when nothing is selected (the whole library). Raises `UnknownDocuments` naming ids it lacks,
+        `NoDocumentInScope` when none is left."""
         return resolve_scope(self.store, doc_ids, since, until)
 
     def dense(self, query: str, depth: int, scope: Scope | None = None) -> list[tuple[int, float]]:

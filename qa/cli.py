@@ -84,8 +84,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     if not 1 <= args.k <= 100:
         raise QAError("-k must be between 1 and 100")
     index = open_index(settings, build_if_needed=False)
-    selected = args.doc or args.since is not None or args.until is not None
-    scope = index.scope(args.doc, args.since, args.until) if selected else None
+    scope = index.scope(args.doc, args.since, args.until)
     passages = passages_for_hits(index, index.search(query, args.k, args.mode, scope=scope))
     if args.json:
         print(json.dumps([p.model_dump() for p in passages], ensure_ascii=False, indent=2))
@@ -107,18 +106,13 @@ def cmd_documents(args: argparse.Namespace) -> int:
     from qa.loading import open_index
 
     index = open_index(_settings(args), build_if_needed=False)
+    rows = [row for start in range(0, len(index.documents), DOCUMENT_PAGE)
+            for row in index.documents.page(start, DOCUMENT_PAGE)]  # summaries, no text: small beside the passages
     if args.json:
-        print("[", end="")
-    for start in range(0, len(index.documents), DOCUMENT_PAGE):
-        for n, row in enumerate(index.documents.page(start, DOCUMENT_PAGE), start):
-            doc_id, title, year = row[0], row[1], row[4]
-            if args.json:
-                print(("," if n else "") + json.dumps({"doc_id": doc_id, "title": title, "year": year},
-                                                      ensure_ascii=False), end="")
-            else:
-                print(f"{doc_id}\t{year or ''}\t{title}")
-    if args.json:
-        print("]")
+        print(json.dumps([{"doc_id": r[0], "title": r[1], "year": r[4]} for r in rows], ensure_ascii=False, indent=2))
+        return 0
+    for r in rows:
+        print(f"{r[0]}\t{r[4] or ''}\t{r[1]}")
     return 0
 
 

@@ -74,8 +74,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
     if interactive:
         import readline  # noqa: F401  # line editing and history for input()
     documents: list[str] | None = args.doc
-    if documents or args.since is not None or args.until is not None:
-        index.scope(documents, args.since, args.until)  # an unknown id is said now, not at the first question
+    index.scope(documents, args.since, args.until)  # an unknown id is said now, not at the first question
     print(f"neoqa: {index.manifest.documents} documents{_kept(documents)}. {CHAT_HELP}\n", flush=True)
     history: list[Turn] = []
     while True:
@@ -94,8 +93,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
         if line.split()[0] == "/doc":
             wanted = line.split()[1:] or None
             try:
-                if wanted or args.since is not None or args.until is not None:
-                    index.scope(wanted, args.since, args.until)
+                index.scope(wanted, args.since, args.until)
             except (UnknownDocuments, NoDocumentInScope) as exc:
                 print(f"error: {exc}\n", flush=True)
                 continue

@@ -124,8 +124,7 @@ class AnswerEngine:
         if documents is not None and not documents:
             raise QAError("documents is empty: name at least one document, or leave it out to ask the library")
         t0 = time.perf_counter()
-        selected = documents is not None or since is not None or until is not None
-        scope = self.index.scope(documents, since, until) if selected else None
+        scope = self.index.scope(documents, since, until)
         query = self.analyse(text, history)
         if scope is not None:
             # A study the question names by author is looked for in the scope's bibliographies only.

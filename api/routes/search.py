@@ -20,13 +20,13 @@ router = APIRouter(tags=["search"])
             responses=error_responses(404, 422, 429, 503))
 async def search(params: Annotated[SearchQuery, Query()], index: IndexDep, in_flight: InFlightDep) -> SearchResponse:
     """Hybrid (dense + BM25), dense-only or BM25-only ranking of passages, of the whole library or of the
-    documents named by `doc`."""
+    documents named by `doc` and of the years `since`..`until`."""
     with in_flight.slot():
         return await run_in_threadpool(_search, index, params)
 
 
 def _search(index: SearchIndex, params: SearchQuery) -> SearchResponse:
-    scope = index.scope(params.doc or None, params.since, params.until) if params.scoped() else None
+    scope = index.scope(params.doc or None, params.since, params.until)
     hits = index.search(params.q, params.k, params.mode, scope=scope)
     passages = passages_for_hits(index, hits)
     return SearchResponse(query=params.q, mode=params.mode, k=params.k, passages=passages)
