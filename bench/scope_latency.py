@@ -95,9 +95,9 @@ def main() -> None:
             _, ids = search_vectors(index, params, vectors, query, 80, scope)
             dense_ms.append((time.perf_counter() - t) * 1000)
             t = time.perf_counter()
-            lexical.top(tokens, 80, None if scope is None else scope.rows())
+            lexical.top(tokens, 80, None if scope is None else scope.rows)
             bm25_ms.append((time.perf_counter() - t) * 1000)
-            rows = np.arange(args.chunks) if scope is None else scope.rows()
+            rows = np.arange(args.chunks) if scope is None else scope.rows
             truth = rows[np.argsort(-(vectors[rows] @ query))[:10]]
             recalls.append(len(set(ids[:10].tolist()) & set(truth.tolist())) / 10)
         d50, b50 = percentile(dense_ms, 0.5), percentile(bm25_ms, 0.5)

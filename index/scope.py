@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 
 import faiss
 import numpy as np
@@ -33,11 +34,13 @@ class Scope:
     def chunks(self) -> int:
         return sum(hi - lo for lo, hi in self.ranges)
 
+    @cached_property
     def rows(self) -> np.ndarray:
-        """Every chunk row of the scope, ascending."""
-        if not self.ranges:
-            return np.zeros(0, dtype=np.int64)
-        return np.concatenate([np.arange(lo, hi, dtype=np.int64) for lo, hi in self.ranges])
+        """Every chunk row of the scope, ascending (read-only; computed once, for BM25 and the dense side)."""
+        rows = np.concatenate([np.arange(lo, hi, dtype=np.int64) for lo, hi in self.ranges] or
+                              [np.zeros(0, dtype=np.int64)])
+        rows.flags.writeable = False
+        return rows
 
     def selector(self, total: int) -> faiss.IDSelector:
         """The scope as a FAISS ID selector over `total` rows: one range, or a bitmap (one bit per row)."""

@@ -197,7 +197,7 @@ class SearchIndex:
              ) -> list[tuple[int, float]]:
         """BM25 over the chunks; the query's abbreviations are expanded first unless it comes expanded."""
         text = self.glossary.expand(query, QUERY_EXPANSION_CHARS) if expand else query
-        return self.lexical.top(tokenize(text), depth, None if scope is None else scope.rows())
+        return self.lexical.top(tokenize(text), depth, None if scope is None else scope.rows)
 
     def search(self, query: str, k: int = 5, mode: SearchMode = "hybrid", depth: int | None = None,
                expand: bool = True, scope: Scope | None = None) -> list[SearchHit]:

@@ -166,7 +166,7 @@ def search_vectors(index: faiss.Index, params: VectorParams, vectors: np.ndarray
         return np.zeros(0, np.float32), np.zeros(0, np.int64)
     if scope is not None and (params.kind == "flat" or scope.chunks <= exact_scope):
         # Range by range: a slice of the memory map is read in place, where indexing it by rows would copy.
-        rows = scope.rows()
+        rows = scope.rows
         exact = np.concatenate([np.asarray(vectors[lo:hi], dtype=np.float32) @ x[0] for lo, hi in scope.ranges])
         top = np.argpartition(-exact, k - 1)[:k]
         order = top[np.lexsort((rows[top], -exact[top]))]

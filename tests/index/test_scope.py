@@ -45,9 +45,9 @@ def test_scoped_bm25_scores_are_the_librarys(search_index: SearchIndex) -> None:
     scope = search_index.scope([SUMMARY])
     tokens = tokenize("secretome production dosing preterm")
     full = dict(search_index.lexical.top(tokens, search_index.manifest.chunks))
-    scoped = search_index.lexical.top(tokens, 50, scope.rows())
+    scoped = search_index.lexical.top(tokens, 50, scope.rows)
     assert scoped and all(full[row] == score for row, score in scoped)
-    assert {row for row, _ in scoped} == {row for row in full if row in set(scope.rows().tolist())}
+    assert {row for row, _ in scoped} == {row for row in full if row in set(scope.rows.tolist())}
 
 
 def test_unknown_documents_are_named(search_index: SearchIndex) -> None:
@@ -70,7 +70,7 @@ def test_a_large_scope_is_searched_through_the_inverted_file(ranges: tuple[tuple
     index, params = build_vectors(vectors, "ivf", vectors[:200])
     assert params.kind == "ivf" and params.nprobe < params.nlist
     scope = Scope(frozenset({"a"}), ranges)
-    inside = scope.rows()
+    inside = scope.rows
     queries = _unit(40, 64, 2)
     everything = params.model_copy(update={"nprobe": params.nlist})
     recalls = []
