@@ -2,7 +2,8 @@
 runs is indexed and swapped in, as an upload is, without a restart.
 
 File events come from watchfiles (inotify on Linux, FSEvents on macOS, polling where neither works), grouped
-until the folder has been quiet for `QUIET_MS`, so a file being copied is read once it is complete. Each group
+until the folder has been quiet for `QUIET_MS`, so a file being copied is read once it is complete (a copy that
+pauses longer is read twice: the second time whole). Each group
 then costs one staleness check (`qa.loading.ensure_index`: the files' names, sizes and times, no content read)
 and, when something did change, an incremental build (only new or changed files are parsed, only texts never
 embedded go to the model) under the service's write lock, so uploads and removals wait for it and questions
@@ -26,7 +27,10 @@ from qa.loading import ensure_index
 
 log = logging.getLogger(__name__)
 
-QUIET_MS = 1600  # watchfiles' default debounce: a copy in progress keeps writing, and is read when it stops
+# A batch of changes is looked at once the folder has had no new event for QUIET_MS (a copy in progress keeps
+# writing, and is read when it stops), or after MAX_BATCH_MS of events that never pause.
+QUIET_MS = 1000
+MAX_BATCH_MS = 30_000
 
 
 class CorpusFilter(DefaultFilter):
@@ -67,8 +71,8 @@ class CorpusWatcher:
 
     def _run(self) -> None:
         try:
-            for _ in watch(self.folder, watch_filter=CorpusFilter(self.folder), debounce=QUIET_MS,
-                           stop_event=self._stop, raise_interrupt=False):
+            for _ in watch(self.folder, watch_filter=CorpusFilter(self.folder), step=QUIET_MS,
+                           debounce=MAX_BATCH_MS, stop_event=self._stop, raise_interrupt=False):
                 self.refresh()  # during the first load, it waits for the lock and sees what the load missed
         except Exception:  # the folder went away, or the platform refused a watch: serving goes on
             log.exception("stopped watching %s; restart the server (or run `qa index`) after changes", self.folder)
