@@ -133,6 +133,19 @@ class DocumentDetail(BaseModel):
     glossary: dict[str, str]
 
 
+class PassageContext(BaseModel):
+    """A span of a document with the text around it: a cited passage in its place, as a reader checks it.
+    `before + text + after` is a slice of the document's text, cut at word boundaries."""
+
+    doc_id: str
+    start: int
+    end: int
+    section: str
+    before: str
+    text: str = Field(description="Exactly the document's text[start:end].")
+    after: str
+
+
 class ReferenceDetail(Reference):
     """One entry of a document's reference list."""
 

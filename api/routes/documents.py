@@ -14,7 +14,15 @@ from api.deps import INDEX_VERSION_HEADER, IndexDep, ServiceDep, SettingsDep, Sn
 from api.errors import InvalidInput, NotFound, UnsupportedMediaType, error_responses
 from api.ingest import ingest, stage_upload
 from api.removal import remove_upload
-from api.schemas import DocumentDetail, DocumentList, DocumentSummary, ReferenceDetail, RemovalResult, UploadResult
+from api.schemas import (
+    DocumentDetail,
+    DocumentList,
+    DocumentSummary,
+    PassageContext,
+    ReferenceDetail,
+    RemovalResult,
+    UploadResult,
+)
 from corpus.model import Document
 from corpus.store import SUPPORTED_SUFFIXES
 from index.search import SearchIndex
@@ -24,6 +32,8 @@ router = APIRouter(prefix="/documents", tags=["documents"])
 DEFAULT_PAGE = 100
 MAX_PAGE = 1000
 MAX_OFFSET = 10**9  # beyond any library; an unbounded one overflowed SQLite's integer (a 500, found by fuzzing)
+MAX_TEXT = 10**9  # a character offset beyond any document
+DEFAULT_CONTEXT, MAX_CONTEXT = 300, 2000  # characters of text shown on each side of a passage
 
 _MAX_PARTS = 8  # enough to name an unknown field in the error; more parts are a 400 from the parser
 
@@ -70,6 +80,27 @@ def get_document(doc_id: str, index: IndexDep) -> DocumentDetail:
     doc = _document(index, doc_id)
     return DocumentDetail(doc_id=doc.doc_id, meta=doc.meta, text=doc.text, sections=doc.sections,
                           references=doc.references, glossary=doc.glossary)
+
+
+@router.get("/{doc_id}/context", response_model=PassageContext, summary="A passage with the text around it",
+            responses=error_responses(404, 422, 429, 503))
+def get_context(doc_id: str, index: IndexDep, start: Annotated[int, Query(ge=0, le=MAX_TEXT)],
+                end: Annotated[int, Query(ge=1, le=MAX_TEXT)],
+                chars: Annotated[int, Query(ge=0, le=MAX_CONTEXT)] = DEFAULT_CONTEXT) -> PassageContext:
+    """The span `start`..`end` of the document's text (a citation's offsets), up to `chars` characters of text
+    before and after it, cut at word boundaries, and the section it is in."""
+    doc = _document(index, doc_id)
+    if not start < end <= len(doc.text):  # no such passage: the offsets name none of this text
+        raise NotFound(f"document {doc_id!r} has no passage {start}..{end}: its text has {len(doc.text)} "
+                       "characters, and start must be below end")
+    lo, hi = max(0, start - chars), min(len(doc.text), end + chars)
+    before, after = doc.text[lo:start], doc.text[end:hi]
+    if lo > 0:  # begin at a word, not inside one
+        before = before[next((i + 1 for i, ch in enumerate(before) if ch.isspace()), 0):]
+    if hi < len(doc.text):
+        after = after[: next((i for i in range(len(after) - 1, -1, -1) if after[i].isspace()), len(after))]
+    return PassageContext(doc_id=doc_id, start=start, end=end, section=doc.section_at(start), before=before,
+                          text=doc.text[start:end], after=after)
 
 
 @router.get("/{doc_id}/references/{n}", response_model=ReferenceDetail, summary="One numbered reference",

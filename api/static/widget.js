@@ -100,6 +100,10 @@
     ".composer .send { min-width: 72px; border: 0; border-radius: 8px; background: #1d4ed8; color: #fff;",
     "  font-weight: 600; }",
     ".composer .send[aria-disabled='true'] { background: #6b7280; cursor: progress; }",
+    ".context { margin-top: 6px; padding: 2px 10px; border: 1px solid #9ca3af; border-radius: 6px;",
+    "  background: #fff; color: #1f2937; font-size: 13px; }",
+    ".in-context { font-style: normal; color: #374151; }",
+    ".in-context mark { background: #fef3c7; color: #111827; font-style: italic; }",
     ".copy { margin-top: 8px; padding: 2px 10px; border: 1px solid #9ca3af; border-radius: 6px; background: #fff;",
     "  color: #1f2937; font-size: 13px; }",
     ".scope { margin: 0; padding: 6px 12px; font-size: 13px; background: #eff6ff; color: #1e3a8a;",
@@ -521,17 +525,45 @@
     var parts = [el("p", { "class": "src-title" }, ["[" + c.marker + "] " + c.title])];
     if (c.section && c.section !== c.title) parts.push(el("p", { "class": "src-section" }, ["Section: " + c.section]));
     if (c.stance) parts.push(el("p", { "class": "src-stance" }, ["Stance toward the question: " + c.stance]));
-    parts.push(el("blockquote", {}, [c.text]));
+    var quote = el("blockquote", {}, [c.text]);
+    parts.push(quote);
     if (refs.length) {
       var more = refs.length > 1 ? " (+" + (refs.length - 1) + " more)" : "";
       parts.push(el("p", { "class": "src-ref" }, ["Reference: " + refs[0] + more]));
     }
+    parts.push(contextButton(c, quote));
     this.source.textContent = "";
     parts.forEach(function (p) { this.source.appendChild(p); }, this);
     this.source.setAttribute("aria-label", "Source " + c.marker);
     this.source.hidden = false;
     if (this.source.scrollIntoView) this.source.scrollIntoView({ block: "nearest" });
   };
+
+  // "Show in context": the quoted span with the document's text around it (GET .../context), the span marked,
+  // so a reader sees the sentence where the paper has it. Text only, as everything the server sends.
+  function contextButton(c, quote) {
+    var button = el("button", { type: "button", "class": "context" }, ["Show in context"]);
+    button.addEventListener("click", function () {
+      button.disabled = true;
+      var url = API + "/v1/documents/" + encodeURIComponent(c.doc_id) + "/context?start=" + c.start +
+        "&end=" + c.end;
+      fetch(url).then(function (r) {
+        if (!r.ok) throw new Error(String(r.status));
+        return r.json();
+      }).then(function (around) {
+        quote.textContent = "";
+        quote.classList.add("in-context");
+        quote.appendChild(document.createTextNode((around.before ? "\u2026" : "") + around.before));
+        quote.appendChild(el("mark", {}, [around.text]));
+        quote.appendChild(document.createTextNode(around.after + (around.after ? "\u2026" : "")));
+        button.remove();
+      }, function () {
+        button.disabled = false;
+        button.textContent = "Context unavailable: try again";
+      });
+    });
+    return button;
+  }
 
   // ---- Start ---------------------------------------------------------------------------------------
   function start() {

@@ -1,7 +1,8 @@
-"""GET /v1/documents, /v1/documents/{doc_id} and /v1/documents/{doc_id}/references/{n}."""
+"""GET /v1/documents, /v1/documents/{doc_id}, its references/{n} and the context of a passage."""
 
 from __future__ import annotations
 
+import pytest
 from fastapi.testclient import TestClient
 
 REVIEW = "kersin-2021-breast-milk-stem-cells"
@@ -59,3 +60,37 @@ def test_a_huge_offset_is_refused_not_a_500(client: TestClient) -> None:
     r = client.get("/v1/documents", params={"offset": 28647165091687260225536})
     assert r.status_code == 422 and r.json()["details"][0]["loc"] == "query.offset"
     assert client.get("/v1/documents", params={"offset": 10**9}).json()["documents"] == []
+
+
+def test_a_cited_passage_is_shown_in_its_place(client: TestClient) -> None:
+    answer = client.post("/v1/ask", json={"question": "Which routes were used for BPD?"}).json()
+    cited = answer["citations"][0]
+    doc = client.get(f"/v1/documents/{cited['doc_id']}").json()
+    r = client.get(f"/v1/documents/{cited['doc_id']}/context",
+                   params={"start": cited["start"], "end": cited["end"], "chars": 120})
+    assert r.status_code == 200
+    around = r.json()
+    assert around["text"] == cited["text"] == doc["text"][cited["start"]:cited["end"]]
+    assert around["section"] == cited["section"]
+    assert 0 < len(around["before"]) <= 120 and 0 < len(around["after"]) <= 120
+    assert doc["text"][cited["start"] - len(around["before"]):cited["end"] + len(around["after"])] == (
+        around["before"] + around["text"] + around["after"])
+    # Cut at word boundaries: no partial word at either edge.
+    first = cited["start"] - len(around["before"])
+    assert first == 0 or doc["text"][first - 1].isspace()
+    last = cited["end"] + len(around["after"])
+    assert last == len(doc["text"]) or doc["text"][last].isspace()
+    whole = client.get(f"/v1/documents/{cited['doc_id']}/context", params={"start": 0, "end": len(doc["text"])})
+    assert whole.status_code == 200 and whole.json()["before"] == whole.json()["after"] == ""
+
+
+@pytest.mark.parametrize(("params", "status"), [
+    ({"start": 5, "end": 5}, 404), ({"start": 9, "end": 3}, 404), ({"start": 0, "end": 10**8}, 404),
+    ({"start": -1, "end": 3}, 422), ({"start": 0, "end": 3, "chars": 5000}, 422)])
+def test_a_context_outside_the_text_is_refused(client: TestClient, params: dict[str, int], status: int) -> None:
+    doc_id = client.get("/v1/documents").json()["documents"][0]["doc_id"]
+    r = client.get(f"/v1/documents/{doc_id}/context", params=params)
+    assert r.status_code == status and r.json()["error"] == ("not_found" if status == 404 else "invalid_input")
+    if status == 404:
+        assert "has no passage" in r.json()["message"]
+    assert client.get("/v1/documents/nope/context", params={"start": 0, "end": 3}).status_code == 404

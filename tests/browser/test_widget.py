@@ -279,3 +279,19 @@ def test_an_answer_is_copied_with_its_sources(browser: Browser, server_url: str)
     unanswered = _ask(page, "Who won the 1998 football world cup?")
     expect(unanswered.get_by_role("button", name="Copy with sources")).to_have_count(0)
     context.close()
+
+
+def test_a_source_is_shown_in_its_place(browser: Browser, server_url: str) -> None:
+    expected = httpx.post(f"{server_url}/v1/ask", json={"question": BPD}).json()["citations"][0]
+    around = httpx.get(f"{server_url}/v1/documents/{expected['doc_id']}/context",
+                       params={"start": expected["start"], "end": expected["end"]}).json()
+    page, errors = _open(browser, f"{server_url}/")
+    page.get_by_role("button", name="Ask the reviews").click()
+    answer = _ask(page, BPD)
+    answer.get_by_role("button", name=re.compile(r"^Source 1:")).first.click()
+    source = answer.get_by_role("region", name="Source 1")
+    source.get_by_role("button", name="Show in context").click()
+    expect(source.locator("blockquote mark")).to_have_text(expected["text"])
+    expect(source.locator("blockquote")).to_contain_text(around["before"].strip()[-40:])
+    expect(source.get_by_role("button", name="Show in context")).to_have_count(0)
+    assert not errors
