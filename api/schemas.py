@@ -120,6 +120,8 @@ class DocumentList(BaseModel):
     total: int
     offset: int = 0
     limit: int
+    skipped: list[str] = Field(default_factory=list, description=(
+        "Files of the corpus and upload folders that could not be read, each with why: not in the index."))
 
 
 class DocumentDetail(BaseModel):

@@ -175,13 +175,13 @@ def build_index(corpus_dir: Path, folder: Path, embedder: Embedder, options: Bui
     if not sources:
         raise CorpusNotFound(f"no {', '.join(SUPPORTED_SUFFIXES)} files in {corpus_dir}")
     previous = PreviousIndex.open(folder, embedder.name, embedder.dimension, options.chunking) if reuse else None
-    warnings: list[str] = []
+    unread: list[str] = []
     hashes: list[str] = []
     counts = {"parsed": 0, "copied": 0}
 
     def skipped(why: str) -> None:
         log.info("skipped %s", why)  # said once, in the build's report (`qa index` prints its warnings)
-        warnings.append(f"skipped {why}")
+        unread.append(why)
 
     def documents(batcher: _Batcher) -> None:
         plan = []
@@ -211,10 +211,11 @@ def build_index(corpus_dir: Path, folder: Path, embedder: Embedder, options: Bui
     try:
         manifest = _write(folder, embedder, options, documents, previous, started, before_swap,
                           lambda: combined_hash(hashes), combined_hash([s.signature() for s in sources]),
-                          (corpus_dir, extra_dirs))
+                          (corpus_dir, extra_dirs), lambda: unread)
     finally:
         if previous:
             previous.close()
+    warnings = [f"skipped {why}" for why in unread]
     if manifest.documents == 0:
         raise CorpusNotFound(f"no readable documents in {corpus_dir}: " + "; ".join(warnings))
     return BuildReport(manifest, warnings, counts["parsed"], counts["copied"])
@@ -244,7 +245,8 @@ def _sources_record(read_from: tuple[Path, Sequence[Path]] | None) -> tuple[str 
 def _write(folder: Path, embedder: Embedder, options: BuildOptions, feed: Callable[[_Batcher], None],
            previous: PreviousIndex | None, started: float, before_swap: Callable[[Path], None] | None,
            digest: Callable[[], str], signature: str,
-           read_from: tuple[Path, Sequence[Path]] | None = None) -> Manifest:
+           read_from: tuple[Path, Sequence[Path]] | None = None,
+           skipped: Callable[[], list[str]] = list) -> Manifest:
     folder = folder.resolve()
     corpus_dir, extra_dirs = _sources_record(read_from)
     with build_lock(folder):
@@ -260,7 +262,7 @@ def _write(folder: Path, embedder: Embedder, options: BuildOptions, feed: Callab
                 format_version=FORMAT_VERSION, model=embedder.name, dimension=embedder.dimension,
                 chunking=options.chunking, corpus_hash=digest(), corpus_signature=signature,
                 corpus_dir=corpus_dir, extra_dirs=extra_dirs,
-                parser_version=PARSER_VERSION, documents=writer.documents, chunks=writer.chunks,
+                parser_version=PARSER_VERSION, skipped=skipped(), documents=writer.documents, chunks=writer.chunks,
                 units=writer.units, vector_index=params, embedded_texts=batcher.embedded,
                 built_at=datetime.now(UTC).isoformat(timespec="seconds"),
                 build_seconds=round(time.perf_counter() - started, 3),

@@ -86,6 +86,9 @@ class Manifest(BaseModel):
     corpus_dir: str | None = Field(None, description="The corpus folder the index was built from (absolute).")
     extra_dirs: list[str] = Field(default_factory=list, description="Further source folders read (uploads).")
     parser_version: str
+    skipped: list[str] = Field(default_factory=list, description=(
+        "Source files the build could not read, each with why (\"broken.pdf: not a readable PDF ...\"); "
+        "`qa index` prints them, the API lists them beside the documents."))
     documents: int
     chunks: int
     units: int

@@ -108,6 +108,8 @@ def cmd_documents(args: argparse.Namespace) -> int:
     index = open_index(_settings(args), build_if_needed=False)
     rows = [row for start in range(0, len(index.documents), DOCUMENT_PAGE)
             for row in index.documents.page(start, DOCUMENT_PAGE)]  # summaries, no text: small beside the passages
+    for why in index.manifest.skipped:  # files of the folders that are not in the index, and why
+        print(f"not indexed: {why}", file=sys.stderr)
     if args.json:
         print(json.dumps([{"doc_id": r[0], "title": r[1], "year": r[4]} for r in rows], ensure_ascii=False, indent=2))
         return 0

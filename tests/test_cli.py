@@ -40,6 +40,8 @@ def test_index_then_search(tmp_path: Path) -> None:
     assert {"doc_id", "section", "kind", "start", "end", "references", "dense_rank", "bm25_rank"} <= set(passages[0])
     human = run_qa("search", "intratracheal", "--mode", "bm25", "--index-dir", str(tmp_path / "idx"))
     assert "Chang YS" in human.stdout and "table_row" in human.stdout
+    listed = run_qa("documents", "--index-dir", str(tmp_path / "idx"))  # the unreadable file is not forgotten
+    assert len(listed.stdout.splitlines()) == 2 and "not indexed: broken.pdf: not a readable PDF" in listed.stderr
 
 
 def test_search_warns_when_the_corpus_changed_since_indexing(tmp_path: Path) -> None:

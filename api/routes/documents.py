@@ -70,7 +70,8 @@ def list_documents(index: IndexDep, offset: Annotated[int, Query(ge=0, le=MAX_OF
                    limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = DEFAULT_PAGE) -> DocumentList:
     """Documents of the served index in index order, from `offset`, at most `limit`; `total` counts them all."""
     docs = [_summary(row) for row in index.documents.page(offset, limit)]
-    return DocumentList(documents=docs, total=len(index.documents), offset=offset, limit=limit)
+    return DocumentList(documents=docs, total=len(index.documents), offset=offset, limit=limit,
+                        skipped=index.manifest.skipped)
 
 
 @router.get("/{doc_id}", response_model=DocumentDetail, summary="One document",

@@ -41,6 +41,14 @@
     });
     var more = page.total > page.documents.length ? " (the first " + page.documents.length + " are listed)" : "";
     byId("library-size").textContent = page.total + " document" + (page.total === 1 ? "" : "s") + more + ".";
+    if (page.skipped && page.skipped.length) {  // files of the library's folders that could not be read
+      var skipped = byId("skipped");
+      skipped.appendChild(text("p", "Not indexed (" + page.skipped.length + "): these files could not be read."));
+      var reasons = document.createElement("ul");
+      page.skipped.forEach(function (why) { reasons.appendChild(text("li", why)); });
+      skipped.appendChild(reasons);
+      skipped.hidden = false;
+    }
     byId("whole-library").addEventListener("click", function () { keepTo(null); });
     byId("documents").hidden = false;
   }

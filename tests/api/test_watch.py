@@ -64,6 +64,8 @@ def test_changes_to_the_corpus_folder_are_served(tmp_path: Path, embedder: Embed
         (corpus / "caffeine.md").unlink()
         _eventually(lambda: "caffeine" not in ids())
         assert ids() == {"clamping", "kangaroo"}
+        skipped = client.get("/v1/documents").json()["skipped"]  # said, not silently left out
+        assert len(skipped) == 1 and skipped[0].startswith("broken.pdf: not a readable PDF")
         assert client.app.state.watcher.refreshes >= 3  # type: ignore[attr-defined]
 
 

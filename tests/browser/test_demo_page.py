@@ -62,6 +62,7 @@ def test_a_library_of_ones_own_has_no_examples_of_the_reviews(browser: Browser, 
     corpus.mkdir()
     (corpus / "caffeine.md").write_text("# Caffeine for apnoea\n\nCaffeine citrate reduced apnoea in preterm "
                                         "infants.\n", encoding="utf-8")
+    (corpus / "scan.pdf").write_bytes(b"%PDF-1.4 not really")
     build_index(corpus, tmp_path / "built", embedder, extra_dirs=[tmp_path / "uploads"])
     settings = make_settings(tmp_path, tmp_path / "built", corpus_dir=corpus)
     with live_server(settings, embedder) as base:
@@ -72,3 +73,5 @@ def test_a_library_of_ones_own_has_no_examples_of_the_reviews(browser: Browser, 
             [re.compile(r"^Caffeine for apnoea")])
         expect(page.get_by_text("1 document.")).to_be_visible()
         expect(page.get_by_role("list", name="Example questions")).to_be_hidden()
+        expect(page.get_by_role("note")).to_contain_text("Not indexed (1)")
+        expect(page.get_by_role("note")).to_contain_text("scan.pdf:")
