@@ -106,11 +106,28 @@ class Documents(Mapping[str, Document]):
         rows = self.store.query("SELECT chunk_hi - chunk_lo FROM documents WHERE doc_id = ?", (doc_id,))
         return int(rows[0][0]) if rows else 0
 
-    def page(self, offset: int, limit: int) -> list[tuple[object, ...]]:
-        """Summary rows (no text) of documents `offset`.. in index order."""
+    def page(self, offset: int, limit: int, matching: str | None = None) -> list[tuple[object, ...]]:
+        """Summary rows (no text) of documents `offset`.. in index order; with `matching`, only those whose id,
+        title, authors or journal hold it (ASCII letters in either case; `%` and `_` are not wildcards)."""
+        where, params = _matching(matching)
         return self.store.query(
             "SELECT doc_id, title, authors, journal, year, kind, source, chars, sections, refs, tables "
-            "FROM documents ORDER BY id LIMIT ? OFFSET ?", (limit, offset))
+            f"FROM documents {where} ORDER BY id LIMIT ? OFFSET ?", (*params, limit, offset))
+
+    def count_matching(self, text: str) -> int:
+        """How many documents `page(..., matching=text)` pages through."""
+        where, params = _matching(text)
+        return int(self.store.query(f"SELECT count(*) FROM documents {where}", params)[0][0])
+
+
+def _matching(text: str | None) -> tuple[str, tuple[str, ...]]:
+    """The WHERE clause of `Documents.page` for documents holding `text` in their id, title, authors or journal:
+    a listing's filter, which reads the documents table (never the passages)."""
+    if text is None:
+        return "", ()
+    pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    fields = ("doc_id", "title", "authors", "coalesce(journal, '')")
+    return "WHERE " + " OR ".join(f"{f} LIKE ? ESCAPE '\\'" for f in fields), (pattern,) * len(fields)
 
 
 # Threads for the dense half of hybrid searches, shared by every index; as many as questions in flight at once.

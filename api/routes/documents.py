@@ -34,6 +34,7 @@ MAX_PAGE = 1000
 MAX_OFFSET = 10**9  # beyond any library; an unbounded one overflowed SQLite's integer (a 500, found by fuzzing)
 MAX_TEXT = 10**9  # a character offset beyond any document
 DEFAULT_CONTEXT, MAX_CONTEXT = 300, 2000  # characters of text shown on each side of a passage
+MAX_FIND = 200  # characters of a document listing's filter
 
 _MAX_PARTS = 8  # enough to name an unknown field in the error; more parts are a 400 from the parser
 
@@ -67,11 +68,16 @@ def _summary(row: tuple[object, ...]) -> DocumentSummary:
 @router.get("", response_model=DocumentList, summary="List the indexed documents, a page at a time",
             responses=error_responses(422, 429, 503))
 def list_documents(index: IndexDep, offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
-                   limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = DEFAULT_PAGE) -> DocumentList:
-    """Documents of the served index in index order, from `offset`, at most `limit`; `total` counts them all."""
-    docs = [_summary(row) for row in index.documents.page(offset, limit)]
-    return DocumentList(documents=docs, total=len(index.documents), offset=offset, limit=limit,
-                        skipped=index.manifest.skipped)
+                   limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = DEFAULT_PAGE,
+                   q: Annotated[str | None, Query(min_length=1, max_length=MAX_FIND,
+                                                  description="Only documents whose id, title, authors or journal "
+                                                              "hold this text (either case).")] = None
+                   ) -> DocumentList:
+    """Documents of the served index in index order, from `offset`, at most `limit`; `total` counts them all
+    (all those matching `q`, when given)."""
+    docs = [_summary(row) for row in index.documents.page(offset, limit, q)]
+    total = len(index.documents) if q is None else index.documents.count_matching(q)
+    return DocumentList(documents=docs, total=total, offset=offset, limit=limit, skipped=index.manifest.skipped)
 
 
 @router.get("/{doc_id}", response_model=DocumentDetail, summary="One document",

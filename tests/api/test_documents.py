@@ -94,3 +94,16 @@ def test_a_context_outside_the_text_is_refused(client: TestClient, params: dict[
     if status == 404:
         assert "has no passage" in r.json()["message"]
     assert client.get("/v1/documents/nope/context", params={"start": 0, "end": 3}).status_code == 404
+
+
+@pytest.mark.parametrize(("q", "found"), [
+    ("breast milk", [REVIEW]), ("ÖZEK", [REVIEW]), ("KERSIN", [REVIEW]), ("turk arch", [REVIEW]),
+    ("secretome", ["msc-secretome-preterm-infants-summary"]), ("100%", []), ("_", []), ("stem cell", None),
+])
+def test_documents_are_found_by_title_authors_or_id(client: TestClient, q: str, found: list[str] | None) -> None:
+    body = client.get("/v1/documents", params={"q": q}).json()
+    ids = [d["doc_id"] for d in body["documents"]]
+    assert ids == (found if found is not None else sorted(ids)) and body["total"] == len(ids)
+    if found is None:  # in both titles
+        assert len(ids) == 2
+    assert client.get("/v1/documents", params={"q": q, "limit": 1, "offset": 1}).json()["total"] == len(ids)

@@ -41,9 +41,15 @@ def test_the_chat_is_kept_to_a_listed_document_and_back(browser: Browser, server
     expect(page.get_by_text("2 documents.")).to_be_visible()
     expect(page.get_by_role("list", name="Example questions")).to_be_visible()
 
+    finder = page.get_by_role("searchbox", name="Find a document by title, author or journal")
+    finder.fill("secretome")
+    finder.press("Enter")
+    expect(documents).to_have_count(1)
+    expect(page.get_by_role("search").get_by_role("status")).to_have_text("1 found.")
     page.get_by_role("button", name=re.compile(r"^Ask only Mesenchymal stem cell secretome")).click()
     expect(page.get_by_role("dialog")).to_be_visible()
-    expect(page.get_by_role("status")).to_contain_text("Answers only from “Mesenchymal stem cell secretome")
+    expect(page.get_by_role("dialog").get_by_role("status")).to_contain_text(
+        "Answers only from “Mesenchymal stem cell secretome")
     body, answer = _ask(page, BPD)
     assert body["documents"] == [SUMMARY] and "intratracheal" not in answer
 
