@@ -125,6 +125,8 @@ def _matching(text: str | None) -> tuple[str, tuple[str, ...]]:
     a listing's filter, which reads the documents table (never the passages)."""
     if text is None:
         return "", ()
+    if "\x00" in text:  # SQLite would end the pattern there and match more; no stored field holds a NUL
+        return "WHERE 0", ()
     pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
     fields = ("doc_id", "title", "authors", "coalesce(journal, '')")
     return "WHERE " + " OR ".join(f"{f} LIKE ? ESCAPE '\\'" for f in fields), (pattern,) * len(fields)

@@ -99,6 +99,7 @@ def test_a_context_outside_the_text_is_refused(client: TestClient, params: dict[
 @pytest.mark.parametrize(("q", "found"), [
     ("breast milk", [REVIEW]), ("ÖZEK", [REVIEW]), ("KERSIN", [REVIEW]), ("turk arch", [REVIEW]),
     ("secretome", ["msc-secretome-preterm-infants-summary"]), ("100%", []), ("_", []), ("stem cell", None),
+    ("\x00", []), ("stem\x00x", []),
 ])
 def test_documents_are_found_by_title_authors_or_id(client: TestClient, q: str, found: list[str] | None) -> None:
     body = client.get("/v1/documents", params={"q": q}).json()
