@@ -81,10 +81,9 @@ class Service:
                 if self.embedder is None:
                     log.info("loading the model %s", self.settings.model)
                     self.embedder = self.settings.load_embedder(threads=self.settings.torch_threads)
-                reason = ensure_index(self.settings, self.embedder)
+                reason = self.refresh()
                 if reason:
                     log.info("built the index in %s (%s)", self.settings.index_dir, reason)
-                self.publish(load_index(self.settings.index_dir, self.embedder, self.settings.document_cache))
             except Exception as exc:  # /readyz says so (the detail only in the log); the server stays up
                 self.error = f"{type(exc).__name__}: {exc}"
                 log.exception("loading the index failed")
@@ -93,6 +92,21 @@ class Service:
         assert snap is not None
         log.info("ready: %d documents, %d chunks (index %s)", snap.documents, snap.chunks, snap.version)
 
+    def refresh(self) -> str | None:
+        """Build the index if it is missing or stale (`ensure_index`) and serve it when it was built or nothing
+        is served yet; returns why it was built, or None. Callers hold `write_lock`; the model is loaded. The
+        first load and the corpus watcher (`api/watch.py`) both go through it."""
+        assert self.embedder is not None, "refreshed only once the model is loaded"
+        reason = ensure_index(self.settings, self.embedder)
+        if reason or self._snapshot is None:
+            self.publish(self.opened())
+        return reason
+
+    def opened(self) -> SearchIndex:
+        """The index folder as it is now, opened with this service's model and document cache."""
+        assert self.embedder is not None, "opened only once the model is loaded"
+        return load_index(self.settings.index_dir, self.embedder, self.settings.document_cache)
+
     def rebuilt_index(self) -> SearchIndex:
         """The index rebuilt from the corpus and upload folders as they are now, and opened; callers hold
         `write_lock` and `publish` it. Incremental: unchanged documents are carried over, only new texts are
@@ -100,7 +114,7 @@ class Service:
         assert self.embedder is not None, "rebuilt only once the model is loaded"
         build_index(self.settings.corpus_dir, self.settings.index_dir, self.embedder, self.settings.build_options(),
                     [self.settings.upload_dir])
-        return load_index(self.settings.index_dir, self.embedder, self.settings.document_cache)
+        return self.opened()
 
     def publish(self, index: SearchIndex) -> Snapshot:
         """Serve `index` from now on; callers hold `write_lock`. A single reference assignment: atomic."""

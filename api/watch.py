@@ -22,8 +22,6 @@ from pathlib import Path
 from watchfiles import Change, DefaultFilter, watch
 
 from api.service import Service
-from index.store import load_index
-from qa.loading import ensure_index
 
 log = logging.getLogger(__name__)
 
@@ -79,18 +77,18 @@ class CorpusWatcher:
 
     def refresh(self) -> bool:
         """Index what changed and serve it; False when nothing had changed or the refresh failed."""
-        service, settings = self.service, self.service.settings
+        service = self.service
         with service.write_lock:
             if service.embedder is None:  # the model failed to load: /readyz says so, and nothing can be indexed
                 return False
             try:
-                reason = ensure_index(settings, service.embedder)
-                if reason is None:
-                    return False
-                snap = service.publish(load_index(settings.index_dir, service.embedder, settings.document_cache))
+                reason = service.refresh()
             except Exception:
                 log.exception("indexing the changes in %s failed; the previous index is still served", self.folder)
                 return False
+            snap = service.snapshot
+        if reason is None or snap is None:
+            return False
         self.refreshes += 1
         log.info("corpus changed (%s): now %d documents, %d chunks (index %s)", reason, snap.documents,
                  snap.chunks, snap.version)
