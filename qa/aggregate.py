@@ -41,6 +41,7 @@ class Entry:
 
 
 ROW_LINK_SHARE = 0.5  # a sentence describes a row's study when it holds this share of the row's own words
+LABEL_WORDS = 3  # a column whose median cell is longer holds free text, not a list of labels
 
 
 DOCUMENTS_CACHED = 64
@@ -111,17 +112,36 @@ def find_attribute(doc: Document, query: Query) -> Attribute | None:
     return best[1] if best else None
 
 
-def cell_values(row: TableRow, attr: Attribute) -> list[str]:
-    """Values of the attribute in one row: the cell, or its part under a compound header, split on commas."""
+def _cell_text(row: TableRow, attr: Attribute) -> str | None:
+    """The row's text under the attribute: the cell, or its part under a compound header (None when the cell
+    does not fill every part of the header: ambiguous)."""
     if attr.column >= len(row.cells):
-        return []
+        return None
     text = row.cells[attr.column].text
     if attr.part >= 0:
         pieces = [p.strip() for p in text.split("/")]
-        header_parts = _parts(attr.table.columns[attr.column])
-        if len(pieces) != len(header_parts):
-            return []  # the cell does not fill every part of a compound header: ambiguous, skip
+        if len(pieces) != len(_parts(attr.table.columns[attr.column])):
+            return None
         text = pieces[attr.part]
+    return text
+
+
+def holds_labels(attr: Attribute) -> bool:
+    """Whether the attribute's cells are short labels ("intravenous", "hUC-MSCs") rather than free text
+    ("↓ Incidence and severity of experimental NEC"): the median cell is at most `LABEL_WORDS` words long."""
+    lengths = sorted(len(t.split()) for row in attr.table.rows if (t := _cell_text(row, attr)) is not None)
+    return bool(lengths) and lengths[len(lengths) // 2] <= LABEL_WORDS
+
+
+def cell_values(row: TableRow, attr: Attribute, labels: bool = True) -> list[str]:
+    """Values of the attribute in one row: the cell, or its part under a compound header; a cell of labels is
+    split on commas and "and" ("intraperitoneal, enteral"), free text is one value (splitting "↓ MAPK and STAT
+    pathways" would make two findings of one)."""
+    text = _cell_text(row, attr)
+    if text is None:
+        return []
+    if not labels:
+        return [text.strip()] if text.strip() else []
     return [v.strip() for v in re.split(r",\s*|\s+and\s+", text) if v.strip()]
 
 
@@ -173,8 +193,9 @@ def aggregate(doc: Document, query: Query, scored: list[ScoredUnit], doc_tokens:
     agg = Aggregation(attr)
     vocabulary: set[str] = set()
     by_start = {s.unit.start: s for s in scored if s.unit.doc_id == doc.doc_id}
+    labels = holds_labels(attr)
     for row in attr.table.rows:
-        values = cell_values(row, attr)
+        values = cell_values(row, attr, labels)
         vocabulary |= {v.lower() for v in values}
         row_tokens = doc_tokens(doc, doc.text[row.start : row.end])
         refs = doc.cited_numbers(row.start, row.end)

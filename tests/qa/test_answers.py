@@ -137,6 +137,19 @@ def test_aggregation_works_for_other_diseases_and_columns(engine: AnswerEngine) 
     assert all("NEC" in c.text for c in nec.citations)
 
 
+def test_a_free_text_column_is_listed_cell_by_cell(engine: AnswerEngine) -> None:
+    # The Effect column holds findings, not labels: "and" inside one is no list of two values.
+    nec = engine.ask("What effects were reported in the NEC studies?")
+    lead = nec.answer.splitlines()[0]
+    assert "↓ Incidence and severity of experimental NEC" in lead
+    assert "severity of experimental NEC [" not in lead.replace("↓ Incidence and severity", "")
+    bullets = [line for line in nec.answer.splitlines() if line.startswith("- ")]
+    assert bullets and all(line.startswith("- Pisano") or line.startswith("- McCulloh") for line in bullets)
+    # A column of labels is still split: "intraperitoneal, enteral" is two routes.
+    routes = engine.ask("Which routes were used for NEC?")
+    assert any(line.startswith("- enteral") for line in routes.answer.splitlines())
+
+
 def test_negative_finding_is_an_answer(engine: AnswerEngine) -> None:
     answer = engine.ask("Have breast milk stem cells been tried in infants with NEC?")
     assert answer.answered
