@@ -37,9 +37,12 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
         r"\bhow (many|much|long|old|often)\b|\bnumber of\b|\bwhat (percentage|proportion|share|fraction)\b|"
         r"\bwhat percent\b|\bat what age\b|\bhow large\b|\bwhat (\w+ ){0,3}(dose|dosage|amount)s?\b|"
         r"\bwhich age\b", re.I)),
-    # After number and year: "What is the number of ..." asks for a number, not a definition.
+    # After number and year: "What is the number of ..." asks for a number, not a definition. A term is
+    # defined; "What is the best treatment for X?", "What is the effect of X on Y?" ask about its relation to
+    # something else (a preposition), which no definition gives.
     ("definition", re.compile(
-        r"^(what|who) (is|are) (a |an |the )?[\w\s-]{1,60}\??$|^define\b|\bwhat does .* (mean|stand for)\b|"
+        r"^(what|who) (is|are) (a |an |the )?(?![\w\s-]*\b(?:of|for|in|on|with|after|between|among|to|from|"
+        r"by|during|against)\b)[\w\s-]{1,60}\??$|^define\b|\bwhat does .* (mean|stand for)\b|"
         r"\bdefinition of\b|\bwhat is meant by\b", re.I)),
 ]
 # What the passages answering a type of question say, added to the search text (not to the question's terms):

@@ -12,6 +12,7 @@ from qa.citations import CitationRegistry
 from qa.compose import compose_extractive
 from qa.engine import AnswerEngine
 from qa.model import Turn
+from qa.rerank import asks_finding
 
 
 @pytest.mark.parametrize("question", ["???", "a", "the", "What is it?"])
@@ -32,9 +33,21 @@ def test_a_reference_number_the_bibliographies_lack_is_not_answered(engine: Answ
     ("What is the dose of MSCs given to the infants?", "number"),
     ("What was the year of the first phase I trial?", "year"),
     ("What is bronchopulmonary dysplasia?", "definition"),
+    ("What are mesenchymal stem cells?", "definition"),
+    ("What is the effect of MSCs on lung injury?", "generic"),
+    ("What is the best treatment for severe IVH?", "generic"),
 ])
 def test_question_types(engine: AnswerEngine, question: str, answer_type: str) -> None:
     assert engine.analyse(question, None).answer_type == answer_type
+
+
+@pytest.mark.parametrize("question", [
+    "What is the effect of MSCs on lung injury?",  # a relation between two things, not a term to define
+    "Which route is best for BPD?",
+    "What is the optimal source of MSC secretome?",
+])
+def test_questions_on_what_works_rank_findings_first(engine: AnswerEngine, question: str) -> None:
+    assert asks_finding(engine.analyse(question, None))
 
 
 def test_follow_up_replaces_the_entity_of_the_same_kind(engine: AnswerEngine) -> None:
