@@ -66,16 +66,42 @@ class DocumentTokens:
         return self._tokens(doc.doc_id, text)
 
 
-def describing_row(doc: Document, attr: Attribute, tokens: frozenset[str], need: set[str],
+@dataclass(frozen=True)
+class Constraints:
+    """Question words a row or sentence must hold to be listed (`_constraint_terms`), and the question's own words.
+
+    A word the text holds only through the document's glossary counts when the question names that whole form:
+    "intraventricular" in the long form of a row's "IVH" is not the intraventricular route the question asks
+    about, but a question about "intraventricular hemorrhage" is about the IVH rows."""
+
+    terms: frozenset[str]
+    asked: frozenset[str]
+
+    def met_by(self, doc: Document, text: str, doc_tokens: DocumentTokens) -> bool:
+        raw = frozenset(tokenize(text))
+        missing = set(self.terms - raw)
+        if not missing:
+            return True
+        if not missing <= doc_tokens(doc, text):
+            return False
+        for short, long_form in doc.glossary.items():
+            forms = frozenset(tokenize(short)), frozenset(tokenize(long_form))
+            if any(f and f <= raw for f in forms) and any(f and f <= self.asked for f in forms):
+                missing -= forms[0] | forms[1]
+        return not missing
+
+
+def describing_row(doc: Document, attr: Attribute, tokens: frozenset[str], need: Constraints,
                    doc_tokens: DocumentTokens) -> TableRow | None:
     """The row (meeting the constraints) whose words the sentence repeats most, if it repeats enough of them:
     "In the phase II trial of children ... aged 0-1 years" describes "Wu et al. (41) | Phase II ... 0-1 year"."""
     best, best_share = None, 0.0
     for row in attr.table.rows:
-        row_tokens = doc_tokens(doc, doc.text[row.start : row.end])
-        if not need <= row_tokens or not row_tokens - need:
+        text = doc.text[row.start : row.end]
+        own = doc_tokens(doc, text) - need.terms
+        if not own or not need.met_by(doc, text, doc_tokens):
             continue
-        share = len((row_tokens - need) & tokens) / len(row_tokens - need)
+        share = len(own & tokens) / len(own)
         if share > best_share:
             best, best_share = row, share
     return best if best_share >= ROW_LINK_SHARE else None
@@ -84,6 +110,7 @@ def describing_row(doc: Document, attr: Attribute, tokens: frozenset[str], need:
 @dataclass
 class Aggregation:
     attribute: Attribute
+    labels: bool  # the attribute's cells are labels, not free text (`holds_labels`)
     groups: dict[str, list[Entry]] = field(default_factory=dict)
 
 
@@ -145,15 +172,31 @@ def cell_values(row: TableRow, attr: Attribute, labels: bool = True) -> list[str
     return [v.strip() for v in re.split(r",\s*|\s+and\s+", text) if v.strip()]
 
 
-def _constraint_terms(doc: Document, query: Query, attr: Attribute, doc_tokens: DocumentTokens) -> set[str]:
+def _named_columns(table: Table, words: list[str]) -> set[str]:
+    """The words of the table's multi-word column names (or header parts) that `words` name by two of their
+    words in a row: "cell type" in "What route and cell type does the table give ...?" asks for "Stem cell
+    type", so its words are no constraint on the rows."""
+    pairs = set(zip(words, words[1:], strict=False))
+    named: set[str] = set()
+    for header in table.columns:
+        for name in [header, *_parts(header)]:
+            toks = tokenize(name)
+            if pairs & set(zip(toks, toks[1:], strict=False)):
+                named |= set(toks)
+    return named
+
+
+def _constraint_terms(doc: Document, query: Query, attr: Attribute, doc_tokens: DocumentTokens) -> Constraints:
     """Question words that occur in other columns' cells: they restrict which rows count."""
     other: set[str] = set()
     for row in attr.table.rows:
         for i, cell in enumerate(row.cells):
             if i != attr.column or attr.part >= 0:
                 other |= doc_tokens(doc, cell.text)
-    asked = set(tokenize(attr.name))
-    return {t for t in query.terms if t in other and t not in asked}
+    asked = tokenize(query.resolved)
+    attribute_words = set(tokenize(attr.name)) | _named_columns(attr.table, asked)
+    return Constraints(frozenset(t for t in query.terms if t in other and t not in attribute_words),
+                       frozenset(asked))
 
 
 def _long_forms(doc: Document, query: Query, short: str) -> list[str]:
@@ -188,18 +231,18 @@ def aggregate(doc: Document, query: Query, scored: list[ScoredUnit], doc_tokens:
         return None
     glossary = doc.glossary
     need = _constraint_terms(doc, query, attr, doc_tokens)
-    if not need and not author_refs and not table_in_focus:
+    if not need.terms and not author_refs and not table_in_focus:
         return None
-    agg = Aggregation(attr)
+    agg = Aggregation(attr, holds_labels(attr))
     vocabulary: set[str] = set()
     by_start = {s.unit.start: s for s in scored if s.unit.doc_id == doc.doc_id}
-    labels = holds_labels(attr)
     for row in attr.table.rows:
-        values = cell_values(row, attr, labels)
+        values = cell_values(row, attr, agg.labels)
         vocabulary |= {v.lower() for v in values}
-        row_tokens = doc_tokens(doc, doc.text[row.start : row.end])
         refs = doc.cited_numbers(row.start, row.end)
-        if not need <= row_tokens or (author_refs and not author_refs & {(doc.doc_id, r) for r in refs}):
+        if not need.met_by(doc, doc.text[row.start : row.end], doc_tokens):
+            continue
+        if author_refs and not author_refs & {(doc.doc_id, r) for r in refs}:
             continue
         hit = by_start.get(row.start)
         unit = hit.unit if hit else Unit(doc_id=doc.doc_id, kind="table_row", section=attr.table.section,
@@ -213,9 +256,9 @@ def aggregate(doc: Document, query: Query, scored: list[ScoredUnit], doc_tokens:
         if s.unit.kind not in ("sentence", "list_item") or s.score < min_score or s.unit.doc_id != doc.doc_id:
             continue
         text = doc.text[s.unit.start : s.unit.end]
-        tokens = doc_tokens(doc, text)
-        if not need <= tokens:
+        if not need.met_by(doc, text, doc_tokens):
             continue
+        tokens = doc_tokens(doc, text)
         # A value inside a defined term is not that value ("intraventricular hemorrhage" is no route).
         searchable = text
         for long_form in glossary.values():

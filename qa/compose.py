@@ -229,9 +229,9 @@ def compose_aggregation(doc: Document, query: Query, agg: Aggregation, registry:
                 markers.append(lm)
                 items.append(f"({with_marker(e.linked.cells[0].text, registry.markers([lm]))})")
         lead_parts.append(f"{value} {registry.markers(markers)}")
-        # A value that is a whole cell of each row listed (a study's name, a free-text finding) is in the rows.
-        in_rows = all(e.row is not None and any(c.text.strip() == value for c in e.row.cells) for e in entries)
-        bullets.append("- " + ("" if in_rows else f"{value}: ") + " ".join(items))
+        # A study's name or a free-text finding is the row's own cell: the row says it.
+        first_cells = {e.row.cells[0].text for e in entries if e.row is not None and e.row.cells}
+        bullets.append("- " + ("" if value in first_cells or not agg.labels else f"{value}: ") + " ".join(items))
     units = {(e.unit.start, e.unit.end) for entries in agg.groups.values() for e in entries}
     if len(units) == 1:  # one row answers it all: quote the row once
         e = next(iter(agg.groups.values()))[0]

@@ -137,6 +137,26 @@ def test_aggregation_works_for_other_diseases_and_columns(engine: AnswerEngine) 
     assert all("NEC" in c.text for c in nec.citations)
 
 
+def test_a_word_of_an_abbreviations_long_form_is_no_constraint_on_its_own(engine: AnswerEngine) -> None:
+    # "IVH" reads "intraventricular hemorrhage": an IVH study by the intranasal route used no intraventricular
+    # route, while a question about intraventricular hemorrhage is about every IVH row.
+    route = engine.ask("Which studies in the table used the intraventricular route?")
+    listed = route.answer.splitlines()[0]
+    assert "Ahn et al. (38)" in listed and "Kim et al. (46)" in listed and "Keller et al. (37)" not in listed
+    disease = engine.ask("Which routes were used for intraventricular hemorrhage?")
+    assert "intranasal" in disease.answer.splitlines()[0]
+    # "breast milk" is in the long form of BMSC: the studies of BMSCs are no answer about the phases of milk.
+    milk = engine.ask("In which phases do the substances of breast milk occur?")
+    assert all(c.kind != "table_row" for c in milk.citations)
+
+
+def test_a_second_column_the_question_names_is_asked_not_a_constraint(engine: AnswerEngine) -> None:
+    # "cell type" names the "Stem cell type" column: its words do not restrict the rows to those saying "cell".
+    answer = engine.ask("Which route and cell type does the table list for the Ahn et al. IVH trial?")
+    assert answer.citations[0].kind == "table_row" and answer.citations[0].text.startswith("Ahn et al. (38)")
+    assert "Allogeneic hUC-MSCs" in answer.answer
+
+
 def test_a_free_text_column_is_listed_cell_by_cell(engine: AnswerEngine) -> None:
     # The Effect column holds findings, not labels: "and" inside one is no list of two values.
     nec = engine.ask("What effects were reported in the NEC studies?")
