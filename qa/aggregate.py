@@ -111,6 +111,7 @@ def describing_row(doc: Document, attr: Attribute, tokens: frozenset[str], need:
 class Aggregation:
     attribute: Attribute
     labels: bool  # the attribute's cells are labels, not free text (`holds_labels`)
+    constrained: bool  # the rows were chosen by the question's words or named study, not the whole column
     groups: dict[str, list[Entry]] = field(default_factory=dict)
 
 
@@ -233,7 +234,7 @@ def aggregate(doc: Document, query: Query, scored: list[ScoredUnit], doc_tokens:
     need = _constraint_terms(doc, query, attr, doc_tokens)
     if not need.terms and not author_refs and not table_in_focus:
         return None
-    agg = Aggregation(attr, holds_labels(attr))
+    agg = Aggregation(attr, holds_labels(attr), constrained=bool(need.terms or author_refs))
     vocabulary: set[str] = set()
     by_start = {s.unit.start: s for s in scored if s.unit.doc_id == doc.doc_id}
     for row in attr.table.rows:

@@ -10,12 +10,13 @@ import math
 import time
 from collections.abc import Sequence
 
+from corpus.model import Document
 from index.lexical import fold, tokenize
 from index.model import SearchHit
 from index.scope import Scope
 from index.search import SearchIndex
 from qa.abstain import Abstainer, Topicality, features
-from qa.aggregate import DocumentTokens, aggregate
+from qa.aggregate import Aggregation, DocumentTokens, aggregate
 from qa.citations import CitationRegistry
 from qa.compose import compose_abbreviation, compose_aggregation, compose_bibliographic, compose_extractive
 from qa.errors import QAError
@@ -135,6 +136,11 @@ class AnswerEngine:
         scored = self.rank(query, history, hits[:RETRIEVAL_DEPTH])
         t1 = time.perf_counter()
         confidence, about = self._judge(query, scored)
+        grouped = self._grouped(query, scored) if scored and confidence >= self.abstainer.threshold else None
+        if grouped is not None and grouped[1].constrained:
+            # Table rows that hold the question's words ("Which studies were found feasible and safe?") are
+            # about it, however terse they read to the topicality model (fitted on abstracts' sentences).
+            about = True
         if scope is not None and not about:
             # Kept to documents none of which is about the question, the answer would quote passages that only
             # share words with it: over the whole library they come with a note, here the user chose the
@@ -145,7 +151,7 @@ class AnswerEngine:
         registry = CitationRegistry(self.index)
         answer_text = ""
         if scored and confidence >= self.abstainer.threshold:
-            answer_text = self._compose(query, scored, registry, scope)
+            answer_text = self._compose(query, scored, registry, scope, grouped)
         answer_text, citations = registry.finalize(answer_text)
         answered = bool(citations)
         # Hook (issue 11, qa/verdict.py): a yes/no question's answer opens with its verdict; findings get stances.
@@ -210,9 +216,26 @@ class AnswerEngine:
             return any(self.index.documents[d].reference(query.reference_number) for d in docs)
         return bool(query.study_refs)
 
+    def _grouped(self, query: Query, scored: list[ScoredUnit]) -> tuple[Document, Aggregation] | None:
+        """The table of one of the best units' documents that groups the answer by the attribute the question
+        asks for (`qa.aggregate`), with its document; None for a definition or a comparison, or when no table
+        does."""
+        if query.answer_type == "definition" or query.compares:
+            return None
+        # The documents of the best units, best first, whose tables may group the answer.
+        order = list(dict.fromkeys(s.unit.doc_id for s in scored))[:AGGREGATION_DOCUMENTS]
+        top_units = scored[:AGGREGATE_IF_ROW_IN_TOP]
+        for doc_id in self.index.lookups.with_tables(order):
+            doc = self.index.documents[doc_id]
+            in_focus = any(s.unit.kind == "table_row" and s.unit.doc_id == doc_id for s in top_units)
+            agg = aggregate(doc, query, scored, self.document_tokens, query.study_refs, 0.6 * scored[0].score,
+                            in_focus)
+            if agg is not None:
+                return doc, agg
+        return None
+
     def _compose(self, query: Query, scored: list[ScoredUnit], registry: CitationRegistry,
-                 scope: Scope | None = None) -> str:
-        top = scored[0]
+                 scope: Scope | None = None, grouped: tuple[Document, Aggregation] | None = None) -> str:
         if query.asks_abbreviation and query.entities:
             text = compose_abbreviation(self.index, query, scored, registry, None if scope is None else scope.doc_ids)
             if text:
@@ -221,17 +244,9 @@ class AnswerEngine:
             text = compose_bibliographic(self.index, query, scored, registry, query.study_refs)
             if text:
                 return text
-        if query.answer_type != "definition" and not query.compares:
-            # The documents of the best units, best first, whose tables may group the answer.
-            order = list(dict.fromkeys(s.unit.doc_id for s in scored))[:AGGREGATION_DOCUMENTS]
-            top_units = scored[:AGGREGATE_IF_ROW_IN_TOP]
-            for doc_id in self.index.lookups.with_tables(order):
-                doc = self.index.documents[doc_id]
-                in_focus = any(s.unit.kind == "table_row" and s.unit.doc_id == doc_id for s in top_units)
-                agg = aggregate(doc, query, scored, self.document_tokens, query.study_refs, 0.6 * top.score,
-                                in_focus)
-                if agg is not None:
-                    return compose_aggregation(doc, query, agg, registry)
+        if grouped is not None:
+            doc, agg = grouped
+            return compose_aggregation(doc, query, agg, registry)
         return compose_extractive(self.index, query, scored, registry, self.scorer, query.study_refs)
 
 

@@ -11,10 +11,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from index.search import SearchIndex
+from qa.abstain import Topicality
 from qa.engine import AnswerEngine
 from qa.errors import QAError
 from qa.model import Answer, Turn
 from qa.passages import make_passage
+from qa.verdict import OFF_TOPIC_NOTE
 
 GOLD = Path(__file__).resolve().parents[2] / "eval" / "gold.jsonl"
 
@@ -155,6 +157,17 @@ def test_a_second_column_the_question_names_is_asked_not_a_constraint(engine: An
     answer = engine.ask("Which route and cell type does the table list for the Ahn et al. IVH trial?")
     assert answer.citations[0].kind == "table_row" and answer.citations[0].text.startswith("Ahn et al. (38)")
     assert "Allogeneic hUC-MSCs" in answer.answer
+
+
+def test_table_rows_holding_the_questions_words_are_about_it(engine: AnswerEngine) -> None:
+    # A topicality model that finds no paper about any question: rows chosen by the question's own words still
+    # are about it (terse rows read as far from a question to a model fitted on abstracts' sentences).
+    strict = AnswerEngine(engine.index, topicality=Topicality(weights={"dense": 1.0}, bias=0.0, threshold=1.0))
+    rows = strict.ask("Which studies were found feasible and safe?")
+    assert rows.answered and rows.about_question and not rows.answer.startswith(OFF_TOPIC_NOTE)
+    assert {c.text.split(" et al.")[0] for c in rows.citations} == {"Tsuji", "Ahn", "Wu"}
+    prose = strict.ask("Have breast milk stem cells been tried in infants with NEC?")
+    assert prose.answered and not prose.about_question  # quoted sentences, no rows: the model decides
 
 
 def test_a_free_text_column_is_listed_cell_by_cell(engine: AnswerEngine) -> None:
