@@ -16,6 +16,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from index.lexical import title_key
+
 SCHEMA = """
 CREATE TABLE documents (id INTEGER PRIMARY KEY, doc_id TEXT NOT NULL UNIQUE, source TEXT, file_hash TEXT,
     title TEXT, authors TEXT, journal TEXT, year INTEGER, kind TEXT, chars INTEGER, sections INTEGER,
@@ -38,6 +40,7 @@ CREATE TABLE entity_kinds (short TEXT PRIMARY KEY, kind TEXT) WITHOUT ROWID;
 CREATE TABLE study_units (doc INTEGER, number INTEGER, unit INTEGER);
 CREATE TABLE terms (token TEXT PRIMARY KEY, df INTEGER) WITHOUT ROWID;
 CREATE TABLE vocab (token TEXT PRIMARY KEY, id INTEGER) WITHOUT ROWID;
+CREATE TABLE titles (key TEXT, doc INTEGER);
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;
 """
 
@@ -51,6 +54,7 @@ CREATE INDEX glossary_forms_key ON glossary_forms (long_key);
 CREATE INDEX authors_surname ON authors (surname);
 CREATE INDEX study_units_ref ON study_units (doc, number);
 CREATE INDEX documents_year ON documents (year);
+CREATE INDEX titles_key ON titles (key);
 """
 
 # Long forms aggregated over the documents: how many documents use each meaning of a short form.
@@ -100,6 +104,9 @@ class StoreWriter:
 
     def finish(self, meta: dict[str, str]) -> None:
         """Aggregate the lookups, build the indexes, analyse the file and close it."""
+        # Every document's title as bibliography entries name it: which cited study is itself in the library.
+        titles = self.conn.execute("SELECT id, title FROM documents").fetchall()
+        self.insert("titles", [(key, d) for d, title in titles if (key := title_key(title or ""))])
         self.conn.executescript(AGGREGATES + INDEXES)
         (words,) = self.conn.execute(
             "SELECT max(length(long_key) - length(replace(long_key, ' ', '')) + 1) FROM glossary_forms").fetchone()

@@ -69,6 +69,17 @@ def tokenize(text: str) -> list[str]:
     return [_stem(w) for w in _WORD.findall(fold(text)) if w not in _STOP]
 
 
+TITLE_WORDS = 4  # a shorter title ("Summary", "Case report") names no one paper
+
+
+def title_key(text: str) -> str | None:
+    """A title as it is matched against bibliography entries: its folded words, every one of them, in order
+    ("Mesenchymal Stem Cells for BPD: Phase 1" -> "mesenchymal stem cells for bpd phase 1"); None when it has
+    fewer than `TITLE_WORDS` words."""
+    words = _WORD.findall(fold(text))
+    return " ".join(words) if len(words) >= TITLE_WORDS else None
+
+
 class TokenIds:
     """Ids of a growing vocabulary (token -> 0..n-1), as bm25s numbers its matrix columns."""
 

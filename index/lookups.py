@@ -100,6 +100,16 @@ class Lookups:
         return dict(self.store.query_in("SELECT short, kind FROM entity_kinds WHERE short IN ({})",
                                         sorted(set(shorts))))
 
+    def titled(self, keys: Iterable[str]) -> dict[str, list[tuple[str, str]]]:
+        """The documents whose title has one of these keys (`index.lexical.title_key`), by key: (doc_id,
+        title) each, in document order."""
+        rows = self.store.query_in("SELECT t.key, d.doc_id, d.title FROM titles t JOIN documents d ON d.id = t.doc "
+                                   "WHERE t.key IN ({}) ORDER BY t.doc", sorted(set(keys)))
+        out: dict[str, list[tuple[str, str]]] = {}
+        for key, doc_id, title in rows:
+            out.setdefault(key, []).append((doc_id, title))
+        return out
+
     def with_tables(self, doc_ids: list[str]) -> list[str]:
         """Those of the documents that have a table, in the given order."""
         found = {r[0] for r in self.store.query_in("SELECT doc_id FROM documents WHERE tables > 0 AND doc_id IN ({})",

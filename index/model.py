@@ -12,7 +12,8 @@ ChunkKind = Literal["text", "table_row", "list", "reference"]
 SearchMode = Literal["hybrid", "dense", "bm25"]
 
 # 4: units carry their role and legend flag (index/roles.py); an index of format 3 lacks those columns.
-FORMAT_VERSION = 4
+# 5: a table of document titles as bibliography entries name them (`titles`): cited studies in the library.
+FORMAT_VERSION = 5
 
 
 class Chunk(BaseModel):

@@ -24,7 +24,7 @@ class CitationRegistry:
     def cite(self, doc: Document, start: int, end: int, kind: str, section: str, score: float) -> int:
         key = (doc.doc_id, start, end)
         if key not in self._by_span:
-            passage = make_passage(doc, start, end, kind, section, score)
+            passage = make_passage(doc, start, end, kind, section, score, lookups=self.index.lookups)
             marker = len(self.citations) + 1
             self.citations.append(Citation(marker=marker, **passage.model_dump()))
             self._by_span[key] = marker

@@ -98,6 +98,8 @@ def cmd_search(args: argparse.Namespace) -> int:
         print("   " + p.text.replace("\n", "\n   "))
         for ref in p.references:
             print(f"   ↳ {ref}")
+        for d in p.library_documents:
+            print(f"   in this library: {d.doc_id} ({d.title})")
         print()
     return 0
 

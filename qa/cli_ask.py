@@ -12,7 +12,7 @@ from qa.model import Answer, Turn
 
 def print_answer(answer: Answer) -> None:
     """The answer (a yes/no question's opens with its verdict line), then its numbered sources (title, section,
-    stance toward the question, quoted span, primary references)."""
+    stance toward the question, quoted span, primary references and which of them the library holds)."""
     if answer.resolved_question:
         print(f"(read as: {answer.resolved_question})\n")
     print(answer.answer)
@@ -29,6 +29,8 @@ def print_answer(answer: Answer) -> None:
         print(textwrap.indent(textwrap.fill(f"“{c.text}”", 100), "    "))
         for ref in c.references:
             print(textwrap.indent(textwrap.fill(f"↳ {ref}", 100), "    "))
+        for d in c.library_documents:
+            print(textwrap.indent(textwrap.fill(f"in this library: {d.doc_id} ({d.title})", 100), "    "))
 
 
 def cmd_ask(args: argparse.Namespace) -> int:

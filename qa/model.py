@@ -14,6 +14,14 @@ Stance = Literal["supports", "contradicts", "mixed"]
 VerdictLabel = Literal["Yes", "No", "Mixed evidence", "Unclear"]
 
 
+class LibraryDocument(BaseModel):
+    """A document of the library that a bibliography entry names by its title: the cited study itself."""
+
+    reference_number: int = Field(description="The entry's number in the citing document's bibliography.")
+    doc_id: str
+    title: str
+
+
 class Passage(BaseModel):
     """A span of a document with where it comes from; `text == document.text[start:end]`."""
 
@@ -29,6 +37,9 @@ class Passage(BaseModel):
     bm25_rank: int | None = None
     reference_numbers: list[int] = Field(default_factory=list)
     references: list[str] = Field(default_factory=list, description="Bibliography entries the span cites.")
+    library_documents: list[LibraryDocument] = Field(
+        default_factory=list, description="Documents of this library that those entries name by title: the cited "
+                                          "studies themselves, to read or to ask (`documents`).")
 
 
 class Citation(Passage):

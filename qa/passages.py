@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import re
+
 from corpus.model import Document, DocumentHead
+from index.lexical import title_key
+from index.lookups import Lookups
 from index.model import SearchHit
 from index.search import SearchIndex
-from qa.model import Passage
+from qa.model import LibraryDocument, Passage
+
+# Parts of a bibliography entry: authors, title, journal, ... end at a full stop (or a title's "?" or "!").
+_ENTRY_PARTS = re.compile(r"(?<=[.?!])\s+")
 
 
 def reference_texts(doc: Document | DocumentHead, numbers: list[int]) -> list[str]:
@@ -17,14 +24,35 @@ def reference_texts(doc: Document | DocumentHead, numbers: list[int]) -> list[st
     return out
 
 
+def library_documents(lookups: Lookups, doc: Document | DocumentHead, numbers: list[int]) -> list[LibraryDocument]:
+    """The other documents of the library whose title one of `doc`'s bibliography entries `numbers` gives:
+    an entry's part between full stops, or two parts in a row (a title with a question mark inside), equal
+    to a title once folded (`index.lexical.title_key`). One indexed lookup for all of them."""
+    keys: dict[str, int] = {}
+    for n in numbers:
+        ref = doc.reference(n)
+        parts = _ENTRY_PARTS.split(ref.text) if ref is not None else []
+        for piece in parts + [" ".join(pair) for pair in zip(parts, parts[1:], strict=False)]:
+            key = title_key(piece)
+            if key:
+                keys.setdefault(key, n)
+    found = lookups.titled(keys) if keys else {}
+    return [LibraryDocument(reference_number=n, doc_id=doc_id, title=title)
+            for key, n in keys.items() for doc_id, title in found.get(key, []) if doc_id != doc.doc_id]
+
+
 def make_passage(doc: Document | DocumentHead, start: int, end: int, kind: str, section: str, score: float,
-                 dense_rank: int | None = None, bm25_rank: int | None = None) -> Passage:
+                 dense_rank: int | None = None, bm25_rank: int | None = None, lookups: Lookups | None = None
+                 ) -> Passage:
+    """The span as a `Passage`, with the bibliography entries it cites and, given the index's `lookups`, the
+    documents of the library those entries are."""
     numbers = doc.cited_numbers(start, end)
     if kind == "reference":
         numbers = [r.number for r in doc.references if r.start == start]
     return Passage(doc_id=doc.doc_id, title=doc.meta.title, section=section, kind=kind, start=start, end=end,
                    text=doc.text[start:end], score=round(float(score), 4), dense_rank=dense_rank,
-                   bm25_rank=bm25_rank, reference_numbers=numbers, references=reference_texts(doc, numbers))
+                   bm25_rank=bm25_rank, reference_numbers=numbers, references=reference_texts(doc, numbers),
+                   library_documents=library_documents(lookups, doc, numbers) if lookups and numbers else [])
 
 
 def passages_for_hits(index: SearchIndex, hits: list[SearchHit]) -> list[Passage]:
@@ -32,5 +60,5 @@ def passages_for_hits(index: SearchIndex, hits: list[SearchHit]) -> list[Passage
     for hit in hits:
         c = hit.chunk
         out.append(make_passage(index.documents.head(c.doc_id), c.start, c.end, c.kind, c.section, hit.score,
-                                hit.dense_rank, hit.bm25_rank))
+                                hit.dense_rank, hit.bm25_rank, index.lookups))
     return out

@@ -94,6 +94,9 @@
     ".src-section { margin: 2px 0 0; color: #374151; font-size: 13px; }",
     ".source blockquote { margin: 6px 0; padding: 0; font-style: italic; white-space: pre-wrap; tab-size: 2; }",
     ".src-ref { margin: 0; font-size: 13px; color: #1f2937; }",
+    ".src-library { margin: 4px 0 0; font-size: 13px; color: #1f2937; }",
+    ".in-library { margin-left: 4px; padding: 1px 8px; border: 1px solid #1d4ed8; border-radius: 5px;",
+    "  background: #fff; color: #1d4ed8; font-size: 12px; }",
     ".composer { display: flex; gap: 8px; padding: 10px 12px; border-top: 1px solid #e5e7eb; background: #fff; }",
     ".composer textarea { flex: 1; min-height: 44px; max-height: 120px; padding: 8px 10px; resize: none;",
     "  font: inherit; color: #111827; border: 1px solid #6b7280; border-radius: 8px; }",
@@ -323,7 +326,8 @@
   Widget.prototype.question = function (question) {
     this.log.appendChild(el("div", { "class": "msg user" }, [
       el("span", { "class": "sr-only" }, ["You: "]), el("p", { "class": "body" }, [question])]));
-    var view = new AnswerView();
+    var self = this;
+    var view = new AnswerView(function (id, title) { self.setDocuments([id], title); self.input.focus(); });
     this.log.appendChild(view.node);
     return view;
   };
@@ -376,7 +380,9 @@
   };
 
   // ---- One answer: streamed text, then markers as buttons that open the cited passage -------------
-  function AnswerView() {
+  // `onDocument(id, title)`: keep the chat to a cited study that is itself in the library.
+  function AnswerView(onDocument) {
+    this.onDocument = onDocument;
     this.text = "";
     this.citations = {};
     this.answer = null;
@@ -416,6 +422,9 @@
       var where = c.section && c.section !== c.title ? c.title + " \u203A " + c.section : c.title;
       lines.push("[" + c.marker + "] " + where + ": \u201C" + c.text + "\u201D");
       (c.references || []).forEach(function (r) { lines.push("    " + r); });
+      (c.library_documents || []).forEach(function (d) {
+        lines.push("    In this library: " + d.title + " (" + d.doc_id + ")");
+      });
     });
     return lines.join("\n");
   }
@@ -531,6 +540,11 @@
       var more = refs.length > 1 ? " (+" + (refs.length - 1) + " more)" : "";
       parts.push(el("p", { "class": "src-ref" }, ["Reference: " + refs[0] + more]));
     }
+    (c.library_documents || []).forEach(function (d) {
+      var ask = el("button", { type: "button", "class": "in-library" }, ["Ask this study"]);
+      ask.addEventListener("click", function () { this.onDocument(d.doc_id, d.title); }.bind(this));
+      parts.push(el("p", { "class": "src-library" }, ["In this library: " + d.title + " ", ask]));
+    }, this);
     parts.push(contextButton(c, quote));
     this.source.textContent = "";
     parts.forEach(function (p) { this.source.appendChild(p); }, this);

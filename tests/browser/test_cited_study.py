@@ -1,0 +1,61 @@
+"""A cited study that is itself in the library, in a real Chromium: the source names it and keeps the chat to it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, expect
+
+from index.embedder import Embedder
+from tests.api.live import API_KEY, live_server, make_settings
+from tests.browser.test_widget import BPD, _ask, _open
+
+pytestmark = pytest.mark.browser
+
+TITLE = "Mesenchymal stem cells for bronchopulmonary dysplasia: phase 1 dose-escalation clinical trial"
+# The primary study behind reference 39 of the built-in review (Chang et al.), as a user would add it.
+CHANG = f"""---
+title: "{TITLE}"
+authors: [Chang YS, Ahn SY, Yoo HS]
+year: 2014
+---
+# Abstract
+
+Nine preterm infants at high risk of bronchopulmonary dysplasia received intratracheal umbilical cord blood-derived
+mesenchymal stem cells in a phase 1 dose-escalation trial; the transplantation was safe and feasible.
+"""
+
+
+@pytest.fixture(scope="module")
+def library_url(tmp_path_factory: pytest.TempPathFactory, index_dir: Path, embedder: Embedder) -> Iterator[str]:
+    """A server of its own (the upload changes its library), with the primary study added."""
+    settings = make_settings(tmp_path_factory.mktemp("cited-study"), index_dir)
+    with live_server(settings, embedder) as base:
+        up = httpx.post(f"{base}/v1/documents", headers={"X-API-Key": API_KEY},
+                        files={"file": ("chang-2014.md", CHANG.encode(), "text/markdown")}, timeout=120)
+        assert up.status_code == 201, up.text
+        yield base
+
+
+def test_a_cited_study_in_the_library_can_be_asked(browser: Browser, library_url: str) -> None:
+    expected = httpx.post(f"{library_url}/v1/ask", json={"question": BPD}).json()["citations"]
+    linked = [c for c in expected if c["library_documents"]]
+    assert linked and linked[0]["library_documents"][0]["title"] == TITLE
+    page, errors = _open(browser, f"{library_url}/")
+    page.get_by_role("button", name="Ask the reviews").click()
+    answer = _ask(page, BPD)
+    answer.get_by_role("button", name=re.compile(rf"^Source {linked[0]['marker']}:")).first.click()
+    source = answer.get_by_role("region", name=f"Source {linked[0]['marker']}")
+    expect(source).to_contain_text(f"In this library: {TITLE}")
+    source.get_by_role("button", name="Ask this study").click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog.get_by_role("status")).to_have_text(f"Answers only from {TITLE}.")
+    doc_id = linked[0]["library_documents"][0]["doc_id"]
+    with page.expect_request(f"{library_url}/v1/ask/stream") as sent:
+        _ask(page, "Was the transplantation safe?")
+    assert sent.value.post_data_json["documents"] == [doc_id]
+    assert not errors
