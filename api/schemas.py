@@ -11,6 +11,8 @@ from pydantic_core import PydanticCustomError
 from corpus.model import DocumentKind, DocumentMeta, Reference, Section
 from qa.model import MAX_QUESTION_CHARS, Passage, Turn
 
+MAX_CITING = 100  # citing documents listed with a document (a landmark trial in a large library)
+
 TURN_MAX_CHARS = 8000
 HISTORY_MAX_TURNS = 20
 K_MAX = 20
@@ -124,6 +126,14 @@ class DocumentList(BaseModel):
         "Files of the corpus and upload folders that could not be read, each with why: not in the index."))
 
 
+class CitingDocument(BaseModel):
+    """A document of the library whose bibliography names this one by its title (a review citing a trial)."""
+
+    doc_id: str
+    title: str
+    reference_number: int = Field(description="The entry's number in the citing document's bibliography.")
+
+
 class DocumentDetail(BaseModel):
     """A document's metadata, clean text, sections and numbered references (offsets index `text`)."""
 
@@ -133,6 +143,8 @@ class DocumentDetail(BaseModel):
     sections: list[Section]
     references: list[Reference]
     glossary: dict[str, str]
+    cited_by: list[CitingDocument] = Field(default_factory=list, description=(
+        f"Documents of this library that cite this one (their bibliography names its title), at most {MAX_CITING}."))
 
 
 class PassageContext(BaseModel):

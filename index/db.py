@@ -41,6 +41,7 @@ CREATE TABLE study_units (doc INTEGER, number INTEGER, unit INTEGER);
 CREATE TABLE terms (token TEXT PRIMARY KEY, df INTEGER) WITHOUT ROWID;
 CREATE TABLE vocab (token TEXT PRIMARY KEY, id INTEGER) WITHOUT ROWID;
 CREATE TABLE titles (key TEXT, doc INTEGER);
+CREATE TABLE cites (key TEXT, doc INTEGER, number INTEGER);
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;
 """
 
@@ -55,6 +56,8 @@ CREATE INDEX authors_surname ON authors (surname);
 CREATE INDEX study_units_ref ON study_units (doc, number);
 CREATE INDEX documents_year ON documents (year);
 CREATE INDEX titles_key ON titles (key);
+CREATE INDEX cites_key ON cites (key);
+CREATE INDEX cites_entry ON cites (doc, number);
 """
 
 # Long forms aggregated over the documents: how many documents use each meaning of a short form.

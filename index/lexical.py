@@ -72,6 +72,18 @@ def tokenize(text: str) -> list[str]:
 TITLE_WORDS = 4  # a shorter title ("Summary", "Case report") names no one paper
 
 
+# Parts of a bibliography entry: authors, title, journal, ... end at a full stop (or a title's "?" or "!").
+_ENTRY_PARTS = re.compile(r"(?<=[.?!])\s+")
+
+
+def entry_title_keys(entry: str) -> list[str]:
+    """The `title_key`s a bibliography entry may name a title by: each part between full stops, and each two
+    parts in a row (a title with a question mark inside)."""
+    parts = _ENTRY_PARTS.split(entry)
+    pieces = parts + [" ".join(pair) for pair in zip(parts, parts[1:], strict=False)]
+    return list(dict.fromkeys(k for k in map(title_key, pieces) if k))
+
+
 def title_key(text: str) -> str | None:
     """A title as it is matched against bibliography entries: its folded words, every one of them, in order
     ("Mesenchymal Stem Cells for BPD: Phase 1" -> "mesenchymal stem cells for bpd phase 1"); None when it has

@@ -100,15 +100,24 @@ class Lookups:
         return dict(self.store.query_in("SELECT short, kind FROM entity_kinds WHERE short IN ({})",
                                         sorted(set(shorts))))
 
-    def titled(self, keys: Iterable[str]) -> dict[str, list[tuple[str, str]]]:
-        """The documents whose title has one of these keys (`index.lexical.title_key`), by key: (doc_id,
-        title) each, in document order."""
-        rows = self.store.query_in("SELECT t.key, d.doc_id, d.title FROM titles t JOIN documents d ON d.id = t.doc "
-                                   "WHERE t.key IN ({}) ORDER BY t.doc", sorted(set(keys)))
-        out: dict[str, list[tuple[str, str]]] = {}
-        for key, doc_id, title in rows:
-            out.setdefault(key, []).append((doc_id, title))
-        return out
+    def cited_documents(self, doc_id: str, numbers: Iterable[int]) -> list[tuple[int, str, str]]:
+        """The other documents of the library that `doc_id`'s bibliography entries `numbers` name by title
+        (`index.lexical.entry_title_keys`): (entry number, doc_id, title) each, in entry then document order."""
+        rows = self.store.query_in(
+            "SELECT DISTINCT c.number, d.doc_id, d.title, d.id FROM cites c JOIN documents s ON s.id = c.doc "
+            "JOIN titles t ON t.key = c.key JOIN documents d ON d.id = t.doc "
+            "WHERE s.doc_id = ? AND d.id != s.id AND c.number IN ({}) ORDER BY c.number, d.id",
+            sorted(set(numbers)), before=(doc_id,))
+        return [(number, cited, title) for number, cited, title, _ in rows]
+
+    def citing(self, doc_id: str, limit: int) -> list[tuple[str, str, int]]:
+        """The other documents whose bibliography names `doc_id` by its title: (doc_id, title, entry number)
+        each, in document order, at most `limit`."""
+        rows = self.store.query(
+            "SELECT DISTINCT s.doc_id, s.title, c.number, s.id FROM documents d JOIN titles t ON t.doc = d.id "
+            "JOIN cites c ON c.key = t.key JOIN documents s ON s.id = c.doc "
+            "WHERE d.doc_id = ? AND s.id != d.id ORDER BY s.id, c.number LIMIT ?", (doc_id, limit))
+        return [(citing, title, number) for citing, title, number, _ in rows]
 
     def with_tables(self, doc_ids: list[str]) -> list[str]:
         """Those of the documents that have a table, in the given order."""

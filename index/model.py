@@ -13,7 +13,8 @@ SearchMode = Literal["hybrid", "dense", "bm25"]
 
 # 4: units carry their role and legend flag (index/roles.py); an index of format 3 lacks those columns.
 # 5: a table of document titles as bibliography entries name them (`titles`): cited studies in the library.
-FORMAT_VERSION = 5
+# 6: and the titles each bibliography entry may name (`cites`), for both directions of that link.
+FORMAT_VERSION = 6
 
 
 class Chunk(BaseModel):

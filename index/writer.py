@@ -21,7 +21,7 @@ import numpy as np
 
 from index.db import StoreReader, StoreWriter, chunked, dumps
 from index.glossary import folded_short
-from index.lexical import TokenIds, write_bm25
+from index.lexical import TokenIds, entry_title_keys, write_bm25
 from index.prepare import PreparedDocument
 from index.vectors import VectorKind, VectorParams, build_vectors, choose_kind, save_vectors
 
@@ -96,6 +96,8 @@ class IndexWriter:
                                     for g in prep.glossary])
         self.db.insert("authors", [(d, n, s) for s, n in prep.authors])
         self.db.insert("doc_entity_kinds", [(d, s, k) for s, k in prep.entity_kinds])
+        # The titles each bibliography entry may name: which cited studies the library holds (`Lookups`).
+        self.db.insert("cites", [(key, d, r.number) for r in doc.references for key in entry_title_keys(r.text)])
         self._vectors(self.chunk_file, vectors[:n_chunks], n_chunks)
         self._vectors(self.unit_file, vectors[n_chunks:], len(prep.units))
         self._keep_for_calibration(vectors[n_chunks:])
@@ -122,6 +124,8 @@ class IndexWriter:
             if table == "study_units":
                 rows = [(n, u + du) for n, u in rows]
             self.db.insert(table, [(d, *r) for r in rows])
+        self.db.insert("cites", [(k, d, n) for k, n in old.query("SELECT key, number FROM cites WHERE doc = ?",
+                                                                  (old_doc,))])
         self._vectors(self.chunk_file, old_chunks[oc_lo:oc_hi], oc_hi - oc_lo)
         unit_vectors = np.asarray(old_units[ou_lo:ou_hi])
         self._vectors(self.unit_file, unit_vectors, ou_hi - ou_lo)

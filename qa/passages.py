@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-import re
-
 from corpus.model import Document, DocumentHead
-from index.lexical import title_key
 from index.lookups import Lookups
 from index.model import SearchHit
 from index.search import SearchIndex
 from qa.model import LibraryDocument, Passage
-
-# Parts of a bibliography entry: authors, title, journal, ... end at a full stop (or a title's "?" or "!").
-_ENTRY_PARTS = re.compile(r"(?<=[.?!])\s+")
 
 
 def reference_texts(doc: Document | DocumentHead, numbers: list[int]) -> list[str]:
@@ -25,20 +19,11 @@ def reference_texts(doc: Document | DocumentHead, numbers: list[int]) -> list[st
 
 
 def library_documents(lookups: Lookups, doc: Document | DocumentHead, numbers: list[int]) -> list[LibraryDocument]:
-    """The other documents of the library whose title one of `doc`'s bibliography entries `numbers` gives:
-    an entry's part between full stops, or two parts in a row (a title with a question mark inside), equal
-    to a title once folded (`index.lexical.title_key`). One indexed lookup for all of them."""
-    keys: dict[str, int] = {}
-    for n in numbers:
-        ref = doc.reference(n)
-        parts = _ENTRY_PARTS.split(ref.text) if ref is not None else []
-        for piece in parts + [" ".join(pair) for pair in zip(parts, parts[1:], strict=False)]:
-            key = title_key(piece)
-            if key:
-                keys.setdefault(key, n)
-    found = lookups.titled(keys) if keys else {}
-    return [LibraryDocument(reference_number=n, doc_id=doc_id, title=title)
-            for key, n in keys.items() for doc_id, title in found.get(key, []) if doc_id != doc.doc_id]
+    """The other documents of the library that `doc`'s bibliography entries `numbers` name by their title (what
+    each entry may name is kept at build time, `index.lexical.entry_title_keys`; the titles are matched now, so
+    a study added after the review is found)."""
+    return [LibraryDocument(reference_number=n, doc_id=cited, title=title)
+            for n, cited, title in lookups.cited_documents(doc.doc_id, numbers)]
 
 
 def make_passage(doc: Document | DocumentHead, start: int, end: int, kind: str, section: str, score: float,

@@ -15,6 +15,8 @@ from api.errors import InvalidInput, NotFound, UnsupportedMediaType, error_respo
 from api.ingest import ingest, stage_upload
 from api.removal import remove_upload
 from api.schemas import (
+    MAX_CITING,
+    CitingDocument,
     DocumentDetail,
     DocumentList,
     DocumentSummary,
@@ -83,10 +85,13 @@ def list_documents(index: IndexDep, offset: Annotated[int, Query(ge=0, le=MAX_OF
 @router.get("/{doc_id}", response_model=DocumentDetail, summary="One document",
             responses=error_responses(404, 429, 503))
 def get_document(doc_id: str, index: IndexDep) -> DocumentDetail:
-    """Metadata, the clean text, and sections and references as offsets into that text."""
+    """Metadata, the clean text, sections and references as offsets into that text, and the documents of the
+    library that cite it."""
     doc = _document(index, doc_id)
+    cited_by = [CitingDocument(doc_id=d, title=title, reference_number=n)
+                for d, title, n in index.lookups.citing(doc_id, MAX_CITING)]
     return DocumentDetail(doc_id=doc.doc_id, meta=doc.meta, text=doc.text, sections=doc.sections,
-                          references=doc.references, glossary=doc.glossary)
+                          references=doc.references, glossary=doc.glossary, cited_by=cited_by)
 
 
 @router.get("/{doc_id}/context", response_model=PassageContext, summary="A passage with the text around it",

@@ -59,3 +59,14 @@ def test_a_cited_study_in_the_library_can_be_asked(browser: Browser, library_url
         _ask(page, "Was the transplantation safe?")
     assert sent.value.post_data_json["documents"] == [doc_id]
     assert not errors
+
+
+def test_the_study_lists_the_review_citing_it(library_url: str) -> None:
+    # The review was carried over from the index before the upload: what its entries name was kept with it.
+    docs = httpx.get(f"{library_url}/v1/documents", params={"q": "bronchopulmonary dysplasia: phase 1"}).json()
+    (study,) = docs["documents"]
+    detail = httpx.get(f"{library_url}/v1/documents/{study['doc_id']}").json()
+    assert [(d["doc_id"], d["reference_number"]) for d in detail["cited_by"]] == [
+        ("kersin-2021-breast-milk-stem-cells", 39)]
+    review = httpx.get(f"{library_url}/v1/documents/kersin-2021-breast-milk-stem-cells").json()
+    assert review["cited_by"] == []

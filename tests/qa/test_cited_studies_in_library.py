@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from index.embedder import Embedder
-from index.lexical import title_key
+from index.lexical import entry_title_keys, title_key
 from qa.cli_ask import print_answer
 from qa.engine import AnswerEngine
 from qa.passages import passages_for_hits
@@ -85,6 +85,16 @@ def test_search_results_name_them_as_well(engine: AnswerEngine) -> None:
     assert any(d.doc_id == "okafor-2012" for p in passages if p.doc_id == "review" for d in p.library_documents)
 
 
+def test_a_document_lists_the_documents_citing_it(engine: AnswerEngine) -> None:
+    assert engine.index.lookups.citing("okafor-2012", 10) == [("review", "Caffeine for apnoea of prematurity: a review",
+                                                               1)]
+    assert engine.index.lookups.citing("review", 10) == []
+
+
 def test_short_titles_name_no_study() -> None:
     assert title_key("Summary") is None and title_key("Case report") is None
     assert title_key("Caffeine Citrate: A Trial!") == "caffeine citrate a trial"
+    # Parts of four words or more, alone and two in a row ("Is it?" alone is too short to be a title).
+    assert set(entry_title_keys("Doe J, Roe R. Is it? A pilot study of caffeine. J Lung 2020.")) == {
+        "doe j roe r", "a pilot study of caffeine", "doe j roe r is it", "is it a pilot study of caffeine",
+        "a pilot study of caffeine j lung 2020"}
