@@ -82,6 +82,17 @@ def live_server(settings: Settings, embedder: Embedder) -> Iterator[str]:
         thread.join(timeout=10)
 
 
+@contextmanager
+def server_with_upload(tmp: Path, index_dir: Path, embedder: Embedder, name: str, content: str,
+                       content_type: str = "text/plain") -> Iterator[str]:
+    """A server of its own over a private index copy, with one document uploaded (a test's own library)."""
+    with live_server(make_settings(tmp, index_dir), embedder) as base:
+        up = httpx.post(f"{base}/v1/documents", headers={"X-API-Key": API_KEY},
+                        files={"file": (name, content.encode(), content_type)}, timeout=120)
+        assert up.status_code == 201, up.text
+        yield base
+
+
 def sse_events(body: str) -> list[tuple[str, Any]]:
     """(event, decoded JSON data) for each event of a `text/event-stream` body; comments are skipped."""
     events = []

@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from index.embedder import Embedder
-from tests.api.live import API_KEY, live_server, make_settings, sse_events
+from tests.api.live import server_with_upload, sse_events
 
 STUDY = """Zebrafish larvae and compound Q9
 
@@ -37,11 +37,8 @@ OPEN = "Which compound was given to the zebrafish larvae?"
 
 @pytest.fixture(scope="module")
 def base(tmp_path_factory: pytest.TempPathFactory, index_dir: Path, embedder: Embedder) -> Iterator[str]:
-    settings = make_settings(tmp_path_factory.mktemp("verdict"), index_dir)
-    with live_server(settings, embedder) as url:
-        up = httpx.post(f"{url}/v1/documents", headers={"X-API-Key": API_KEY},
-                        files={"file": ("zebrafish-q9.txt", STUDY.encode(), "text/plain")}, timeout=120)
-        assert up.status_code == 201, up.text
+    with server_with_upload(tmp_path_factory.mktemp("verdict"), index_dir, embedder, "zebrafish-q9.txt",
+                            STUDY) as url:
         yield url
 
 

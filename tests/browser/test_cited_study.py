@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from index.embedder import Embedder
-from tests.api.live import API_KEY, live_server, make_settings
+from tests.api.live import server_with_upload
 from tests.browser.test_widget import BPD, _ask, _open
 
 pytestmark = pytest.mark.browser
@@ -33,11 +33,8 @@ mesenchymal stem cells in a phase 1 dose-escalation trial; the transplantation w
 @pytest.fixture(scope="module")
 def library_url(tmp_path_factory: pytest.TempPathFactory, index_dir: Path, embedder: Embedder) -> Iterator[str]:
     """A server of its own (the upload changes its library), with the primary study added."""
-    settings = make_settings(tmp_path_factory.mktemp("cited-study"), index_dir)
-    with live_server(settings, embedder) as base:
-        up = httpx.post(f"{base}/v1/documents", headers={"X-API-Key": API_KEY},
-                        files={"file": ("chang-2014.md", CHANG.encode(), "text/markdown")}, timeout=120)
-        assert up.status_code == 201, up.text
+    with server_with_upload(tmp_path_factory.mktemp("cited-study"), index_dir, embedder, "chang-2014.md", CHANG,
+                            "text/markdown") as base:
         yield base
 
 
