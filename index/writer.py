@@ -97,7 +97,7 @@ class IndexWriter:
         self.db.insert("authors", [(d, n, s) for s, n in prep.authors])
         self.db.insert("doc_entity_kinds", [(d, s, k) for s, k in prep.entity_kinds])
         # The titles each bibliography entry may name: which cited studies the library holds (`Lookups`).
-        self.db.insert("cites", [(key, d, r.number) for r in doc.references for key in entry_title_keys(r.text)])
+        self.db.insert("cites", [(d, r.number, key) for r in doc.references for key in entry_title_keys(r.text)])
         self._vectors(self.chunk_file, vectors[:n_chunks], n_chunks)
         self._vectors(self.unit_file, vectors[n_chunks:], len(prep.units))
         self._keep_for_calibration(vectors[n_chunks:])
@@ -119,13 +119,12 @@ class IndexWriter:
         self.db.insert("units", [(r[0] + du, d, *r[2:]) for r in units])
         for table, cols in (("study_units", "number, unit"),
                             ("glossary", "short, folded, long, long_key, def_start, def_end"),
-                            ("authors", "number, surname"), ("doc_entity_kinds", "short, kind")):
+                            ("authors", "number, surname"), ("doc_entity_kinds", "short, kind"),
+                            ("cites", "number, key")):
             rows = old.query(f"SELECT {cols} FROM {table} WHERE doc = ?", (old_doc,))
             if table == "study_units":
                 rows = [(n, u + du) for n, u in rows]
             self.db.insert(table, [(d, *r) for r in rows])
-        self.db.insert("cites", [(k, d, n) for k, n in old.query("SELECT key, number FROM cites WHERE doc = ?",
-                                                                  (old_doc,))])
         self._vectors(self.chunk_file, old_chunks[oc_lo:oc_hi], oc_hi - oc_lo)
         unit_vectors = np.asarray(old_units[ou_lo:ou_hi])
         self._vectors(self.unit_file, unit_vectors, ou_hi - ou_lo)
