@@ -244,6 +244,30 @@ def compose_aggregation(doc: Document, query: Query, agg: Aggregation, registry:
     return lead + "\n" + "\n".join(bullets)
 
 
+OWN_FINDINGS = 2  # named studies whose own papers are quoted, at most
+_NOT_FINDINGS = ("aim", "method", "background")
+
+
+def compose_own_findings(index: SearchIndex, query: Query, scored: list[ScoredUnit],
+                         registry: CitationRegistry) -> str:
+    """For a question naming a study whose own paper the library holds (`Query.study_documents`): that paper's
+    best-scored finding (or, without one, its best sentence that is no aim, method or background), quoted
+    after what the answer says of the study; nothing for a paper the answer already cites."""
+    cited = {c.doc_id for c in registry.citations}
+    best: dict[str, ScoredUnit] = {}
+    for s in scored:  # best first
+        doc_id = s.unit.doc_id
+        if doc_id not in query.study_documents or doc_id in cited or s.role in _NOT_FINDINGS:
+            continue
+        if doc_id not in best or (s.role == "finding" and best[doc_id].role != "finding"):
+            best[doc_id] = s
+    parts = []
+    for s in list(best.values())[:OWN_FINDINGS]:
+        m = _cite_unit(index, s.unit, s.score, registry)
+        parts.append(with_marker(render_unit(index.documents[s.unit.doc_id], s.unit), registry.markers([m])))
+    return " ".join(parts)
+
+
 def compose_bibliographic(index: SearchIndex, query: Query, scored: list[ScoredUnit],
                           registry: CitationRegistry, author_refs: set[StudyRef]) -> str:
     """The bibliography entries of the study the question names (by number, author, or best passage), looked

@@ -18,7 +18,13 @@ from index.search import SearchIndex
 from qa.abstain import Abstainer, Topicality, features
 from qa.aggregate import Aggregation, DocumentTokens, aggregate
 from qa.citations import CitationRegistry
-from qa.compose import compose_abbreviation, compose_aggregation, compose_bibliographic, compose_extractive
+from qa.compose import (
+    compose_abbreviation,
+    compose_aggregation,
+    compose_bibliographic,
+    compose_extractive,
+    compose_own_findings,
+)
 from qa.errors import QAError
 from qa.model import MAX_QUESTION_CHARS, Answer, Citation, Turn
 from qa.passages import passages_for_hits
@@ -42,6 +48,7 @@ AGGREGATE_IF_ROW_IN_TOP = 8
 ALREADY_SAID_SHARE = 0.7  # a unit whose words are mostly in earlier assistant turns ...
 ALREADY_SAID_PENALTY = 0.7  # ... is scored down by this factor
 MAX_NAMED_STUDIES = 50  # studies a named author is looked up in, at most (a common surname in a large library)
+STUDY_DOCUMENT_HITS = 3  # passages searched in the named studies' own documents, when the library holds them
 AGGREGATION_DOCUMENTS = 5  # documents whose tables may answer a list question: those of the best units
 
 
@@ -81,10 +88,28 @@ class AnswerEngine:
                    for t in history or []]
         query = analyse(respell(question, known), history, self.index.glossary, self.index.lookups)
         query.study_refs = self.index.lookups.studies_by({fold(a) for a in query.authors}, MAX_NAMED_STUDIES)
+        query.study_documents = self._study_documents(query.study_refs)
         n = max(1, self.index.manifest.units)
         df = self.index.lookups.document_frequencies(query.terms + query.focus_terms)
         query.idf = {t: math.log(1 + n / c) for t, c in df.items()}
         return query
+
+    def _study_documents(self, refs: set[tuple[str, int]]) -> set[str]:
+        """The library's own documents of the studies `refs` names (a review's entry [39] -> the trial itself)."""
+        by_doc: dict[str, list[int]] = {}
+        for doc_id, number in refs:
+            by_doc.setdefault(doc_id, []).append(number)
+        return {cited for doc_id, numbers in sorted(by_doc.items())
+                for _, cited, _ in self.index.lookups.cited_documents(doc_id, numbers)}
+
+    def _study_hits(self, query: Query, scope: Scope | None = None) -> list[SearchHit]:
+        """The passages of the named studies' own documents (those in `scope`) that match the question best,
+        for `compose_own_findings`."""
+        docs = sorted(d for d in query.study_documents if scope is None or d in scope.doc_ids)
+        if not docs:
+            return []
+        return self.index.search(query.search_text, STUDY_DOCUMENT_HITS, depth=SEARCH_DEPTH, expand=False,
+                                 scope=self.index.scope(docs))
 
     def rank(self, query: Query, history: list[Turn] | None = None, hits: list[SearchHit] | None = None
              ) -> list[ScoredUnit]:
@@ -94,6 +119,7 @@ class AnswerEngine:
         refs = query.study_refs
         if hits is None:
             hits = self.index.search(query.search_text, RETRIEVAL_DEPTH, depth=SEARCH_DEPTH, expand=False)
+            hits += self._study_hits(query)
         candidates, records = candidate_units(self.index, query, hits, refs)
         # A question about several documents at once ("do both reviews ...") ranks no document before another.
         standing = None if query.cross_document else self.scorer.standing(query, hits)
@@ -133,7 +159,7 @@ class AnswerEngine:
         # One search serves both the answer and `related`; its depth is fixed so that k changes only `related`.
         hits = self.index.search(query.search_text, max(k, RETRIEVAL_DEPTH), depth=SEARCH_DEPTH, expand=False,
                                  scope=scope)
-        scored = self.rank(query, history, hits[:RETRIEVAL_DEPTH])
+        scored = self.rank(query, history, hits[:RETRIEVAL_DEPTH] + self._study_hits(query, scope))
         t1 = time.perf_counter()
         confidence, about = self._judge(query, scored)
         grouped = self._grouped(query, scored) if scored and confidence >= self.abstainer.threshold else None
@@ -152,6 +178,10 @@ class AnswerEngine:
         answer_text = ""
         if scored and confidence >= self.abstainer.threshold:
             answer_text = self._compose(query, scored, registry, scope, grouped)
+            if answer_text and query.study_documents and query.answer_type != "bibliographic":
+                # What the named study itself found, from its own paper in the library, after what is said of it.
+                answer_text = "\n".join(filter(None, [answer_text, compose_own_findings(self.index, query, scored,
+                                                                                         registry)]))
         answer_text, citations = registry.finalize(answer_text)
         answered = bool(citations)
         # Hook (issue 11, qa/verdict.py): a yes/no question's answer opens with its verdict; findings get stances.

@@ -89,6 +89,7 @@ class Query:
     asks_abbreviation: bool = False
     compares: bool = False  # asks which of several did better: answered by the sentence that compares them
     study_refs: set[tuple[str, int]] = field(default_factory=set)  # (doc_id, number) of the studies named
+    study_documents: set[str] = field(default_factory=set)  # those studies' own documents, where the library has them
     entity_forms: dict[str, list[str]] = field(default_factory=dict)  # long forms of each entity, most used first
     idf: dict[str, float] = field(default_factory=dict)  # of the terms the corpus has (others: the maximum)
     # Each term of an abbreviation the question names, by either form, and the token sets of its other forms: a

@@ -79,6 +79,16 @@ def test_a_title_with_a_question_mark_inside_is_found_too(engine: AnswerEngine) 
     assert "lindqvist-1999" in cited
 
 
+def test_a_question_naming_the_study_quotes_its_own_paper_too(engine: AnswerEngine) -> None:
+    # The review's line on the trial, then the trial's own finding (its paper names no author in its text).
+    answer = engine.ask("What did Okafor et al. find?")
+    assert [c.doc_id for c in answer.citations] == ["review", "okafor-2012"]
+    assert answer.citations[1].text == "Caffeine citrate reduced apnoea episodes by half (p < 0.01)."
+    # Kept to the review, the trial is not asked.
+    kept = engine.ask("What did Okafor et al. find?", documents=["review"])
+    assert [c.doc_id for c in kept.citations] == ["review"]
+
+
 def test_search_results_name_them_as_well(engine: AnswerEngine) -> None:
     hits = engine.index.search("caffeine citrate randomised trial apnoea", 5)
     passages = passages_for_hits(engine.index, hits)
