@@ -33,6 +33,8 @@
   // The documents answers are kept to (none named: the whole library).
   var DOCUMENTS = ((script && script.getAttribute("data-documents")) || "").split(/[\s,]+/).filter(Boolean);
   var SCOPE_LABEL = scopeLabel(DOCUMENTS);
+  // The host page's own choice, which "Ask this study" leaves and the scope line's button returns to.
+  var HOST_DOCUMENTS = DOCUMENTS.slice();
   var MAX_QUESTION = 2000; // qa.model.MAX_QUESTION_CHARS (a test keeps the two equal)
   var HISTORY_TURNS = 10; // the last five exchanges are enough to resolve a follow-up
   var TURN_CHARS = 4000;
@@ -112,6 +114,9 @@
     ".scope { margin: 0; padding: 6px 12px; font-size: 13px; background: #eff6ff; color: #1e3a8a;",
     "  border-bottom: 1px solid #bfdbfe; }",
     ".scope[hidden] { display: none; }",
+    ".scope-back { margin: 0; padding: 4px 12px; border: 0; border-bottom: 1px solid #bfdbfe; background: #eff6ff;",
+    "  color: #1d4ed8; font-size: 13px; text-align: left; text-decoration: underline; cursor: pointer; }",
+    ".scope-back[hidden] { display: none; }",
     ".hint { margin: 0; padding: 0 12px 8px; font-size: 12px; color: #4b5563; background: #fff; }",
     ".sr-only { position: absolute; width: 1px; height: 1px; margin: -1px; padding: 0; overflow: hidden;",
     "  clip: rect(0 0 0 0); white-space: nowrap; border: 0; }"
@@ -238,6 +243,8 @@
       "aria-labelledby": ids.title, hidden: true }, [
       el("div", { "class": "head" }, [el("h2", { id: ids.title }, [TITLE]), this.newButton, this.closeButton]),
       this.scopeLine = el("p", { "class": "scope", role: "status" }),
+      this.scopeBack = el("button", { type: "button", "class": "scope-back", hidden: true }, [
+        HOST_DOCUMENTS.length ? "Back to " + scopeLabel(HOST_DOCUMENTS) : "Ask all the " + LIBRARY]),
       this.log, this.form,
       el("p", { id: ids.hint, "class": "hint" },
         ["Answers quote the " + LIBRARY + ". Enter sends, Shift+Enter adds a line, Esc closes."])]);
@@ -254,6 +261,7 @@
     this.intro();
     this.scopeLine.textContent = SCOPE_LABEL ? "Answers only from " + SCOPE_LABEL + "." : "";
     this.scopeLine.hidden = !SCOPE_LABEL;
+    this.scopeBack.hidden = DOCUMENTS.join(",") === HOST_DOCUMENTS.join(",");
     loadExchanges().forEach(function (x) {
       this.question(x.question).finish(x.answer);
       this.remember(x.question, x.answer);
@@ -280,6 +288,9 @@
     this.launcher.addEventListener("click", function () { self.isOpen() ? self.close() : self.open(); });
     this.closeButton.addEventListener("click", function () { self.close(); });
     this.newButton.addEventListener("click", function () { self.reset(); self.input.focus(); });
+    this.scopeBack.addEventListener("click", function () {
+      if (self.setDocuments(HOST_DOCUMENTS)) self.input.focus();
+    });
     this.form.addEventListener("submit", function (e) { e.preventDefault(); self.submit(); });
     this.input.addEventListener("keydown", function (e) {
       if (e.key === "Enter" && !e.shiftKey && !e.isComposing) { e.preventDefault(); self.submit(); }

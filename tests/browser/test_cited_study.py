@@ -55,6 +55,13 @@ def test_a_cited_study_in_the_library_can_be_asked(browser: Browser, library_url
     with page.expect_request(f"{library_url}/v1/ask/stream") as sent:
         _ask(page, "Was the transplantation safe?")
     assert sent.value.post_data_json["documents"] == [doc_id]
+    # Back to the whole library, from inside the widget (a host page may offer no such control).
+    dialog.get_by_role("button", name="Ask all the reviews").click()
+    expect(dialog.locator(".scope")).to_be_hidden()
+    expect(dialog.get_by_role("button", name="Ask all the reviews")).to_be_hidden()
+    with page.expect_request(f"{library_url}/v1/ask/stream") as sent:
+        _ask(page, BPD)
+    assert "documents" not in sent.value.post_data_json
     assert not errors
 
 
