@@ -13,6 +13,7 @@ from qa.parts import cover_parts
 from qa.query import Query
 from qa.rank import ScoredUnit, UnitScorer
 from qa.render import render_row, render_unit, with_marker
+from qa.rerank import NON_FINDING_PENALTY
 from qa.stance import is_conclusion_label
 from qa.verdict import reports_a_study
 from qa.yesno import is_yes_no
@@ -245,7 +246,6 @@ def compose_aggregation(doc: Document, query: Query, agg: Aggregation, registry:
 
 
 OWN_FINDINGS = 2  # named studies whose own papers are quoted, at most
-_NOT_FINDINGS = ("aim", "method", "background")
 
 
 def compose_own_findings(index: SearchIndex, query: Query, scored: list[ScoredUnit],
@@ -257,7 +257,8 @@ def compose_own_findings(index: SearchIndex, query: Query, scored: list[ScoredUn
     best: dict[str, ScoredUnit] = {}
     for s in scored:  # best first
         doc_id = s.unit.doc_id
-        if doc_id not in query.study_documents or doc_id in cited or s.role in _NOT_FINDINGS:
+        # The roles findings go before (`qa.rerank`): an aim, a method, background.
+        if doc_id not in query.study_documents or doc_id in cited or s.role in NON_FINDING_PENALTY:
             continue
         if doc_id not in best or (s.role == "finding" and best[doc_id].role != "finding"):
             best[doc_id] = s
