@@ -33,8 +33,9 @@ SIDECAR_SUFFIX = ".meta.json"
 # bracketed (powers written "10^6", subscripts kept in their words), a citation set after a sentence's period
 # belongs to that sentence, Word documents are read, and a PDF's junk properties ("Microsoft Word - x.docx",
 # "PII: ...", "Administrator") are not its title or authors, and a PDF's heading lines stand apart from the
-# paragraphs after them.
-PARSER_VERSION = "5"
+# paragraphs after them. 6: a paper saying in the present tense what it covers ("We examine how ...", "Here we
+# review ...") states its aim (`index.roles`), stored as each unit's role.
+PARSER_VERSION = "6"
 
 
 @dataclass

@@ -33,6 +33,10 @@ _AIM_CUE = re.compile(
     r"^(?:in this (?:study|trial|paper|report|analysis),? )?(?:we|the authors) (?:aimed|sought|set out|wished|"
     r"investigated whether|examined whether|assessed whether|asked whether|tested whether|evaluated whether|"
     r"hypothesi[sz]ed|hypothesi[sz]e)\b|"
+    # A paper saying what it covers, in the present tense ("We examine how ...", "Here we review ..."); "we
+    # show that", "we report that" state findings.
+    r"^(?:here,? |in this (?:review|paper|article),? )?we (?:also )?(?:examine|review|describe|discuss|summari[sz]e|"
+    r"look at|explore|outline|highlight|consider|focus on|present|provide an? (?:overview|summary))\b(?! that)|"
     r"^(?:the|our|this) (?:main |primary |principal )?(?:aim|objective|purpose|goal)s? (?:of|was|were|is|are)\b|"
     r"^(?:this|the present|the current|our) (?:study|trial|paper|report|work|analysis|review) (?:aim|aimed|aims|"
     r"was designed|is designed|was undertaken|was conducted to|examine[sd]?|investigate[sd]?|evaluate[sd]?|"

@@ -52,11 +52,14 @@ ON_TOPIC_SHARE = 2 / 3  # a study counts toward "mixed evidence" when its findin
 def finding_citations(citations: list[Citation]) -> list[Citation]:
     """The citations that state a finding (by section label or wording), or the state of the evidence under a
     topical heading (a review's "There have been no studies of X thus far"; under a Background label the same
-    words are a study's motive, not its finding); all of them when none does."""
+    words are a study's motive, not its finding). When none does, those that are neither an aim nor a method:
+    "We examine how X affects Y" settles nothing (on PubMedQA dev, judging such citations too showed 1.3 % more
+    verdicts, no more accurate, and more of them on questions whose paper the library lacks: 7.2 % against 5.6 %)."""
     found = [c for c in citations if c.kind not in ("reference", "table_row")
              and (unit_role(c.section, c.text) == "finding"
                   or (section_role(c.section) == "other" and states_evidence(c.text)))]
-    return found or [c for c in citations if c.kind != "reference"]
+    return found or [c for c in citations if c.kind != "reference"
+                     and unit_role(c.section, c.text) not in ("aim", "method")]
 
 
 def judged_findings(citations: list[Citation]) -> list[Citation]:

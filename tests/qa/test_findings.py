@@ -26,6 +26,11 @@ def test_section_labels(label: str, role: str) -> None:
     ("We investigated whether early surfactant reduces mortality.", "aim"),
     ("To evaluate the safety of intranasal milk in preterm infants.", "aim"),
     ("This study examined the outcome of infants born before 28 weeks.", "aim"),
+    ("We examine how different sources of stem cells affect their secretions.", "aim"),
+    ("Here we review the evidence on cord blood for brain injury.", "aim"),
+    ("We also look at the pathways they influence.", "aim"),
+    ("We show that cord blood reduced brain injury.", "finding"),
+    ("We report that no infant died.", "other"),
     ("Mortality was significantly reduced in the treated group (p < 0.01).", "finding"),
     ("Low birth weight was associated with a higher risk of sepsis.", "finding"),
     ("There was no difference in length of stay between the groups.", "finding"),
@@ -112,3 +117,12 @@ def test_a_reviews_word_on_the_evidence_is_judged_but_a_studys_motive_is_not() -
     # Under Background the same words are why a study was done, not what it found.
     kept = finding_citations([_cite(1, "Background", gap), _cite(2, "Conclusion", hope)])
     assert [c.marker for c in kept] == [2]
+
+
+def test_an_aim_or_a_method_alone_is_no_finding_to_judge() -> None:
+    aim = "We examine how bone marrow and umbilical cord affect the quality of their secretions."
+    method = "Infants were randomised to cord blood or placebo."
+    other = "Cord blood cells are collected at birth."
+    # No citation states a finding: what is left is judged only when it is not an aim or a method.
+    assert finding_citations([_cite(1, "Summary", aim), _cite(2, "Methods", method)]) == []
+    assert [c.marker for c in finding_citations([_cite(1, "Summary", aim), _cite(2, "Cord Blood", other)])] == [2]
