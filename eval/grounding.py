@@ -35,6 +35,19 @@ _INITIALS = re.compile(r"\b[A-Z][a-z'’-]+ [A-Z]{1,3}\.$")  # "Park WS." in an 
 _AUTHORS = re.compile(r"(?:(?:van|von|de|der|den|da|di|du|le|la|el)\s+)*"
                       r"[^\W\d_][\w'’-]*(?:\s+[^\W\d_][\w'’-]*)?\s+[A-Z]{1,3}(?:,|\.|\s+et al\.)")
 
+# A list's lead that counts what it lists ("6 studies: A [1]; B [2]; ...", "BPD (3 routes): ..."): the count is
+# checked against the items that follow, not looked for in the spans.
+_COUNT_LEAD = re.compile(r"^(?:(?P<subject>[^:(]+) \()?(?P<n>\d+) [^\W\d_][\w-]*\)?: (?P<items>.+)$", re.S)
+
+
+def counted_claim(text: str) -> str:
+    """The part of an answer's line its spans must hold: without the count of a list's lead when the lead lists
+    exactly that many items ("; "-separated); the whole line otherwise."""
+    m = _COUNT_LEAD.match(text)
+    if m is None or int(m["n"]) != len(m["items"].rstrip(". ").split("; ")):
+        return text
+    return " ".join(filter(None, [m["subject"], m["items"]]))
+
 
 class Sentence(BaseModel):
     """One answer sentence (or bullet) with the markers it carries."""
@@ -191,14 +204,15 @@ def ground(answer: str, citations: list[Citation], documents: Mapping[str, Docum
     Sentences without content tokens (e.g. "Yes.") are skipped, and so is the verdict line that opens the
     answer to a yes/no question ("Verdict: Yes (confidence 0.91).") or the note that opens an answer from papers
     not about the question: they are the engine's judgement, not quotes (the verdict is scored as verdict
-    accuracy instead).
+    accuracy instead). A list's count ("6 studies: ...") is checked against the items listed (`counted_claim`).
     """
     glossary = as_glossary(glossary)
     spans = {c.marker: _span_tokens(c, documents, glossary) for c in citations}
     checks: list[SentenceCheck] = []
     used: set[int] = set()
     cited_total = precise_total = 0
-    for sentence in split_sentences(answer):
+    # A list's lead is one line, which may split into several sentences: its count is checked on the line.
+    for sentence in split_sentences("\n".join(map(counted_claim, answer.split("\n")))):
         if sentence.text.startswith((VERDICT_PREFIX, NOTE_PREFIX)):
             continue
         used.update(sentence.markers)

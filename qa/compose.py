@@ -239,9 +239,12 @@ def compose_aggregation(doc: Document, query: Query, agg: Aggregation, registry:
         text = (render_row(e.row, agg.attribute.table.columns) if e.row is not None
                 else doc.text[e.unit.start : e.unit.end])
         return with_marker(text, registry.markers([registry.citations[-1].marker]))
-    # The lead names only the subject and the values: every word of it stands in the spans it cites.
+    # The lead names only the subject and the values: every word of it stands in the spans it cites; a count
+    # the question asks for is the number of values it then lists (`eval.grounding` checks that it is).
     subject = ", ".join(query.entities + query.authors)
-    lead = (f"{subject}: " if subject else "") + "; ".join(lead_parts) + "."
+    count = f"{len(lead_parts)} {query.counted}" if query.counted else ""
+    heading = f"{subject} ({count})" if subject and count else subject or count
+    lead = (f"{heading}: " if heading else "") + "; ".join(lead_parts) + "."
     return lead + "\n" + "\n".join(bullets)
 
 

@@ -54,6 +54,8 @@ _LIST_CUES = re.compile(
     r"lineages?|organs?|methods?|groups?)\b|\blist\b|\bname (the|all)\b|\bwhich .* (were|are) (used|given)\b",
     re.I,
 )
+# "How many studies ...?", "How many of the trials ...?": what a count counts (a plural noun).
+_COUNTED = re.compile(r"\bhow many (?:of (?:the|these|those) )?([^\W\d_][\w-]*s)\b", re.I)
 _ELLIPTICAL = re.compile(r"^(and|what about|how about|same for|also|and what about|and for|what of)\b", re.I)
 # "that" is a pronoun only as a subject after the opening verb ("Does that also happen ...?"); elsewhere it is
 # mostly a conjunction ("... showed that ...").
@@ -88,6 +90,7 @@ class Query:
     cross_document: bool = False
     asks_abbreviation: bool = False
     compares: bool = False  # asks which of several did better: answered by the sentence that compares them
+    counted: str | None = None  # what "how many ...?" counts ("studies"), as the question says it
     study_refs: set[tuple[str, int]] = field(default_factory=set)  # (doc_id, number) of the studies named
     study_documents: set[str] = field(default_factory=set)  # those studies' own documents, where the library has them
     entity_forms: dict[str, list[str]] = field(default_factory=dict)  # long forms of each entity, most used first
@@ -203,4 +206,5 @@ def analyse(question: str, history: list[Turn] | None, glossary: Glossary, looku
         cross_document=bool(_CROSS_DOCUMENT.search(resolved)) and not _SINGLE_DOCUMENT.search(resolved),
         asks_abbreviation=bool(_ABBREVIATION.search(resolved)),
         compares=bool(_COMPARISON.search(question)),
+        counted=counted.group(1).lower() if (counted := _COUNTED.search(resolved)) else None,
     )

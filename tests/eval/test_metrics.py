@@ -125,6 +125,19 @@ def test_the_engines_opening_line_is_not_scored_as_a_claim(opening: str) -> None
     assert g.citation_recall == 1.0
 
 
+def test_a_lists_count_is_checked_against_the_items_it_lists() -> None:
+    citations = [cite(1, "Chang et al."), cite(2, "chronic lung disease")]
+    right = ground("2 studies: Chang et al. [1]; chronic lung disease [2].\n- Chang et al. [1]", citations, DOCS,
+                   GLOSSARY)
+    assert right.citation_recall == 1.0
+    # A count that is not the number of items listed is a claim no span holds.
+    wrong = ground("3 studies: Chang et al. [1]; chronic lung disease [2].", citations, DOCS, GLOSSARY)
+    assert wrong.sentences[0].supported is False
+    subject = ground("BPD (1 routes): intratracheal route [1].", [cite(1, "intratracheal route")], DOCS, GLOSSARY)
+    # Only the count is set aside: the subject is still a claim ("BPD" is not in the span).
+    assert subject.sentences[0].text == "BPD intratracheal route [1]." and not subject.sentences[0].supported
+
+
 def test_an_answer_without_citations_has_zero_precision() -> None:
     g = ground("BPD is a chronic lung disease.", [], DOCS, GLOSSARY)
     assert (g.citation_recall, g.citation_precision) == (0.0, 0.0)

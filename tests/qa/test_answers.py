@@ -130,6 +130,24 @@ def test_routes_for_bpd_are_aggregated_from_table_and_prose(engine: AnswerEngine
     assert any(c.kind == "table_row" for c in answer.citations) and any(c.kind == "sentence" for c in answer.citations)
 
 
+def test_a_count_over_a_table_says_how_many_it_lists(engine: AnswerEngine, search_index: SearchIndex) -> None:
+    answer = engine.ask("How many studies in the table were animal studies?")
+    doc = search_index.documents["kersin-2021-breast-milk-stem-cells"]
+    table = next(t for t in doc.tables if any("Phase" in c for c in t.columns))
+    animal = [r.cells[0].text for r in table.rows if r.cells[1].text.startswith("Animal")]
+    lead = answer.answer.splitlines()[0]
+    assert lead.startswith(f"{len(animal)} studies: "), answer.answer
+    assert all(study in lead for study in animal)
+    assert sorted(c.text for c in answer.citations) == sorted(
+        doc.text[r.start : r.end] for r in table.rows if r.cells[0].text in animal)
+    # A count of values names its subject first.
+    routes = engine.ask("How many routes were used for BPD?").answer.splitlines()
+    listed = [line for line in routes if line.startswith("- ")]
+    assert routes[0].startswith(f"BPD ({len(listed)} routes): "), routes[0]
+    # Without "how many", a list has no count.
+    assert engine.ask("Which routes were used for BPD?").answer.startswith("BPD: ")
+
+
 def test_aggregation_works_for_other_diseases_and_columns(engine: AnswerEngine) -> None:
     ivh = engine.ask("Which routes were used for IVH?")
     assert "intraventricular" in ivh.answer and "intranasal" in ivh.answer
