@@ -206,5 +206,6 @@ def analyse(question: str, history: list[Turn] | None, glossary: Glossary, looku
         cross_document=bool(_CROSS_DOCUMENT.search(resolved)) and not _SINGLE_DOCUMENT.search(resolved),
         asks_abbreviation=bool(_ABBREVIATION.search(resolved)),
         compares=bool(_COMPARISON.search(question)),
-        counted=counted.group(1).lower() if (counted := _COUNTED.search(resolved)) else None,
+        # The question's own words: a follow-up after "How many infants?" does not count infants.
+        counted=counted.group(1).lower() if (counted := _COUNTED.search(question)) else None,
     )

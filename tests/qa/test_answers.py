@@ -144,8 +144,10 @@ def test_a_count_over_a_table_says_how_many_it_lists(engine: AnswerEngine, searc
     routes = engine.ask("How many routes were used for BPD?").answer.splitlines()
     listed = [line for line in routes if line.startswith("- ")]
     assert routes[0].startswith(f"BPD ({len(listed)} routes): "), routes[0]
-    # Without "how many", a list has no count.
+    # Without "how many", a list has no count; nor has a follow-up to a question that had one.
     assert engine.ask("Which routes were used for BPD?").answer.startswith("BPD: ")
+    follow_up = engine.ask("Which route?", [Turn(role="user", content="How many infants?")])
+    assert not re.match(r"\d", follow_up.answer), follow_up.answer
 
 
 def test_aggregation_works_for_other_diseases_and_columns(engine: AnswerEngine) -> None:
