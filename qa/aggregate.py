@@ -120,7 +120,7 @@ def _parts(header: str) -> list[str]:
 
 
 def find_attribute(doc: Document, query: Query) -> Attribute | None:
-    """The table column (or header part) whose words all occur in the question.
+    """The table column (or header part) whose words all occur in the question, or whose head does.
 
     The one named first wins ("Which routes ... in the table of studies?" asks for routes), then the longest.
     """
@@ -131,13 +131,26 @@ def find_attribute(doc: Document, query: Query) -> Attribute | None:
             parts = _parts(header)
             options = [(-1, header)] + ([(i, p) for i, p in enumerate(parts)] if len(parts) > 1 else [])
             for part, name in options:
-                toks = set(tokenize(name))
-                if not toks or not toks <= set(order):
+                words = tokenize(name)
+                toks = set(words)
+                if not toks:
                     continue
+                if not toks <= set(order):
+                    # A header is also named by its head, all its words but a first modifier, when that is two
+                    # words or more said together ("cell types" names "Stem cell type").
+                    toks = set(words[1:])
+                    if len(words) < 3 or not _says_together(order, words[1:]):
+                        continue
                 rank = (min(order.index(t) for t in toks), -len(toks))
                 if best is None or rank < best[0]:
                     best = (rank, Attribute(table, c, part, name))
     return best[1] if best else None
+
+
+def _says_together(order: list[str], words: list[str]) -> bool:
+    """Whether `words` occur one after another in `order`."""
+    n = len(words)
+    return any(order[i : i + n] == words for i in range(len(order) - n + 1))
 
 
 def _cell_text(row: TableRow, attr: Attribute) -> str | None:

@@ -150,6 +150,18 @@ def test_a_count_over_a_table_says_how_many_it_lists(engine: AnswerEngine, searc
     assert not re.match(r"\d", follow_up.answer), follow_up.answer
 
 
+def test_a_column_is_named_by_its_head(engine: AnswerEngine, search_index: SearchIndex) -> None:
+    """"cell types" names the column "Stem cell type": the answer lists that column's values for the disease."""
+    doc = search_index.documents["kersin-2021-breast-milk-stem-cells"]
+    table = next(t for t in doc.tables if "Stem cell type" in t.columns)
+    column = table.columns.index("Stem cell type")
+    ivh = {r.cells[column].text for r in table.rows if "IVH" in {c.text for c in r.cells}}
+    answer = engine.ask("Which cell types were used for IVH?")
+    lead = answer.answer.splitlines()[0]
+    assert lead.startswith("IVH: ") and all(f"{value} [" in lead for value in ivh), answer.answer
+    assert all(c.kind == "table_row" and "IVH" in c.text for c in answer.citations)
+
+
 def test_aggregation_works_for_other_diseases_and_columns(engine: AnswerEngine) -> None:
     ivh = engine.ask("Which routes were used for IVH?")
     assert "intraventricular" in ivh.answer and "intranasal" in ivh.answer
