@@ -34,8 +34,9 @@ SIDECAR_SUFFIX = ".meta.json"
 # belongs to that sentence, Word documents are read, and a PDF's junk properties ("Microsoft Word - x.docx",
 # "PII: ...", "Administrator") are not its title or authors, and a PDF's heading lines stand apart from the
 # paragraphs after them. 6: a paper saying in the present tense what it covers ("We examine how ...", "Here we
-# review ...") states its aim (`index.roles`), stored as each unit's role.
-PARSER_VERSION = "6"
+# review ...") states its aim (`index.roles`), stored as each unit's role. 7: "X et al. reported that ...", "X
+# was shown to ..." state findings.
+PARSER_VERSION = "7"
 
 
 @dataclass

@@ -53,7 +53,10 @@ _FINDING_CUE = re.compile(
     r"(?:increased|decreased|reduced|improved|lowered|raised|worsened|prolonged|shortened)|"
     r"(?:higher|lower|greater|smaller|shorter|longer|better|worse|more|fewer|less) (?:than|in|among|rates?|risk)|"
     r"we conclude|in conclusion|(?:these|our|the) (?:results|findings|data) (?:suggest|indicate|show|demonstrate|"
-    r"support|confirm)|(?:showed|demonstrated|revealed|found) that|was (?:effective|safe|feasible|superior|"
+    r"support|confirm)|(?:showed|demonstrated|revealed|found) that|"
+    # A review relating one study's result: "Hassiotou et al. (23) reported that ...", "the authors observed".
+    r"(?:et al\.?(?:\s*\([\d,\s–-]+\))?|the authors) (?:reported|observed|noted|concluded) that|"
+    r"(?:was|were) shown to|was (?:effective|safe|feasible|superior|"
     r"inferior|comparable|similar)|were (?:effective|safe|comparable|similar))",
     re.I)
 

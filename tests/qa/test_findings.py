@@ -31,6 +31,8 @@ def test_section_labels(label: str, role: str) -> None:
     ("We also look at the pathways they influence.", "aim"),
     ("We show that cord blood reduced brain injury.", "finding"),
     ("We report that no infant died.", "other"),
+    ("Hassiotou et al. reported that milk stem cells could pass through the infant gut.", "finding"),
+    ("Transplantation was shown to improve neurological functions.", "finding"),
     ("Mortality was significantly reduced in the treated group (p < 0.01).", "finding"),
     ("Low birth weight was associated with a higher risk of sepsis.", "finding"),
     ("There was no difference in length of stay between the groups.", "finding"),
