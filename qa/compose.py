@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from corpus.model import Document
 from index.lexical import tokenize
 from index.lookups import StudyRef
@@ -272,6 +274,11 @@ def compose_own_findings(index: SearchIndex, query: Query, scored: list[ScoredUn
     return " ".join(parts)
 
 
+ENTRIES_SHOWN = 2  # bibliography entries quoted for one study named (a passage may cite two together)
+ENTRIES_LISTED = 10  # ... for a question asking for several ("Which papers by Hassiotou are cited?")
+_ASKS_ENTRIES = re.compile(r"\b(?:sources|papers|references|articles|works|publications|studies)\b", re.I)
+
+
 def compose_bibliographic(index: SearchIndex, query: Query, scored: list[ScoredUnit],
                           registry: CitationRegistry, author_refs: set[StudyRef]) -> str:
     """The bibliography entries of the study the question names (by number, author, or best passage), looked
@@ -286,7 +293,8 @@ def compose_bibliographic(index: SearchIndex, query: Query, scored: list[ScoredU
             numbers = sorted(n for d, n in author_refs if d == doc.doc_id)
         elif top_text is not None and top_text.unit.doc_id == doc.doc_id:
             numbers = doc.cited_numbers(top_text.unit.start, top_text.unit.end)
-        refs = [r for r in (doc.reference(n) for n in numbers[:2]) if r is not None]
+        shown = ENTRIES_LISTED if _ASKS_ENTRIES.search(query.resolved) else ENTRIES_SHOWN
+        refs = [r for r in (doc.reference(n) for n in numbers[:shown]) if r is not None]
         if not refs:
             continue
         parts = []

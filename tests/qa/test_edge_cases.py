@@ -28,6 +28,19 @@ def test_a_reference_number_the_bibliographies_lack_is_not_answered(engine: Answ
     assert present.answered and present.citations[0].kind == "reference"
 
 
+def test_a_question_asking_for_an_authors_papers_lists_all_of_them(engine: AnswerEngine,
+                                                                    search_index: SearchIndex) -> None:
+    doc = search_index.documents["kersin-2021-breast-milk-stem-cells"]
+    theirs = {r.text for r in doc.references if r.text.startswith("Hassiotou")}
+    assert len(theirs) > 2  # more than one study's entries (a passage cites at most two together)
+    answer = engine.ask("Which papers by Hassiotou are cited?")
+    assert {c.text for c in answer.citations} == theirs, answer.answer
+    assert all(c.kind == "reference" for c in answer.citations)
+    # One study named: its entry alone.
+    one = engine.ask("Where was the Chang trial published?")
+    assert [c.text[:8] for c in one.citations] == ["Chang YS"], one.answer
+
+
 @pytest.mark.parametrize(("question", "answer_type"), [
     ("What is the number of infants enrolled in the trial?", "number"),
     ("What is the dose of MSCs given to the infants?", "number"),
