@@ -35,8 +35,8 @@ SIDECAR_SUFFIX = ".meta.json"
 # "PII: ...", "Administrator") are not its title or authors, and a PDF's heading lines stand apart from the
 # paragraphs after them. 6: a paper saying in the present tense what it covers ("We examine how ...", "Here we
 # review ...") states its aim (`index.roles`), stored as each unit's role. 7: "X et al. reported that ...", "X
-# was shown to ..." state findings.
-PARSER_VERSION = "7"
+# was shown to ..." state findings. 8: "This review brings together / summarises / discusses ..." is its aim.
+PARSER_VERSION = "8"
 
 
 @dataclass

@@ -38,9 +38,10 @@ _AIM_CUE = re.compile(
     r"^(?:here,? |in this (?:review|paper|article),? )?we (?:also )?(?:examine|review|describe|discuss|summari[sz]e|"
     r"look at|explore|outline|highlight|consider|focus on|present|provide an? (?:overview|summary))\b(?! that)|"
     r"^(?:the|our|this) (?:main |primary |principal )?(?:aim|objective|purpose|goal)s? (?:of|was|were|is|are)\b|"
-    r"^(?:this|the present|the current|our) (?:study|trial|paper|report|work|analysis|review) (?:aim|aimed|aims|"
-    r"was designed|is designed|was undertaken|was conducted to|examine[sd]?|investigate[sd]?|evaluate[sd]?|"
-    r"assesse?[sd]?|sought|seeks)\b|"
+    r"^(?:this|the present|the current|our) (?:study|trial|paper|report|work|analysis|review|article) (?:aim|aimed|"
+    r"aims|was designed|is designed|was undertaken|was conducted to|examine[sd]?|investigate[sd]?|evaluate[sd]?|"
+    r"assesse?[sd]?|sought|seeks|brings together|summari[sz]es|discusses|describes|explores|outlines|"
+    r"highlights|focuses on|provides an? (?:overview|summary|update))\b|"
     r"^to (?:evaluate|assess|determine|investigate|examine|compare|test|explore|describe|identify|analy[sz]e|"
     r"establish|clarify|measure|study|characteri[sz]e|quantify|review|report|estimate|ascertain|elucidate)\b|"
     r"\b(?:was|were) to (?:evaluate|assess|determine|investigate|examine|compare|test|explore|describe|identify)\b",
