@@ -35,9 +35,10 @@ _INITIALS = re.compile(r"\b[A-Z][a-z'’-]+ [A-Z]{1,3}\.$")  # "Park WS." in an 
 _AUTHORS = re.compile(r"(?:(?:van|von|de|der|den|da|di|du|le|la|el)\s+)*"
                       r"[^\W\d_][\w'’-]*(?:\s+[^\W\d_][\w'’-]*)?\s+[A-Z]{1,3}(?:,|\.|\s+et al\.)")
 
-# A list's lead that counts what it lists ("6 studies: A [1]; B [2]; ...", "BPD (3 routes): ..."): the count is
-# checked against the items that follow, not looked for in the spans.
-_COUNT_LEAD = re.compile(r"^(?:(?P<subject>[^:(]+) \()?(?P<n>\d+) [^\W\d_][\w-]*\)?: (?P<items>.+)$", re.S)
+# A list's lead that counts what it lists ("6 studies in the table: A [1]; B [2]; ...", "BPD (3 routes in the
+# table and text): ..."): the count is checked against the items that follow, not looked for in the spans.
+_COUNT_LEAD = re.compile(
+    r"^(?:(?P<subject>[^:(]+) \()?(?P<n>\d+) [^\W\d_][\w-]*(?: in the table(?: and text)?)?\)?: (?P<items>.+)$", re.S)
 
 
 def counted_claim(text: str) -> str:

@@ -207,6 +207,9 @@ def _short_label(doc: Document, unit: Unit) -> str:
     return " ".join(words[:8]) + ("…" if len(words) > 8 else "")
 
 
+COUNTED_IN = {True: "in the table", False: "in the table and text"}
+
+
 def compose_aggregation(doc: Document, query: Query, agg: Aggregation, registry: CitationRegistry) -> str:
     """A lead naming each value with its markers, then one bullet per value listing its studies."""
     lead_parts, bullets = [], []
@@ -244,7 +247,9 @@ def compose_aggregation(doc: Document, query: Query, agg: Aggregation, registry:
     # The lead names only the subject and the values: every word of it stands in the spans it cites; a count
     # the question asks for is the number of values it then lists (`eval.grounding` checks that it is).
     subject = ", ".join(query.entities + query.authors)
-    count = f"{len(lead_parts)} {query.counted}" if query.counted else ""
+    # What was counted: a table's rows only (the text may discuss more studies than the table lists).
+    rows_only = all(e.row is not None for entries in agg.groups.values() for e in entries)
+    count = f"{len(lead_parts)} {query.counted} {COUNTED_IN[rows_only]}" if query.counted else ""
     heading = f"{subject} ({count})" if subject and count else subject or count
     lead = (f"{heading}: " if heading else "") + "; ".join(lead_parts) + "."
     return lead + "\n" + "\n".join(bullets)

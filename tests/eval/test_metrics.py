@@ -127,8 +127,8 @@ def test_the_engines_opening_line_is_not_scored_as_a_claim(opening: str) -> None
 
 def test_a_lists_count_is_checked_against_the_items_it_lists() -> None:
     citations = [cite(1, "Chang et al."), cite(2, "chronic lung disease")]
-    right = ground("2 studies: Chang et al. [1]; chronic lung disease [2].\n- Chang et al. [1]", citations, DOCS,
-                   GLOSSARY)
+    right = ground("2 studies in the table: Chang et al. [1]; chronic lung disease [2].\n- Chang et al. [1]",
+                   citations, DOCS, GLOSSARY)
     assert right.citation_recall == 1.0
     # A count that is not the number of items listed is a claim no span holds.
     wrong = ground("3 studies: Chang et al. [1]; chronic lung disease [2].", citations, DOCS, GLOSSARY)

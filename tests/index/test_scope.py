@@ -35,10 +35,11 @@ def test_a_scoped_search_returns_only_the_scopes_chunks(search_index: SearchInde
 def test_a_scope_of_every_document_searches_as_the_library_does(search_index: SearchIndex, mode: str) -> None:
     everything = search_index.scope([REVIEW, SUMMARY, REVIEW])  # a repeated id counts once
     for query in QUERIES:
-        plain = [(h.chunk.chunk_id, round(h.score, 6)) for h in search_index.search(query, 10, mode)]
-        scoped = [(h.chunk.chunk_id, round(h.score, 6)) for h in search_index.search(query, 10, mode,
-                                                                                     scope=everything)]
-        assert scoped == plain, (query, mode)
+        plain = search_index.search(query, 10, mode)
+        scoped = search_index.search(query, 10, mode, scope=everything)
+        assert [h.chunk.chunk_id for h in scoped] == [h.chunk.chunk_id for h in plain], (query, mode)
+        # The same scores, up to float32 rounding (a scoped dense search reads the vectors another way).
+        assert [h.score for h in scoped] == pytest.approx([h.score for h in plain], abs=1e-5), (query, mode)
 
 
 def test_scoped_bm25_scores_are_the_librarys(search_index: SearchIndex) -> None:

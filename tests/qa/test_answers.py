@@ -136,14 +136,15 @@ def test_a_count_over_a_table_says_how_many_it_lists(engine: AnswerEngine, searc
     table = next(t for t in doc.tables if any("Phase" in c for c in t.columns))
     animal = [r.cells[0].text for r in table.rows if r.cells[1].text.startswith("Animal")]
     lead = answer.answer.splitlines()[0]
-    assert lead.startswith(f"{len(animal)} studies: "), answer.answer
+    assert lead.startswith(f"{len(animal)} studies in the table: "), answer.answer
     assert all(study in lead for study in animal)
     assert sorted(c.text for c in answer.citations) == sorted(
         doc.text[r.start : r.end] for r in table.rows if r.cells[0].text in animal)
     # A count of values names its subject first.
     routes = engine.ask("How many routes were used for BPD?").answer.splitlines()
     listed = [line for line in routes if line.startswith("- ")]
-    assert routes[0].startswith(f"BPD ({len(listed)} routes): "), routes[0]
+    # ... and says where it counted: the routes come from the table's rows and from the text.
+    assert routes[0].startswith(f"BPD ({len(listed)} routes in the table and text): "), routes[0]
     # Without "how many", a list has no count; nor has a follow-up to a question that had one.
     assert engine.ask("Which routes were used for BPD?").answer.startswith("BPD: ")
     follow_up = engine.ask("Which route?", [Turn(role="user", content="How many infants?")])
