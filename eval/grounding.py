@@ -16,6 +16,7 @@ from corpus.model import Document
 from corpus.sentences import ends_with_abbreviation, starts_sentence
 from index.glossary import Glossary
 from index.lexical import tokenize
+from qa.compose import COUNTED_IN
 from qa.model import Citation
 from qa.verdict import NOTE_PREFIX, VERDICT_PREFIX
 
@@ -37,8 +38,9 @@ _AUTHORS = re.compile(r"(?:(?:van|von|de|der|den|da|di|du|le|la|el)\s+)*"
 
 # A list's lead that counts what it lists ("6 studies in the table: A [1]; B [2]; ...", "BPD (3 routes in the
 # table and text): ..."): the count is checked against the items that follow, not looked for in the spans.
+_WHERE_COUNTED = "|".join(map(re.escape, sorted(COUNTED_IN, key=len, reverse=True)))
 _COUNT_LEAD = re.compile(
-    r"^(?:(?P<subject>[^:(]+) \()?(?P<n>\d+) [^\W\d_][\w-]*(?: in the table(?: and text)?)?\)?: (?P<items>.+)$", re.S)
+    rf"^(?:(?P<subject>[^:(]+) \()?(?P<n>\d+) [^\W\d_][\w-]*(?: (?:{_WHERE_COUNTED}))?\)?: (?P<items>.+)$", re.S)
 
 
 def counted_claim(text: str) -> str:
@@ -205,7 +207,8 @@ def ground(answer: str, citations: list[Citation], documents: Mapping[str, Docum
     Sentences without content tokens (e.g. "Yes.") are skipped, and so is the verdict line that opens the
     answer to a yes/no question ("Verdict: Yes (confidence 0.91).") or the note that opens an answer from papers
     not about the question: they are the engine's judgement, not quotes (the verdict is scored as verdict
-    accuracy instead). A list's count ("6 studies: ...") is checked against the items listed (`counted_claim`).
+    accuracy instead). A list's count ("6 studies in the table: ...") is checked against the items listed
+    (`counted_claim`).
     """
     glossary = as_glossary(glossary)
     spans = {c.marker: _span_tokens(c, documents, glossary) for c in citations}

@@ -207,7 +207,8 @@ def _short_label(doc: Document, unit: Unit) -> str:
     return " ".join(words[:8]) + ("…" if len(words) > 8 else "")
 
 
-COUNTED_IN = {True: "in the table", False: "in the table and text"}
+# Where a list's count was counted: a table's rows only, or rows and the text's sentences.
+COUNTED_IN = ("in the table", "in the table and text")
 
 
 def compose_aggregation(doc: Document, query: Query, agg: Aggregation, registry: CitationRegistry) -> str:
@@ -247,9 +248,9 @@ def compose_aggregation(doc: Document, query: Query, agg: Aggregation, registry:
     # The lead names only the subject and the values: every word of it stands in the spans it cites; a count
     # the question asks for is the number of values it then lists (`eval.grounding` checks that it is).
     subject = ", ".join(query.entities + query.authors)
-    # What was counted: a table's rows only (the text may discuss more studies than the table lists).
+    # The text may discuss more studies than the table lists: the count says which it counted.
     rows_only = all(e.row is not None for entries in agg.groups.values() for e in entries)
-    count = f"{len(lead_parts)} {query.counted} {COUNTED_IN[rows_only]}" if query.counted else ""
+    count = f"{len(lead_parts)} {query.counted} {COUNTED_IN[0 if rows_only else 1]}" if query.counted else ""
     heading = f"{subject} ({count})" if subject and count else subject or count
     lead = (f"{heading}: " if heading else "") + "; ".join(lead_parts) + "."
     return lead + "\n" + "\n".join(bullets)

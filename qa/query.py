@@ -27,7 +27,7 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
         r"\bwho wrote\b|\bwho (is|was) the (first |lead )?author\b", re.I)),
     ("bibliographic", re.compile(
         r"\b(which|what) (source|paper|study|reference|article|work|publication)s? (is|are|was|were) cited\b|"
-        r"\b(which|what) (source|paper|reference|article|work|publication)s? (by|of) [A-Z][\w'-]+.* cited\b|"
+        r"\b(which|what) (source|paper|reference|article|work|publication)s? by\b|"
         r"\bcited (for|as|in support)\b|\bwhich reference\b|\bwhat reference\b", re.I)),
     ("existence", re.compile(
         r"^(have|has|had|were|was|is|are|did|does|do)\b.*\b(been|ever|any|tried|tested|studied|used|done|"
