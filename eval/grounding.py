@@ -37,10 +37,12 @@ _AUTHORS = re.compile(r"(?:(?:van|von|de|der|den|da|di|du|le|la|el)\s+)*"
                       r"[^\W\d_][\w'’-]*(?:\s+[^\W\d_][\w'’-]*)?\s+[A-Z]{1,3}(?:,|\.|\s+et al\.)")
 
 # A list's lead that counts what it lists ("6 studies in the table: A [1]; B [2]; ...", "BPD (3 routes in the
-# table and text): ..."): the count is checked against the items that follow, not looked for in the spans.
+# table and text): ...", "4 clinical trials in the table: ..."): the count is checked against the items that follow,
+# not looked for in the spans.
 _WHERE_COUNTED = "|".join(map(re.escape, sorted(COUNTED_IN, key=len, reverse=True)))
 _COUNT_LEAD = re.compile(
-    rf"^(?:(?P<subject>[^:(]+) \()?(?P<n>\d+) [^\W\d_][\w-]*(?: (?:{_WHERE_COUNTED}))?\)?: (?P<items>.+)$", re.S)
+    rf"^(?:(?P<subject>[^:(]+) \()?(?P<n>\d+) [^\W\d_][\w-]*(?: [^\W\d_][\w-]*){{0,2}}?"
+    rf"(?: (?:{_WHERE_COUNTED}))?\)?: (?P<items>.+)$", re.S)
 
 
 def counted_claim(text: str) -> str:

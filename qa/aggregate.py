@@ -1,7 +1,7 @@
 """List answers grouped by the attribute the question asks for, from table rows and prose together.
 
-A table column (or one part of a compound header such as "Phase / Route") is the attribute when all its
-words occur in the question. Rows are kept when they match the question's constraints (glossary entities,
+A table column (or one part of a compound header such as "Phase / Route") is the attribute when the question
+names it, or the rows' first column when it asks for a kind of row (`qa.attributes`). Rows are kept when they match the question's constraints (glossary entities,
 author names, and words that occur in other columns' cells); their values come from the column. Prose
 sentences that satisfy the same constraints and name one of the column's values add studies the table lacks.
 """
@@ -18,16 +18,9 @@ from index.glossary import Glossary
 from index.lexical import tokenize
 from index.lookups import StudyRef
 from index.model import Unit
+from qa.attributes import Attribute, find_attribute, header_parts, rows_asked
 from qa.query import Query
 from qa.rank import ScoredUnit
-
-
-@dataclass
-class Attribute:
-    table: Table
-    column: int
-    part: int  # index inside a compound header "A / B", or -1 for the whole column
-    name: str
 
 
 @dataclass
@@ -115,44 +108,6 @@ class Aggregation:
     groups: dict[str, list[Entry]] = field(default_factory=dict)
 
 
-def _parts(header: str) -> list[str]:
-    return [p.strip() for p in re.split(r"\s*/\s*", header) if p.strip()]
-
-
-def find_attribute(doc: Document, query: Query) -> Attribute | None:
-    """The table column (or header part) whose words all occur in the question, or whose head does.
-
-    The one named first wins ("Which routes ... in the table of studies?" asks for routes), then the longest.
-    """
-    order = tokenize(query.resolved)
-    best: tuple[tuple[int, int], Attribute] | None = None
-    for table in doc.tables:
-        for c, header in enumerate(table.columns):
-            parts = _parts(header)
-            options = [(-1, header)] + ([(i, p) for i, p in enumerate(parts)] if len(parts) > 1 else [])
-            for part, name in options:
-                words = tokenize(name)
-                toks = set(words)
-                if not toks:
-                    continue
-                if not toks <= set(order):
-                    # A header is also named by its head, all its words but a first modifier, when that is two
-                    # words or more said together ("cell types" names "Stem cell type").
-                    toks = set(words[1:])
-                    if len(words) < 3 or not _says_together(order, words[1:]):
-                        continue
-                rank = (min(order.index(t) for t in toks), -len(toks))
-                if best is None or rank < best[0]:
-                    best = (rank, Attribute(table, c, part, name))
-    return best[1] if best else None
-
-
-def _says_together(order: list[str], words: list[str]) -> bool:
-    """Whether `words` occur one after another in `order`."""
-    n = len(words)
-    return any(order[i : i + n] == words for i in range(len(order) - n + 1))
-
-
 def _cell_text(row: TableRow, attr: Attribute) -> str | None:
     """The row's text under the attribute: the cell, or its part under a compound header (None when the cell
     does not fill every part of the header: ambiguous)."""
@@ -161,7 +116,7 @@ def _cell_text(row: TableRow, attr: Attribute) -> str | None:
     text = row.cells[attr.column].text
     if attr.part >= 0:
         pieces = [p.strip() for p in text.split("/")]
-        if len(pieces) != len(_parts(attr.table.columns[attr.column])):
+        if len(pieces) != len(header_parts(attr.table.columns[attr.column])):
             return None
         text = pieces[attr.part]
     return text
@@ -193,7 +148,7 @@ def _named_columns(table: Table, words: list[str]) -> set[str]:
     pairs = set(zip(words, words[1:], strict=False))
     named: set[str] = set()
     for header in table.columns:
-        for name in [header, *_parts(header)]:
+        for name in [header, *header_parts(header)]:
             toks = tokenize(name)
             if pairs & set(zip(toks, toks[1:], strict=False)):
                 named |= set(toks)
@@ -241,7 +196,19 @@ def aggregate(doc: Document, query: Query, scored: list[ScoredUnit], doc_tokens:
     done only when a table row already ranks among the best units (`table_in_focus`).
     """
     attr = find_attribute(doc, query)
-    if attr is None or not _names_only_table_entities(doc, attr.table, query, doc_tokens):
+    agg = _grouped_by(attr, doc, query, scored, doc_tokens, author_refs, min_score, table_in_focus) if attr else None
+    if agg is None and attr is not None and attr.column != 0:
+        # "Which trials used the intravenous route?" names the route it asks about: it asks for the rows.
+        rows = rows_asked(doc, query)
+        if rows is not None:
+            agg = _grouped_by(rows, doc, query, scored, doc_tokens, author_refs, min_score, table_in_focus)
+    return agg
+
+
+def _grouped_by(attr: Attribute, doc: Document, query: Query, scored: list[ScoredUnit], doc_tokens: DocumentTokens,
+                author_refs: set[StudyRef], min_score: float, table_in_focus: bool) -> Aggregation | None:
+    """`aggregate` by one attribute."""
+    if not _names_only_table_entities(doc, attr.table, query, doc_tokens):
         return None
     glossary = doc.glossary
     need = _constraint_terms(doc, query, attr, doc_tokens)

@@ -250,10 +250,19 @@ def compose_aggregation(doc: Document, query: Query, agg: Aggregation, registry:
     subject = ", ".join(query.entities + query.authors)
     # The text may discuss more studies than the table lists: the count says which it counted.
     rows_only = all(e.row is not None for entries in agg.groups.values() for e in entries)
-    count = f"{len(lead_parts)} {query.counted} {COUNTED_IN[0 if rows_only else 1]}" if query.counted else ""
+    count = (f"{len(lead_parts)} {query.counted} {COUNTED_IN[0 if rows_only else 1]}"
+             if query.counted and _all_say_modifiers(doc, query.counted, agg) else "")
     heading = f"{subject} ({count})" if subject and count else subject or count
     lead = (f"{heading}: " if heading else "") + "; ".join(lead_parts) + "."
     return lead + "\n" + "\n".join(bullets)
+
+
+def _all_say_modifiers(doc: Document, counted: str, agg: Aggregation) -> bool:
+    """Whether every item listed says the words before the counted noun ("clinical" of "clinical trials"): a
+    count of "randomised trials" over rows that do not say so would claim what they do not."""
+    modifiers = set(tokenize(" ".join(counted.split()[:-1])))
+    return not modifiers or all(modifiers <= set(tokenize(doc.text[e.unit.start : e.unit.end]))
+                                for entries in agg.groups.values() for e in entries)
 
 
 OWN_FINDINGS = 2  # named studies whose own papers are quoted, at most

@@ -56,7 +56,9 @@ _LIST_CUES = re.compile(
     re.I,
 )
 # "How many studies ...?", "How many of the trials ...?": what a count counts (a plural noun).
-_COUNTED = re.compile(r"\bhow many (?:of (?:the|these|those) )?([^\W\d_][\w-]*s)\b", re.I)
+# What "how many" counts: a plural noun after up to two modifiers, the fewest that end in one ("clinical trials").
+_COUNTED = re.compile(r"\bhow many (?:of (?:the|these|those) )?((?:[^\W\d_][\w-]*\s+){0,2}?[^\W\d_][\w-]*s)\b",
+                      re.I)
 _ELLIPTICAL = re.compile(r"^(and|what about|how about|same for|also|and what about|and for|what of)\b", re.I)
 # "that" is a pronoun only as a subject after the opening verb ("Does that also happen ...?"); elsewhere it is
 # mostly a conjunction ("... showed that ...").

@@ -133,6 +133,9 @@ def test_a_lists_count_is_checked_against_the_items_it_lists() -> None:
     # A count that is not the number of items listed is a claim no span holds.
     wrong = ground("3 studies: Chang et al. [1]; chronic lung disease [2].", citations, DOCS, GLOSSARY)
     assert wrong.sentences[0].supported is False
+    words = ground("2 clinical trials in the table: Chang et al. [1]; chronic lung disease [2].", citations, DOCS,
+                   GLOSSARY)
+    assert words.sentences[0].supported, words.sentences[0]
     subject = ground("BPD (1 routes): intratracheal route [1].", [cite(1, "intratracheal route")], DOCS, GLOSSARY)
     # Only the count is set aside: the subject is still a claim ("BPD" is not in the span).
     assert subject.sentences[0].text == "BPD intratracheal route [1]." and not subject.sentences[0].supported

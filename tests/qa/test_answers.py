@@ -163,6 +163,25 @@ def test_a_column_is_named_by_its_head(engine: AnswerEngine, search_index: Searc
     assert all(c.kind == "table_row" and "IVH" in c.text for c in answer.citations)
 
 
+def test_rows_are_asked_for_by_a_kind_their_cells_name(engine: AnswerEngine, search_index: SearchIndex) -> None:
+    """No header says "trial": "Which clinical trials ...?" asks for the rows whose cells do, by their first cell."""
+    doc = search_index.documents["kersin-2021-breast-milk-stem-cells"]
+    table = next(t for t in doc.tables if any("Phase" in c for c in t.columns))
+    trials = [r for r in table.rows if "clinical trial" in r.cells[1].text]
+    counted = engine.ask("How many clinical trials are listed in the table?")
+    lead = counted.answer.splitlines()[0]
+    assert lead.startswith(f"{len(trials)} clinical trials in the table: "), counted.answer
+    assert sorted(c.text for c in counted.citations) == sorted(doc.text[r.start : r.end] for r in trials)
+    hie = engine.ask("Which clinical trials used stem cells for HIE?")
+    assert [c.text for c in hie.citations] == [doc.text[r.start : r.end] for r in trials if r.cells[3].text == "HIE"]
+    # A question naming the value of a column ("the intravenous route") asks for the rows that hold it.
+    route = engine.ask("Which trials used the intravenous route?")
+    assert route.citations and all("intravenous" in c.text and c.kind == "table_row" for c in route.citations)
+    # A count says only the words every listed row says: no row says "randomised".
+    randomised = engine.ask("How many randomised trials are in the table?")
+    assert randomised.citations and not re.match(r"\d", randomised.answer), randomised.answer
+
+
 def test_aggregation_works_for_other_diseases_and_columns(engine: AnswerEngine) -> None:
     ivh = engine.ask("Which routes were used for IVH?")
     assert "intraventricular" in ivh.answer and "intranasal" in ivh.answer
