@@ -140,6 +140,9 @@ def pair_entities(old: list[str], new: list[str], kinds: dict[str, str]) -> list
     return pairs
 
 
+FOLLOW_UP_CHAIN = 3  # earlier user turns a follow-up's reading goes back through, at most
+
+
 def _earlier_tokens(history: list[Turn], glossary: Glossary) -> set[str]:
     """Tokens of the conversation so far, its latest part with abbreviations expanded (a long conversation is
     not looked up whole on every question)."""
@@ -153,13 +156,19 @@ def _first_long(glossary: Glossary, short: str) -> str | None:
 
 
 def resolve_follow_up(question: str, history: list[Turn], glossary: Glossary,
-                      kinds: Callable[[Iterable[str]], dict[str, str]] | None = None) -> str:
-    """Rewrite an elliptical follow-up ("And for IVH?") into a full question using the last user turn.
+                      kinds: Callable[[Iterable[str]], dict[str, str]] | None = None, depth: int = 0) -> str:
+    """Rewrite an elliptical follow-up ("And for IVH?") into a full question using the last user turn, itself
+    read as a follow-up of the turns before it (up to `FOLLOW_UP_CHAIN` turns back): "Which was safest?" after
+    "Which routes were used for NEC?", "And for HIE?" asks about the routes for HIE.
 
     `kinds` names the table column of each entity (see `Lookups.entity_kinds`), to pair old and new ones."""
-    previous = next((t.content for t in reversed(history) if t.role == "user" and t.content.strip()), None)
-    if previous is None:
+    last = next((i for i in range(len(history) - 1, -1, -1)
+                 if history[i].role == "user" and history[i].content.strip()), None)
+    if last is None:
         return question
+    previous = history[last].content
+    if depth < FOLLOW_UP_CHAIN:
+        previous = resolve_follow_up(previous, history[:last], glossary, kinds, depth + 1)
     content = tokenize(question)
     elliptical = bool(_ELLIPTICAL.match(question.strip())) or len(content) <= 2
     new = glossary.entities(question)

@@ -72,6 +72,19 @@ def test_follow_up_replaces_the_entity_of_the_same_kind(engine: AnswerEngine) ->
     assert "IVH" in resolved and "hUC-MSC" in resolved and "BPD" not in resolved
 
 
+def test_a_follow_up_of_a_follow_up_keeps_the_topic_of_the_first(engine: AnswerEngine) -> None:
+    """"Were there any human trials?" after "What is BPD?", "How is it treated with stem cells?" is about BPD."""
+    history = [Turn(role="user", content="What is BPD?"), Turn(role="assistant", content="A chronic lung disease."),
+               Turn(role="user", content="How is it treated with stem cells?"),
+               Turn(role="assistant", content="Intratracheal cells reduced lung injury.")]
+    assert "BPD" in engine.analyse("Were there any human trials?", history).resolved
+    answer = engine.ask("Were there any human trials?", history)
+    assert answer.citations and all("BPD" in c.text for c in answer.citations), answer.answer
+    chain = [Turn(role="user", content="Which routes were used for NEC?"), Turn(role="user", content="And for HIE?")]
+    resolved = engine.analyse("Which was safest?", chain).resolved
+    assert "routes" in resolved and "HIE" in resolved and "NEC" not in resolved, resolved
+
+
 def test_follow_up_aggregates_for_the_new_disease(engine: AnswerEngine) -> None:
     """"intraventricular" in the long form of IVH does not make the question name the route it asks for."""
     history = [Turn(role="user", content="Which routes were used for BPD with hUC-MSCs?")]
