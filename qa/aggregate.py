@@ -1,9 +1,10 @@
 """List answers grouped by the attribute the question asks for, from table rows and prose together.
 
 A table column (or one part of a compound header such as "Phase / Route") is the attribute when the question
-names it, or the rows' first column when it asks for a kind of row (`qa.attributes`). Rows are kept when they match the question's constraints (glossary entities,
-author names, and words that occur in other columns' cells); their values come from the column. Prose
-sentences that satisfy the same constraints and name one of the column's values add studies the table lacks.
+names it, or the rows' first column when it asks for a kind of row (`qa.attributes`). Rows are kept when they
+match the question's constraints (glossary entities, author names, and words that occur in other columns'
+cells); their values come from the column. Prose sentences that satisfy the same constraints and name one of
+the column's values add studies the table lacks.
 """
 
 from __future__ import annotations
