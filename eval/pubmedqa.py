@@ -34,7 +34,7 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
-from eval.pubmedqa_cited import CitedAnswer, cited_answer, examples, load_cited
+from eval.pubmedqa_cited import CitedAnswer, cited_answer, examples, load_cited, settles
 from eval.pubmedqa_data import DATA_DIR, PubMedQuestion, corpus_for, doc_id, load_abstracts, load_questions
 from eval.pubmedqa_library import HELD_OUT_PARITY, half, open_library, without
 from eval.pubmedqa_model import PubMedMetrics, PubMedReport, PubMedResult, VerdictSplit
@@ -112,7 +112,7 @@ def fold_models(asked: list[CitedAnswer], progress: bool, split: int = 0
 def judged(question: str, answer: Answer) -> bool:
     """Whether the engine draws a verdict on `answer` at all (qa/verdict.py; the suite asks without a
     conversation)."""
-    return is_yes_no(question) and answer.answered and answer.about_question and names_its_subject(question)
+    return is_yes_no(question) and settles(answer) and names_its_subject(question)
 
 
 def verdict_of(model: StanceModel, question: str, answer: Answer, conclusions: Mapping[int, str]) -> Verdict | None:

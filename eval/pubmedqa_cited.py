@@ -25,7 +25,7 @@ from eval.pubmedqa_data import DATA_DIR, DEV, Decision, PubMedQuestion, load_que
 from eval.stance_encoder_oof import load_rows, probabilities_for
 from eval.stance_fit import Example
 from eval.stance_unrelated import as_findings
-from qa.engine import AnswerEngine
+from qa.engine import VERDICT_TOPICALITY, AnswerEngine
 from qa.model import Answer
 from qa.stance import is_concluding
 from qa.verdict import encoder_reading, judged_findings
@@ -50,12 +50,18 @@ class CitedAnswer(BaseModel):
     findings: list[CitedFinding]
 
 
+def settles(answer: Answer) -> bool:
+    """Whether the engine would draw a verdict from `answer`'s findings: it answered from papers likely enough
+    to be about the question (`qa.engine.VERDICT_TOPICALITY`)."""
+    return answer.answered and answer.about_question and answer.topicality >= VERDICT_TOPICALITY
+
+
 def cited_answer(question: PubMedQuestion, answer: Answer, conclusions: Mapping[int, str] | None = None
                  ) -> CitedAnswer:
     """The findings `answer` cites, as the verdict sees them (by marker, with the conclusion paragraph each quotes:
-    `AnswerEngine.conclusions`); none when the best paper is not about the question: the engine draws no
-    verdict from those (`qa.abstain.Topicality`), so they teach it nothing."""
-    judged = answer.answered and answer.about_question
+    `AnswerEngine.conclusions`); none when the best paper is not likely enough to be about the question: the
+    engine draws no verdict from those (`qa.engine.VERDICT_TOPICALITY`), so they teach it nothing."""
+    judged = settles(answer)
     return CitedAnswer(pmid=question.pmid, question=question.question, decision=question.decision,
                        findings=[CitedFinding(doc_id=c.doc_id, section=c.section, text=c.text,
                                               conclusion=(conclusions or {}).get(c.marker))

@@ -165,16 +165,18 @@ def verdict_line(verdict: Verdict | None) -> str:
 
 
 def apply(model: StanceModel, question: str, answer_text: str, citations: list[Citation], about: bool = True,
-          in_conversation: bool = False, conclusions: Callable[[list[Citation]], Mapping[int, str]] | None = None
-          ) -> tuple[str, list[Citation], Verdict | None]:
+          in_conversation: bool = False, conclusions: Callable[[list[Citation]], Mapping[int, str]] | None = None,
+          settles: bool = True) -> tuple[str, list[Citation], Verdict | None]:
     """For an answered yes/no question: the answer opened by its verdict line, citations with stances, the
     verdict. When the question does not name what it asks about ("Are they effective?" not `in_conversation`)
     or the best passage's paper is not `about` it (`qa.abstain.Topicality`), the line says so and there is no
     verdict: findings about something else do not settle it; any other answered
     question opens with `OFF_TOPIC_NOTE` then, so that the text read alone (CLI, API) says it too. Otherwise
     an answer to another question, or an unanswered one, passes through unchanged (verdict None).
-    `conclusions` gives the conclusion paragraphs the citations quote (`AnswerEngine.conclusions`); it is called
-    only when a verdict is drawn, so other questions read no document for it."""
+    Papers only likely enough to be about the question for the note (`settles` false) settle nothing: the
+    line says the cited findings do not settle it. `conclusions` gives the conclusion paragraphs the
+    citations quote (`AnswerEngine.conclusions`); it is called only when a verdict is drawn, so other
+    questions read no document for it."""
     if not citations:
         return answer_text, citations, None
     if not is_yes_no(question):
@@ -183,6 +185,8 @@ def apply(model: StanceModel, question: str, answer_text: str, citations: list[C
         return f"{UNNAMED}\n{answer_text}", citations, None
     if not about:
         return f"{NOT_ABOUT}\n{answer_text}", citations, None
+    if not settles:
+        return f"{NOT_SETTLED}\n{answer_text}", citations, None
     verdict, stances = decide(model, question, citations, conclusions(citations) if conclusions else None)
     marked = [c.model_copy(update={"stance": stances.get(c.marker)}) for c in citations]
     return f"{verdict_line(verdict)}\n{answer_text}", marked, verdict

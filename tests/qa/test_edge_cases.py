@@ -10,9 +10,10 @@ from index.search import SearchIndex
 from qa.aggregate import aggregate
 from qa.citations import CitationRegistry
 from qa.compose import compose_extractive
-from qa.engine import AnswerEngine
+from qa.engine import VERDICT_TOPICALITY, AnswerEngine
 from qa.model import Turn
 from qa.rerank import asks_finding
+from qa.verdict import NOT_SETTLED
 
 
 @pytest.mark.parametrize("question", ["???", "a", "the", "What is it?"])
@@ -141,3 +142,16 @@ def test_that_as_the_subject_of_a_follow_up_carries_the_topic(engine: AnswerEngi
     # "that" as a conjunction is no pronoun: this question stands on its own.
     own = engine.analyse("Which studies showed that breast milk contains stem cells?", history)
     assert own.resolved == own.question
+
+
+def test_a_verdict_asks_more_of_topicality_than_the_note(engine: AnswerEngine) -> None:
+    """The reviews never study retinopathy: their nearest findings (HIE, BPD rows) are likely enough to be about
+    the question to be quoted without the off-topic note, not to settle it."""
+    question = "Is there evidence for MSCs in ROP?"
+    topical = engine.topicality.probability(engine.features(question))
+    assert engine.topicality.threshold <= topical < VERDICT_TOPICALITY, topical
+    answer = engine.ask(question)
+    assert answer.about_question and answer.verdict is None and answer.answer.startswith(NOT_SETTLED), answer.answer
+    settled = engine.ask("Do exosomes reduce NEC in animals?")
+    assert settled.verdict is not None and settled.verdict.label == "Yes", settled.answer
+
