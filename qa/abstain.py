@@ -56,7 +56,7 @@ ANSWER_FEATURES = FEATURES[:6]
 TOPIC_FEATURES = ("dense", "document_terms")
 # Words that name the documents' structure rather than a topic: absent from the text without being a gap.
 META_TERMS = {"tabl", "list", "paper", "articl", "mention", "cite", "describ", "report", "tell", "say", "give",
-              "record", "discuss", "refer", "both", "either", "abbrevi", "stand", "defin", "mean"}
+              "record", "discuss", "refer", "both", "either", "abbrevi", "stand", "defin", "mean", "evid"}
 _QUESTION_NUMBER = re.compile(r"\b\d+(?:\.\d+)?\b")
 # In the text a number may be glued to its unit or label ("1.5T", "31A1"): bounded by non-digits only.
 _TEXT_NUMBER = re.compile(r"(?<![\d.])\d+(?:\.\d+)?(?!\d)")

@@ -9,6 +9,7 @@ from index.lexical import tokenize
 from index.lookups import StudyRef
 from index.model import Unit
 from index.search import SearchIndex, UnitRecord
+from qa.abstain import META_TERMS
 from qa.aggregate import Aggregation
 from qa.citations import CitationRegistry
 from qa.parts import cover_parts
@@ -129,9 +130,12 @@ def _complete_coverage(query: Query, scored: list[ScoredUnit], scorer: UnitScore
     other_meanings = _other_meanings(scorer, query, chosen[0])
     terms = [t for t in query.focus_terms if t in query.idf and t not in other_meanings]
     total = sum(query.idf[t] for t in terms) or 1.0
+    # Words that frame the question ("the evidence for", "which papers") are never looked for, but still weigh in
+    # the total: what the others add is judged as before.
+    sought = [t for t in terms if t not in META_TERMS]
     while len(chosen) < MAX_QUOTES + 1:
         covered = set().union(*(c.tokens for c in chosen))
-        missing = [t for t in terms if not scorer.holds(query, t, covered)]
+        missing = [t for t in sought if not scorer.holds(query, t, covered)]
         if not missing:
             return
         neighbours = _neighbours(scorer, chosen)

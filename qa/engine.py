@@ -53,7 +53,7 @@ AGGREGATION_DOCUMENTS = 5
 # A verdict asks more of the topicality model than the note does (`qa.abstain.Topicality`, threshold 0.11): chosen
 # on the even-position PubMedQA dev questions (those it was fitted on), asked with and without their abstracts:
 # verdicts shown without the abstract 19 -> 5 of 250 at 0.3 (4 at 0.4, 3 at 0.5), none lost with it up to 0.4;
-# built-in dev: two wrong "Yes" withheld (retinopathy, jaundice) and one right one (a lay paraphrase) at 0.3.
+# built-in dev: a wrong "Yes" withheld (neonatal jaundice) and a right one (a lay paraphrase) at 0.3.
 VERDICT_TOPICALITY = 0.3  # documents whose tables may answer a list question: those of the best units
 
 

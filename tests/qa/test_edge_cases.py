@@ -147,7 +147,7 @@ def test_that_as_the_subject_of_a_follow_up_carries_the_topic(engine: AnswerEngi
 def test_a_verdict_asks_more_of_topicality_than_the_note(engine: AnswerEngine) -> None:
     """The reviews never study retinopathy: their nearest findings (HIE, BPD rows) are likely enough to be about
     the question to be quoted without the off-topic note, not to settle it."""
-    question = "Is there evidence for MSCs in ROP?"
+    question = "Are MSCs used for retinopathy of prematurity?"
     topical = engine.topicality.probability(engine.features(question))
     assert engine.topicality.threshold <= topical < VERDICT_TOPICALITY, topical
     answer = engine.ask(question)
