@@ -54,7 +54,8 @@ TOPICALITY_FILE = Path(__file__).with_name("topicality.json")
 FEATURES = ("dense", "lexical", "out_of_corpus", "number_mismatch", "study_match", "type_match", "document_terms")
 ANSWER_FEATURES = FEATURES[:6]
 TOPIC_FEATURES = ("dense", "document_terms")
-# Words that name the documents' structure rather than a topic: absent from the text without being a gap.
+# Words that name the documents' structure or frame the question ("the evidence for") rather than a topic: absent
+# from the text without being a gap.
 META_TERMS = {"tabl", "list", "paper", "articl", "mention", "cite", "describ", "report", "tell", "say", "give",
               "record", "discuss", "refer", "both", "either", "abbrevi", "stand", "defin", "mean", "evid"}
 _QUESTION_NUMBER = re.compile(r"\b\d+(?:\.\d+)?\b")

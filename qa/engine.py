@@ -49,12 +49,12 @@ ALREADY_SAID_SHARE = 0.7  # a unit whose words are mostly in earlier assistant t
 ALREADY_SAID_PENALTY = 0.7  # ... is scored down by this factor
 MAX_NAMED_STUDIES = 50  # studies a named author is looked up in, at most (a common surname in a large library)
 STUDY_DOCUMENT_HITS = 3  # passages searched in the named studies' own documents, when the library holds them
-AGGREGATION_DOCUMENTS = 5
+AGGREGATION_DOCUMENTS = 5  # documents whose tables may answer a list question: those of the best units
 # A verdict asks more of the topicality model than the note does (`qa.abstain.Topicality`, threshold 0.11): chosen
 # on the even-position PubMedQA dev questions (those it was fitted on), asked with and without their abstracts:
 # verdicts shown without the abstract 19 -> 5 of 250 at 0.3 (4 at 0.4, 3 at 0.5), none lost with it up to 0.4;
 # built-in dev: a wrong "Yes" withheld (neonatal jaundice) and a right one (a lay paraphrase) at 0.3.
-VERDICT_TOPICALITY = 0.3  # documents whose tables may answer a list question: those of the best units
+VERDICT_TOPICALITY = 0.3
 
 
 def validate_question(question: str, limit: int = MAX_QUESTION_CHARS, noun: str = "question") -> str:

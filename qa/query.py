@@ -55,8 +55,8 @@ _LIST_CUES = re.compile(
     r"lineages?|organs?|methods?|groups?)\b|\blist\b|\bname (the|all)\b|\bwhich .* (were|are) (used|given)\b",
     re.I,
 )
-# "How many studies ...?", "How many of the trials ...?": what a count counts (a plural noun).
-# What "how many" counts: a plural noun after up to two modifiers, the fewest that end in one ("clinical trials").
+# "How many studies ...?", "How many of the trials ...?": what a count counts, a plural noun after up to two
+# modifiers, the fewest words that end in one ("How many clinical trials ...?": "clinical trials").
 _COUNTED = re.compile(r"\bhow many (?:of (?:the|these|those) )?((?:[^\W\d_][\w-]*\s+){0,2}?[^\W\d_][\w-]*s)\b",
                       re.I)
 _ELLIPTICAL = re.compile(r"^(and|what about|how about|same for|also|and what about|and for|what of)\b", re.I)
