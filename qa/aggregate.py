@@ -196,12 +196,13 @@ def aggregate(doc: Document, query: Query, scored: list[ScoredUnit], doc_tokens:
     Without a constraint (a disease, an author, a cell value) the whole column would be listed: that is
     done only when a table row already ranks among the best units (`table_in_focus`).
     """
-    attr = find_attribute(doc, query)
-    agg = _grouped_by(attr, doc, query, scored, doc_tokens, author_refs, min_score, table_in_focus) if attr else None
-    if agg is None and attr is not None and attr.column != 0:
-        # "Which trials used the intravenous route?" names the route it asks about: it asks for the rows.
+    named = find_attribute(doc, query)
+    agg = _grouped_by(named, doc, query, scored, doc_tokens, author_refs, min_score, table_in_focus) if named else None
+    if agg is None:
+        # The rows themselves: "Which trials ...?" names no column, "Which trials used the intravenous route?"
+        # names the route it asks about.
         rows = rows_asked(doc, query)
-        if rows is not None:
+        if rows is not None and rows != named:
             agg = _grouped_by(rows, doc, query, scored, doc_tokens, author_refs, min_score, table_in_focus)
     return agg
 

@@ -57,7 +57,7 @@ def find_attribute(doc: Document, query: Query) -> Attribute | None:
                 rank = (min(order.index(t) for t in toks), -len(toks))
                 if best is None or rank < best[0]:
                     best = (rank, Attribute(table, c, part, name))
-    return best[1] if best else rows_asked(doc, query)
+    return best[1] if best else None
 
 
 def rows_asked(doc: Document, query: Query) -> Attribute | None:
