@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from corpus.model import Document, Table
 from index.lexical import tokenize
-from qa.query import Query
+from qa.query import PLURAL_ASKED, Query
 
 
 @dataclass
@@ -22,9 +22,8 @@ class Attribute:
     name: str
 
 
-# "Which clinical trials", "how many of the trials": a plural noun, after up to two modifiers, the question asks for.
-_ASKED_ROWS = re.compile(r"\b(?:which|what|how many)\s+(?:of (?:the|these|those)\s+)?"
-                         r"((?:[^\W\d_][\w-]*\s+){0,2}?[^\W\d_][\w-]*s)\b", re.I)
+# "Which clinical trials", "how many of the trials": the kind of row the question asks for.
+_ASKED_ROWS = re.compile(rf"\b(?:which|what|how many)\s+{PLURAL_ASKED}", re.I)
 
 
 def header_parts(header: str) -> list[str]:

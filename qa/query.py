@@ -55,10 +55,11 @@ _LIST_CUES = re.compile(
     r"lineages?|organs?|methods?|groups?)\b|\blist\b|\bname (the|all)\b|\bwhich .* (were|are) (used|given)\b",
     re.I,
 )
-# "How many studies ...?", "How many of the trials ...?": what a count counts, a plural noun after up to two
-# modifiers, the fewest words that end in one ("How many clinical trials ...?": "clinical trials").
-_COUNTED = re.compile(r"\bhow many (?:of (?:the|these|those) )?((?:[^\W\d_][\w-]*\s+){0,2}?[^\W\d_][\w-]*s)\b",
-                      re.I)
+# What a question asks for by a plural noun after up to two modifiers, the fewest words that end in one
+# ("How many clinical trials ...?": "clinical trials"); "of the", "of these" before it are left out.
+PLURAL_ASKED = r"(?:of (?:the|these|those)\s+)?((?:[^\W\d_][\w-]*\s+){0,2}?[^\W\d_][\w-]*s)\b"
+# "How many studies ...?", "How many of the trials ...?": what a count counts.
+_COUNTED = re.compile(rf"\bhow many\s+{PLURAL_ASKED}", re.I)
 _ELLIPTICAL = re.compile(r"^(and|what about|how about|same for|also|and what about|and for|what of)\b", re.I)
 # "that" is a pronoun only as a subject after the opening verb ("Does that also happen ...?"); elsewhere it is
 # mostly a conjunction ("... showed that ...").
