@@ -26,6 +26,7 @@ from qa.compose import (
     compose_own_findings,
 )
 from qa.errors import QAError
+from qa.lay_words import add_synonyms
 from qa.model import MAX_QUESTION_CHARS, Answer, Citation, Turn
 from qa.passages import passages_for_hits
 from qa.query import Query, analyse
@@ -36,6 +37,7 @@ from qa.spelling import respell
 from qa.stance import StanceModel
 from qa.verdict import apply as apply_verdict
 from qa.verdict import quoted_conclusion, quotes_a_conclusion
+from qa.wordnet import default as default_wordnet
 
 NOT_IN_REVIEWS = "The reviews do not say: no passage in them answers this question."
 # A user's library (one built from a corpus folder of their own, `Manifest.corpus_dir`) is not two reviews.
@@ -83,15 +85,18 @@ class AnswerEngine:
         self.abstainer = abstainer or Abstainer.default()
         self.topicality = topicality or Topicality.default()
         self.document_tokens = DocumentTokens(index.documents)
+        self.wordnet = default_wordnet()  # reads nothing until a question has a word the library lacks
         self.not_answered = NOT_IN_REVIEWS if index.manifest.corpus_dir is None else NOT_IN_LIBRARY
 
     def analyse(self, question: str, history: list[Turn] | None) -> Query:
         """The question resolved, expanded and typed, with the studies it names and its terms' IDF; words the
-        library lacks are read in its spelling (`qa.spelling.respell`: "haemorrhage" for "hemorrhage")."""
+        library lacks are read in its spelling (`qa.spelling.respell`: "haemorrhage" for "hemorrhage") and, in the
+        question, with its synonyms the library holds (`qa.lay_words`: "preemies (preterm baby, ...)")."""
         known = self.index.lookups.document_frequencies
         history = [t.model_copy(update={"content": respell(t.content, known)}) if t.role == "user" else t
                    for t in history or []]
-        query = analyse(respell(question, known), history, self.index.glossary, self.index.lookups)
+        question = add_synonyms(respell(question, known), known, self.wordnet, self.index.embedder.encode_query)
+        query = analyse(question, history, self.index.glossary, self.index.lookups)
         query.study_refs = self.index.lookups.studies_by({fold(a) for a in query.authors}, MAX_NAMED_STUDIES)
         query.study_documents = self._study_documents(query.study_refs)
         n = max(1, self.index.manifest.units)

