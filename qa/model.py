@@ -74,7 +74,9 @@ class Answer(BaseModel):
     related: list[Passage] = Field(default_factory=list, description=(
         "Up to k passages not cited, in the order of the best sentence or row each holds as the engine ranks "
         "them for the question (then search order); `score` is each passage's search score."))
-    resolved_question: str | None = Field(None, description="The question after follow-up resolution.")
+    resolved_question: str | None = Field(None, description=(
+        "How the question was read, when not as written: after follow-up resolution, in the library's spelling, "
+        "with the library's words for lay words (\"preemies (preterm baby, ...)\")."))
     confidence: float = 0.0
     verdict: Verdict | None = Field(
         None, description="For a yes/no question answered with findings: Yes, No, Mixed evidence or Unclear, with "
