@@ -90,13 +90,17 @@ class AnswerEngine:
 
     def analyse(self, question: str, history: list[Turn] | None) -> Query:
         """The question resolved, expanded and typed, with the studies it names and its terms' IDF; words the
-        library lacks are read in its spelling (`qa.spelling.respell`: "haemorrhage" for "hemorrhage") and, in the
-        question, with its synonyms the library holds (`qa.lay_words`: "preemies (preterm baby, ...)")."""
+        library lacks are read in its spelling (`qa.spelling.respell`: "haemorrhage" for "hemorrhage") and with
+        their synonyms the library holds (`qa.lay_words`: "preemies (preterm baby, ...)")."""
         known = self.index.lookups.document_frequencies
-        history = [t.model_copy(update={"content": respell(t.content, known)}) if t.role == "user" else t
+
+        def read(text: str) -> str:
+            return add_synonyms(respell(text, known), known, self.wordnet, self.index.embedder.encode_query)
+
+        # The earlier questions are read the same way: a follow-up carries their reading along.
+        history = [t.model_copy(update={"content": read(t.content)}) if t.role == "user" else t
                    for t in history or []]
-        question = add_synonyms(respell(question, known), known, self.wordnet, self.index.embedder.encode_query)
-        query = analyse(question, history, self.index.glossary, self.index.lookups)
+        query = analyse(read(question), history, self.index.glossary, self.index.lookups)
         query.study_refs = self.index.lookups.studies_by({fold(a) for a in query.authors}, MAX_NAMED_STUDIES)
         query.study_documents = self._study_documents(query.study_refs)
         n = max(1, self.index.manifest.units)

@@ -7,6 +7,7 @@ from index.lexical import tokenize
 from index.search import SearchIndex
 from qa.engine import AnswerEngine
 from qa.lay_words import SENSES, add_synonyms
+from qa.model import Turn
 from qa.wordnet import WordNet, default
 
 
@@ -48,3 +49,9 @@ def test_words_the_library_knows_are_not_expanded(engine: AnswerEngine, search_i
     question = "Did stem cells help grown-ups with stroke?"
     assert add_synonyms(question, search_index.lookups.document_frequencies, None,
                         search_index.embedder.encode_query) == question
+
+
+def test_a_follow_up_carries_the_reading_of_the_question_before(engine: AnswerEngine) -> None:
+    history = [Turn(role="user", content="Did stem cells help grown-ups with brain damage?")]
+    answer = engine.ask("And for stroke?", history)
+    assert answer.resolved_question is not None and "grown-ups (adult)" in answer.resolved_question
