@@ -39,25 +39,42 @@ def add_synonyms(text: str, frequencies: Callable[[Iterable[str]], dict[str, int
                  encode: Callable[[str], np.ndarray]) -> str:
     """`text` with each word some of whose stems the corpus lacks (`frequencies`: stem -> how many answer units hold
     it, unknown stems left out) followed by up to `KEPT` synonyms the corpus holds, "preemies (preterm baby,
-    premature infant)"; unchanged when there are none or no WordNet is installed."""
+    premature infant)", and each compound of two or three words, one of them such a word, that WordNet names by
+    one word the corpus holds followed by that word, "tummy tuck (abdominoplasty)"; unchanged when there are none
+    or no WordNet is installed."""
     if wordnet is None:
         return text
-    words = {w: tokenize(w) for w in dict.fromkeys(_WORD.findall(text)) if len(w) > 3}
-    known = frequencies({s for stems in words.values() for s in stems})
-    unknown = [w for w, stems in words.items() if stems and not all(s in known for s in stems)]
-    options = {w: [s for s in wordnet.synonyms(w, SENSES) if _LEMMA.fullmatch(s)] for w in unknown}
-    stems = {s: tokenize(s) for candidates in options.values() for s in candidates}
-    held = frequencies({t for ts in stems.values() for t in ts})
-    found: dict[str, list[str]] = {}
-    for word, candidates in options.items():
-        candidates = [c for c in dict.fromkeys(candidates) if stems[c] and all(t in held for t in stems[c])]
-        if not candidates:
+    words = list(_WORD.finditer(text))
+    stems = {m.group(0): tokenize(m.group(0)) for m in words}
+    known = frequencies({s for ss in stems.values() for s in ss})
+    spans: dict[tuple[int, int], list[str]] = {}
+    for i in range(len(words)):
+        for n in (3, 2):  # the longest compound first
+            run = words[i:i + n]
+            own = {s for m in run for s in stems[m.group(0)]}
+            # Only a compound with a word the library lacks: "high blood pressure (hypertension)", "health care
+            # (healthcare)" in a library that knows each word moved PubMedQA dev's right abstract first 0.984 -> 0.982.
+            if (len(run) == n and all(text[a.end():b.start()] == " " for a, b in zip(run, run[1:], strict=False))
+                    and not own <= known.keys()):
+                spans[(run[0].start(), run[-1].end())] = [
+                    c for c in wordnet.synonyms(text[run[0].start():run[-1].end()], SENSES)
+                    if " " not in c and _LEMMA.fullmatch(c) and not set(tokenize(c)) & own]
+    for m in words:
+        word = m.group(0)
+        if len(word) > 3 and stems[word] and not all(s in known for s in stems[word]):
+            spans[m.span()] = [c for c in wordnet.synonyms(word, SENSES) if _LEMMA.fullmatch(c)]
+    candidate_stems = {c: tokenize(c) for options in spans.values() for c in options}
+    held = frequencies({t for ts in candidate_stems.values() for t in ts})
+    found: dict[tuple[int, int], list[str]] = {}
+    for (a, b), options in sorted(spans.items(), key=lambda item: item[0][0] - item[0][1]):  # longest first
+        options = [c for c in dict.fromkeys(options) if candidate_stems[c] and all(t in held for t in
+                                                                                   candidate_stems[c])]
+        if not options or any(a < e and s < b for s, e in found):  # inside a compound already read
             continue
-        vector = encode(word)
-        near = [c for c in candidates if float(encode(c) @ vector) >= MIN_SIMILARITY]
+        vector = encode(text[a:b])
+        near = [c for c in options if float(encode(c) @ vector) >= MIN_SIMILARITY]
         if near:
-            found[word] = near[:KEPT]
-    if not found:
-        return text
-    return _WORD.sub(lambda m: f"{m.group(0)} ({', '.join(found[m.group(0)])})" if m.group(0) in found
-                     else m.group(0), text)
+            found[(a, b)] = near[:KEPT]
+    for (_, b), near in sorted(found.items(), reverse=True):
+        text = f"{text[:b]} ({', '.join(near)}){text[b:]}"
+    return text

@@ -55,3 +55,11 @@ def test_a_follow_up_carries_the_reading_of_the_question_before(engine: AnswerEn
     history = [Turn(role="user", content="Did stem cells help grown-ups with brain damage?")]
     answer = engine.ask("And for stroke?", history)
     assert answer.resolved_question is not None and "grown-ups (adult)" in answer.resolved_question
+
+
+def test_a_lay_compound_is_read_with_the_one_word_the_reviews_use(engine: AnswerEngine) -> None:
+    # "nerve" is not in the reviews; WordNet names a nerve cell "neuron", and the reviews speak of neuronal cells.
+    answer = engine.ask("Can breast milk stem cells turn into nerve cells?")
+    assert answer.resolved_question == "Can breast milk stem cells turn into nerve cells (neuron)?"
+    # Before, the answer quoted the cells' differentiation into epithelial cells and no neuronal one.
+    assert any("neuronal" in c.text for c in answer.citations), answer.answer
