@@ -1,16 +1,17 @@
 """A question word the library lacks, read with the library's word for it: a lay question ("preemies", "grown-ups",
-"brain bleeds") shares no word with the clinical text that answers it ("preterm infants", "adults",
-"hemorrhage"), and the lexical index, the term shares and the abstainer's "words the corpus lacks" then count the
+"nerve cells") shares no word with the clinical text that answers it ("premature infants", "adults", "neuronal"),
+and the lexical index, the term shares and the abstainer's "words the corpus lacks" then count the
 question's subject as missing, however near the dense vectors put it.
 
 For each word some of whose stems occur in no answer unit ("grown-ups": "grown"), the synonyms of its first
 WordNet senses as a noun (`qa.wordnet`) that the library holds, and that the model puts near the word (the
-similarity of their vectors, which drops the senses the question does not mean: "acid" -> "dose" 0.28, "donor"
--> "presenter" 0.23, against "preemies" -> "preterm baby" 0.67, "grown-ups" -> "adult" 0.63), are added in
-brackets after it. A word the library knows is never expanded, so a clinical question reads as before.
-One lookup of the candidates' stems and a few short
-encodings per question that has such a word; WordNet's nouns are read once, on the first; nothing grows with the
-corpus.
+similarity of their vectors, which drops the senses the question does not mean: "acid" -> "dose" 0.28, "donor" ->
+"presenter" 0.23, against "preemies" -> "preterm baby" 0.67, "grown-ups" -> "adult" 0.63), are added in brackets
+after it; so is the one word WordNet names a compound of two or three words by, one of them such a word ("nerve
+cells (neuron)"). A word the library knows is never expanded, so a clinical question reads as before.
+
+Two lookups of stems and a few short encodings per question that has such a word; WordNet's nouns are read once,
+on the first; nothing grows with the corpus.
 """
 
 from __future__ import annotations

