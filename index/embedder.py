@@ -138,3 +138,9 @@ class Embedder:
     def encode_query(self, text: str) -> np.ndarray:
         """A question's vector (read-only, cached)."""
         return self._query(text)
+
+    def encode_phrases(self, texts: list[str]) -> np.ndarray:
+        """Short texts' vectors (words, synonyms) in one pass of the question-side encoder, one row per text."""
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        return self.onnx.encode(texts) if self.onnx is not None else self.encode(texts)

@@ -95,7 +95,7 @@ class AnswerEngine:
         known = self.index.lookups.document_frequencies
 
         def read(text: str) -> str:
-            return add_synonyms(respell(text, known), known, self.wordnet, self.index.embedder.encode_query)
+            return add_synonyms(respell(text, known), known, self.wordnet, self.index.embedder.encode_phrases)
 
         # The earlier questions are read the same way: a follow-up carries their reading along.
         history = [t.model_copy(update={"content": read(t.content)}) if t.role == "user" else t

@@ -48,7 +48,7 @@ def test_words_the_library_knows_are_not_expanded(engine: AnswerEngine, search_i
     # Without WordNet the question is read as it is.
     question = "Did stem cells help grown-ups with stroke?"
     assert add_synonyms(question, search_index.lookups.document_frequencies, None,
-                        search_index.embedder.encode_query) == question
+                        search_index.embedder.encode_phrases) == question
 
 
 def test_a_follow_up_carries_the_reading_of_the_question_before(engine: AnswerEngine) -> None:
@@ -63,3 +63,12 @@ def test_a_lay_compound_is_read_with_the_one_word_the_reviews_use(engine: Answer
     assert answer.resolved_question == "Can breast milk stem cells turn into nerve cells (neuron)?"
     # Before, the answer quoted the cells' differentiation into epithelial cells and no neuronal one.
     assert any("neuronal" in c.text for c in answer.citations), answer.answer
+
+
+def test_phrases_encoded_together_get_the_vectors_each_gets_alone(search_index: SearchIndex) -> None:
+    embedder = search_index.embedder
+    phrases = ["preemies", "premature infant", "nerve cells", "neuron"]
+    together = embedder.encode_phrases(phrases)
+    assert together.shape == (4, embedder.dimension) and embedder.encode_phrases([]).shape == (0, embedder.dimension)
+    for row, phrase in zip(together, phrases, strict=True):
+        assert abs(float(row @ embedder.encode_query(phrase)) - 1.0) < 1e-4
