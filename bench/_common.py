@@ -7,10 +7,16 @@ import resource
 import sys
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+if TYPE_CHECKING:
+    from index.embedder import Embedder
+    from index.search import SearchIndex
+    from qa.engine import AnswerEngine
 
 
 def temp_index_dir() -> Path:
@@ -32,3 +38,20 @@ def peak_rss_mib() -> float:
 
 def folder_bytes(folder: Path) -> int:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+
+
+def builtin_engine() -> tuple[AnswerEngine, SearchIndex, Embedder]:
+    """A fresh index of the built-in corpus in a temp folder, its answer engine warmed by one question."""
+    from corpus.store import BUILTIN_CORPUS
+    from index.build import build_index
+    from index.embedder import Embedder
+    from index.store import load_index
+    from qa.engine import AnswerEngine
+
+    embedder = Embedder()
+    folder = temp_index_dir()
+    build_index(BUILTIN_CORPUS, folder, embedder)
+    index = load_index(folder, embedder)
+    engine = AnswerEngine(index)
+    engine.ask("warm-up question about stem cells")
+    return engine, index, embedder

@@ -10,13 +10,7 @@ from __future__ import annotations
 import argparse
 import time
 
-from _common import percentile, temp_index_dir
-
-from corpus.store import BUILTIN_CORPUS
-from index.build import build_index
-from index.embedder import Embedder
-from index.store import load_index
-from qa.engine import AnswerEngine
+from _common import builtin_engine, percentile
 
 QUESTIONS = [
     "Which routes were used for BPD?",
@@ -38,12 +32,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=3, help="passes over the question list")
     args = parser.parse_args()
-    embedder = Embedder()
-    folder = temp_index_dir()
-    build_index(BUILTIN_CORPUS, folder, embedder)
-    index = load_index(folder, embedder)
-    engine = AnswerEngine(index)
-    engine.ask("warm-up question about stem cells")
+    engine, index, embedder = builtin_engine()
     total, retrieve, compose, floor = [], [], [], []
     for r in range(args.rounds):
         for q in QUESTIONS:

