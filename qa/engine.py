@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from corpus.model import Document
 from index.lexical import fold, tokenize
@@ -59,6 +59,23 @@ AGGREGATION_DOCUMENTS = 5  # documents whose tables may answer a list question: 
 VERDICT_TOPICALITY = 0.3
 
 
+class _Frequencies:
+    """A question's lookups of how many answer units hold each stem (`Lookups.document_frequencies`), each stem
+    looked up once: the spelling, the lay words and the IDF ask about mostly the same stems."""
+
+    def __init__(self, lookup: Callable[[Iterable[str]], dict[str, int]]) -> None:
+        self.lookup = lookup
+        self.found: dict[str, int] = {}
+        self.asked: set[str] = set()
+
+    def __call__(self, tokens: Iterable[str]) -> dict[str, int]:
+        tokens = set(tokens)
+        if new := tokens - self.asked:
+            self.found.update(self.lookup(new))
+            self.asked |= new
+        return {t: self.found[t] for t in tokens if t in self.found}
+
+
 def validate_question(question: str, limit: int = MAX_QUESTION_CHARS, noun: str = "question") -> str:
     """The question without surrounding blanks; raises `QAError` when it is empty or over `limit` characters."""
     text = question.strip()
@@ -92,7 +109,7 @@ class AnswerEngine:
         """The question resolved, expanded and typed, with the studies it names and its terms' IDF; words the
         library lacks are read in its spelling (`qa.spelling.respell`: "haemorrhage" for "hemorrhage") and with
         their synonyms the library holds (`qa.lay_words`: "preemies (preterm baby, ...)")."""
-        known = self.index.lookups.document_frequencies
+        known = _Frequencies(self.index.lookups.document_frequencies)
 
         def read(text: str) -> str:
             return add_synonyms(respell(text, known), known, self.wordnet, self.index.embedder.encode_phrases)
@@ -104,7 +121,7 @@ class AnswerEngine:
         query.study_refs = self.index.lookups.studies_by({fold(a) for a in query.authors}, MAX_NAMED_STUDIES)
         query.study_documents = self._study_documents(query.study_refs)
         n = max(1, self.index.manifest.units)
-        df = self.index.lookups.document_frequencies(query.terms + query.focus_terms)
+        df = known(query.terms + query.focus_terms)
         query.idf = {t: math.log(1 + n / c) for t, c in df.items()}
         return query
 

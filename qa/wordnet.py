@@ -42,6 +42,8 @@ class WordNet:
         self._synsets: dict[int, list[str]] = {}  # offset -> lemmas
 
     def _loaded(self) -> dict[str, list[int]]:
+        if self._index is not None:  # read: no lock to take on each lookup
+            return self._index
         with self._lock:
             if self._index is None:
                 self._exceptions = {fields[0]: fields[1:] for fields in _records(self.folder / "noun.exc")}
