@@ -45,25 +45,7 @@ def add_synonyms(text: str, frequencies: Callable[[Iterable[str]], dict[str, int
     or no WordNet is installed."""
     if wordnet is None:
         return text
-    words = list(_WORD.finditer(text))
-    stems = {m.group(0): tokenize(m.group(0)) for m in words}
-    known = frequencies({s for ss in stems.values() for s in ss})
-    spans: dict[tuple[int, int], list[str]] = {}
-    for i in range(len(words)):
-        for n in (3, 2):  # the longest compound first
-            run = words[i:i + n]
-            own = {s for m in run for s in stems[m.group(0)]}
-            # Only a compound with a word the library lacks: "high blood pressure (hypertension)", "health care
-            # (healthcare)" in a library that knows each word moved PubMedQA dev's right abstract first 0.984 -> 0.982.
-            if (len(run) == n and all(text[a.end():b.start()] == " " for a, b in zip(run, run[1:], strict=False))
-                    and not own <= known.keys()):
-                spans[(run[0].start(), run[-1].end())] = [
-                    c for c in wordnet.synonyms(text[run[0].start():run[-1].end()], SENSES)
-                    if " " not in c and _LEMMA.fullmatch(c) and not set(tokenize(c)) & own]
-    for m in words:
-        word = m.group(0)
-        if len(word) > 3 and stems[word] and not all(s in known for s in stems[word]):
-            spans[m.span()] = [c for c in wordnet.synonyms(word, SENSES) if _LEMMA.fullmatch(c)]
+    spans = _phrases(text, frequencies, wordnet)
     candidate_stems = {c: tokenize(c) for options in spans.values() for c in options}
     held = frequencies({t for ts in candidate_stems.values() for t in ts})
     kept = {span: [c for c in dict.fromkeys(options) if candidate_stems[c]
@@ -82,3 +64,29 @@ def add_synonyms(text: str, frequencies: Callable[[Iterable[str]], dict[str, int
     for (_, b), near in sorted(found.items(), reverse=True):
         text = f"{text[:b]} ({', '.join(near)}){text[b:]}"
     return text
+
+
+def _phrases(text: str, frequencies: Callable[[Iterable[str]], dict[str, int]], wordnet: WordNet
+             ) -> dict[tuple[int, int], list[str]]:
+    """The spans of `text` to read with the library's words, each with its WordNet candidates: the compounds of
+    two or three words (one the library lacks) by the one word WordNet names them, and each word the library
+    lacks by its synonyms."""
+    words = list(_WORD.finditer(text))
+    stems = {m.group(0): tokenize(m.group(0)) for m in words}
+    known = frequencies({s for ss in stems.values() for s in ss}).keys()
+    spans: dict[tuple[int, int], list[str]] = {}
+    for i in range(len(words)):
+        for n in (3, 2):  # the longest compound first
+            run = words[i:i + n]
+            own = {s for m in run for s in stems[m.group(0)]}
+            # Only a compound with a word the library lacks: "high blood pressure (hypertension)", "health care
+            # (healthcare)" in a library that knows each word moved PubMedQA dev's right abstract first 0.984 -> 0.982.
+            if (len(run) == n and not own <= known
+                    and all(text[a.end():b.start()] == " " for a, b in zip(run, run[1:], strict=False))):
+                spans[(run[0].start(), run[-1].end())] = [
+                    c for c in wordnet.synonyms(text[run[0].start():run[-1].end()], SENSES)
+                    if " " not in c and _LEMMA.fullmatch(c) and not set(tokenize(c)) & own]
+    for m in words:
+        if len(m.group(0)) > 3 and stems[m.group(0)] and not set(stems[m.group(0)]) <= known:
+            spans[m.span()] = [c for c in wordnet.synonyms(m.group(0), SENSES) if _LEMMA.fullmatch(c)]
+    return spans
