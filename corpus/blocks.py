@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from corpus.loaders import RawBlock
+from corpus.raw import RawBlock
 from corpus.text import strip_emphasis
 
 # Whole lines that web readers add around an article.

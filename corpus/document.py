@@ -9,7 +9,6 @@ import re
 
 from corpus.blocks import TypedBlock, classify
 from corpus.glossary import build_glossary
-from corpus.loaders import RawDocument
 from corpus.model import (
     Block,
     CitationMention,
@@ -23,6 +22,7 @@ from corpus.model import (
     TableCell,
     TableRow,
 )
+from corpus.raw import RawDocument
 from corpus.references import find_citations, parse_reference
 from corpus.sentences import sentence_spans
 from corpus.text import strip_emphasis

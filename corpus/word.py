@@ -10,13 +10,10 @@ from __future__ import annotations
 import re
 import zipfile
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from corpus.errors import UnreadableDocument
+from corpus.raw import RawBlock, RawDocument
 from corpus.text import normalise_line
-
-if TYPE_CHECKING:
-    from corpus.loaders import RawBlock, RawDocument
 
 MAX_EXPANDED_BYTES = 200 * 1024 * 1024  # a 500-page report with images stays far below this
 
@@ -47,8 +44,6 @@ def load_docx(path: Path) -> RawDocument:
     its rows (merged cells once); the core properties give the title and authors."""
     import docx  # python-docx: imported when a Word file is read
     from docx.table import Table
-
-    from corpus.loaders import RawBlock, RawDocument
 
     check_expansion(path)
     try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from corpus.model import Document
+from index.model import Unit
 from index.search import SearchIndex
 from qa.model import Citation
 from qa.passages import make_passage
@@ -29,6 +30,10 @@ class CitationRegistry:
             self.citations.append(Citation(marker=marker, **passage.model_dump()))
             self._by_span[key] = marker
         return self._by_span[key]
+
+    def cite_unit(self, unit: Unit, score: float) -> int:
+        """`cite` for a whole unit (sentence, row, list item, entry) of an indexed document."""
+        return self.cite(self.index.documents[unit.doc_id], unit.start, unit.end, unit.kind, unit.section, score)
 
     @staticmethod
     def markers(numbers: list[int]) -> str:

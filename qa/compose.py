@@ -1,8 +1,7 @@
-"""Write the answer text from ranked units: extractive quotes, grouped lists, bibliography entries."""
+"""Write the answer text from ranked units: extractive quotes, grouped lists, a named study's own findings (lookups:
+`qa.lookup_answers`)."""
 
 from __future__ import annotations
-
-import re
 
 from corpus.model import Document
 from index.lexical import tokenize
@@ -27,11 +26,6 @@ COVERAGE_POOL = 10  # units considered for covering the question words the best 
 MIN_COVERAGE_GAIN = 0.15  # IDF-weighted share of the question a completing unit must add
 NON_NEIGHBOUR_DISCOUNT = 0.6
 CROSS_DOCUMENT_RATIO = 0.6  # the other review's best unit joins a cross-document answer above this share
-
-
-def _cite_unit(index: SearchIndex, unit: Unit, score: float, registry: CitationRegistry) -> int:
-    doc = index.documents[unit.doc_id]
-    return registry.cite(doc, unit.start, unit.end, unit.kind, unit.section, score)
 
 
 def _list_span(doc: Document, unit: Unit) -> tuple[int, int, list[int]] | None:
@@ -197,7 +191,7 @@ def compose_extractive(index: SearchIndex, query: Query, scored: list[ScoredUnit
             marker = registry.markers([registry.cite(doc, span[0], span[1], "list", s.unit.section, s.score)])
             parts.append(_render_list(doc, span, marker))
         elif not any(d == s.unit.doc_id and a <= s.unit.start and s.unit.end <= b for d, a, b in lists):
-            marker = registry.markers([_cite_unit(index, s.unit, s.score, registry)])
+            marker = registry.markers([registry.cite_unit(s.unit, s.score)])
             parts.append(with_marker(render_unit(doc, s.unit), marker))
     return "\n".join(parts) if any("\n- " in p for p in parts) else " ".join(parts)
 
@@ -288,58 +282,6 @@ def compose_own_findings(index: SearchIndex, query: Query, scored: list[ScoredUn
             best[doc_id] = s
     parts = []
     for s in list(best.values())[:OWN_FINDINGS]:
-        m = _cite_unit(index, s.unit, s.score, registry)
+        m = registry.cite_unit(s.unit, s.score)
         parts.append(with_marker(render_unit(index.documents[s.unit.doc_id], s.unit), registry.markers([m])))
-    return " ".join(parts)
-
-
-ENTRIES_SHOWN = 2  # bibliography entries quoted for one study named (a passage may cite two together)
-ENTRIES_LISTED = 10  # ... for a question asking for several ("Which papers by Hassiotou are cited?")
-_ASKS_ENTRIES = re.compile(r"\b(?:sources|papers|references|articles|works|publications|studies)\b", re.I)
-
-
-def compose_bibliographic(index: SearchIndex, query: Query, scored: list[ScoredUnit],
-                          registry: CitationRegistry, author_refs: set[StudyRef]) -> str:
-    """The bibliography entries of the study the question names (by number, author, or best passage), looked
-    for in the documents the question reached, best first."""
-    top_text = next((s for s in scored if s.unit.kind != "reference"), None)
-    order = dict.fromkeys([*(d for d, _ in sorted(author_refs)), *(s.unit.doc_id for s in scored)])
-    for doc in (index.documents[d] for d in order):
-        numbers: list[int] = []
-        if query.reference_number is not None:
-            numbers = [query.reference_number]
-        elif author_refs:
-            numbers = sorted(n for d, n in author_refs if d == doc.doc_id)
-        elif top_text is not None and top_text.unit.doc_id == doc.doc_id:
-            numbers = doc.cited_numbers(top_text.unit.start, top_text.unit.end)
-        shown = ENTRIES_LISTED if _ASKS_ENTRIES.search(query.resolved) else ENTRIES_SHOWN
-        refs = [r for r in (doc.reference(n) for n in numbers[:shown]) if r is not None]
-        if not refs:
-            continue
-        parts = []
-        if not query.authors and query.reference_number is None and top_text is not None:
-            m = _cite_unit(index, top_text.unit, top_text.score, registry)
-            parts.append(with_marker(render_unit(doc, top_text.unit), registry.markers([m])))
-        for r in refs:
-            m = registry.cite(doc, r.start, r.end, "reference", "References", 1.0)
-            parts.append(with_marker(r.text, registry.markers([m])))
-        return " ".join(parts)
-    return ""
-
-
-def compose_abbreviation(index: SearchIndex, query: Query, scored: list[ScoredUnit],
-                         registry: CitationRegistry, within: frozenset[str] | None = None) -> str:
-    """What an abbreviation stands for, quoted from a legend entry or an in-text definition (of the documents
-    `within` when given); a document the question reached is preferred, as it gives the meaning the question's
-    context has."""
-    reached = {s.unit.doc_id: rank for rank, s in reversed(list(enumerate(scored)))}
-    parts = []
-    for short in query.entities:
-        found = index.lookups.definitions(short, within=within)
-        if not found:
-            continue
-        doc_id, start, end = min(found, key=lambda f: reached.get(f[0], len(reached)))
-        doc = index.documents[doc_id]
-        marker = registry.markers([registry.cite(doc, start, end, "definition", doc.section_at(start), 1.0)])
-        parts.append(with_marker(doc.text[start:end], marker))
     return " ".join(parts)

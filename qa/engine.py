@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Sequence
 
 from corpus.model import Document
 from index.lexical import fold, tokenize
@@ -18,19 +18,15 @@ from index.search import SearchIndex
 from qa.abstain import Abstainer, Topicality, features
 from qa.aggregate import Aggregation, DocumentTokens, aggregate
 from qa.citations import CitationRegistry
-from qa.compose import (
-    compose_abbreviation,
-    compose_aggregation,
-    compose_bibliographic,
-    compose_extractive,
-    compose_own_findings,
-)
+from qa.compose import compose_aggregation, compose_extractive, compose_own_findings
 from qa.errors import QAError
 from qa.lay_words import add_synonyms
+from qa.lookup_answers import compose_abbreviation, compose_bibliographic
 from qa.model import MAX_QUESTION_CHARS, Answer, Citation, Turn
 from qa.passages import passages_for_hits
-from qa.query import Query, analyse
+from qa.query import Query, StemFrequencies, analyse
 from qa.rank import ScoredUnit, UnitScorer, candidate_units
+from qa.related import related_hits
 from qa.rerank import adjust as adjust_for_question
 from qa.rerank import by_evidence
 from qa.spelling import respell
@@ -57,23 +53,6 @@ AGGREGATION_DOCUMENTS = 5  # documents whose tables may answer a list question: 
 # verdicts shown without the abstract 19 -> 5 of 250 at 0.3 (4 at 0.4, 3 at 0.5), none lost with it up to 0.4;
 # built-in dev: a wrong "Yes" withheld (neonatal jaundice) and a right one (a lay paraphrase) at 0.3.
 VERDICT_TOPICALITY = 0.3
-
-
-class _Frequencies:
-    """A question's lookups of how many answer units hold each stem (`Lookups.document_frequencies`), each stem
-    looked up once: the spelling, the lay words and the IDF ask about mostly the same stems."""
-
-    def __init__(self, lookup: Callable[[Iterable[str]], dict[str, int]]) -> None:
-        self.lookup = lookup
-        self.found: dict[str, int] = {}
-        self.asked: set[str] = set()
-
-    def __call__(self, tokens: Iterable[str]) -> dict[str, int]:
-        tokens = set(tokens)
-        if new := tokens - self.asked:
-            self.found.update(self.lookup(new))
-            self.asked |= new
-        return {t: self.found[t] for t in tokens if t in self.found}
 
 
 def validate_question(question: str, limit: int = MAX_QUESTION_CHARS, noun: str = "question") -> str:
@@ -109,7 +88,7 @@ class AnswerEngine:
         """The question resolved, expanded and typed, with the studies it names and its terms' IDF; words the
         library lacks are read in its spelling (`qa.spelling.respell`: "haemorrhage" for "hemorrhage") and with
         their synonyms the library holds (`qa.lay_words`: "preemies (preterm baby, ...)")."""
-        known = _Frequencies(self.index.lookups.document_frequencies)
+        known = StemFrequencies(self.index.lookups.document_frequencies)
 
         def read(text: str) -> str:
             return add_synonyms(respell(text, known), known, self.wordnet, self.index.embedder.encode_phrases)
@@ -221,9 +200,7 @@ class AnswerEngine:
                                                       about, in_conversation=bool(history),
                                                       settles=topical >= VERDICT_TOPICALITY,
                                                       conclusions=self.conclusions)
-        cited = {(c.doc_id, c.start, c.end) for c in citations}
-        uncited = [h for h in _by_best_unit(hits, scored) if (h.chunk.doc_id, h.chunk.start, h.chunk.end) not in cited]
-        related = passages_for_hits(self.index, _apart(uncited)[:k])
+        related = passages_for_hits(self.index, related_hits(hits, scored, citations)[:k])
         return Answer(
             question=text, answer=answer_text if answered else self.not_answered if scope is None else NOT_IN_SELECTED,
             answered=answered,
@@ -311,26 +288,3 @@ class AnswerEngine:
             doc, agg = grouped
             return compose_aggregation(doc, query, agg, registry)
         return compose_extractive(self.index, query, scored, registry, self.scorer, query.study_refs)
-
-
-def _by_best_unit(hits: list[SearchHit], scored: list[ScoredUnit]) -> list[SearchHit]:
-    """The passages in the order of their best scored unit (the engine's judgment of what says most about the
-    question), then those with no scored unit in search order."""
-    best: dict[int, int] = {}
-    for rank, s in enumerate(scored):
-        best.setdefault(s.index, rank)
-    def key(item: tuple[int, SearchHit]) -> tuple[int, int]:
-        pos, hit = item
-        ranks = [best[i] for i in range(*hit.chunk.units) if i in best]
-        return (min(ranks) if ranks else len(scored) + pos, pos)
-    return [h for _, h in sorted(enumerate(hits), key=key)]
-
-
-def _apart(hits: list[SearchHit]) -> list[SearchHit]:
-    """The hits that share no text with a better one: chunks overlap (a window slides over the text), and the
-    same sentences listed twice would take the place of a passage that says something else."""
-    kept: list[SearchHit] = []
-    for h in hits:
-        if not any(k.chunk.overlaps(h.chunk) for k in kept):
-            kept.append(h)
-    return kept

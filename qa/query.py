@@ -222,3 +222,20 @@ def analyse(question: str, history: list[Turn] | None, glossary: Glossary, looku
         # The question's own words: a follow-up after "How many infants?" does not count infants.
         counted=counted.group(1).lower() if (counted := _COUNTED.search(question)) else None,
     )
+
+
+class StemFrequencies:
+    """A question's lookups of how many answer units hold each stem (`Lookups.document_frequencies`), each stem
+    looked up once: the spelling, the lay words and the IDF ask about mostly the same stems."""
+
+    def __init__(self, lookup: Callable[[Iterable[str]], dict[str, int]]) -> None:
+        self.lookup = lookup
+        self.found: dict[str, int] = {}
+        self.asked: set[str] = set()
+
+    def __call__(self, tokens: Iterable[str]) -> dict[str, int]:
+        tokens = set(tokens)
+        if new := tokens - self.asked:
+            self.found.update(self.lookup(new))
+            self.asked |= new
+        return {t: self.found[t] for t in tokens if t in self.found}
