@@ -84,6 +84,7 @@
     ".verdict[data-verdict='none'] { background: #e5e7eb; color: #111827; font-weight: 600; }",
     ".src-stance { margin: 2px 0 0; font-size: 13px; color: #1f2937; font-weight: 600; }",
     ".off-topic { margin: 0 0 6px; font-size: 13px; font-style: italic; color: #92400e; }",
+    ".read-as { margin: 0 0 6px; font-size: 13px; color: #4b5563; }",
     ".error { background: #fef2f2; border: 1px solid #fca5a5; color: #991b1b; }",
     ".intro { color: #374151; }",
     ".marker { margin: 0 1px; padding: 0 5px; min-width: 26px; border: 1px solid #93c5fd; border-radius: 5px;",
@@ -421,14 +422,27 @@
       this.node.insertBefore(el("p", { "class": "label" }, ["Not in the " + LIBRARY]), this.node.firstChild);
     }
     if (!this.showVerdict(answer)) this.showOffTopic(answer);
+    this.showReading(answer);
     this.render();
     if (answer.answered !== false) this.addCopy(answer);
     this.node.setAttribute("aria-busy", "false");
   };
 
+  // How the engine read the question, when not as typed (`resolved_question`: a follow-up completed from the
+  // conversation, a spelling, synonyms of lay words the library does not use): the clinician sees what was
+  // answered. Above the verdict or note and the quotes.
+  AnswerView.prototype.showReading = function (answer) {
+    if (!answer.resolved_question || answer.resolved_question === answer.question) return;
+    this.node.insertBefore(el("p", { "class": "read-as", role: "note" }, ["Read as: " + answer.resolved_question]),
+      this.node.querySelector(".verdict, .off-topic") || this.body);
+  };
+
   // The answer as plain text with its sources, for a note or an e-mail: what the panel shows, markers included.
   function answerText(answer) {
     var lines = [answer.answer, "", "Sources:"];
+    if (answer.resolved_question && answer.resolved_question !== answer.question) {
+      lines.unshift("Read as: " + answer.resolved_question, "");
+    }
     (answer.citations || []).forEach(function (c) {
       var where = c.section && c.section !== c.title ? c.title + " \u203A " + c.section : c.title;
       lines.push("[" + c.marker + "] " + where + ": \u201C" + c.text + "\u201D");
