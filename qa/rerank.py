@@ -11,9 +11,10 @@ Four general mechanisms, each measured on dev splits only (builtin dev, PubMedQA
    gets exactly that score, the others shift with it), so a Results sentence of a weakly matching abstract
    never overtakes the abstract that matches the question best (which abstract that is comes from the
    units' scores, their document's standing included: `UnitScorer.standing`).
-4. **The phase asked is the phase answered**: a unit that names a label the question numbers ("phase II",
-   "grade III-IV") with other numbers only ("phase I") loses as much as an aim (`qa/qualifiers.py`); its
-   document's standing goes with it, as nothing else in the document may be about the asked phase either.
+4. **The phase asked is the phase answered**: a unit that names a label the question numbers or letters
+   ("phase II", "grade III-IV", "vitamin D") with other ones only ("phase I", "vitamin C") loses as much as an
+   aim (`qa/qualifiers.py`); its document's standing goes with it, as nothing else in the document may be
+   about the asked phase either.
 
 Nothing here reads a document: each unit's role and legend flag were computed at index time (`index.prepare`).
 """

@@ -3,7 +3,8 @@
 Only for a question that asks yes or no (`qa.yesno.is_yes_no`), and only when the answer cites findings:
 - each cited finding gets a stance from the stance model (`qa/stance.py`): supports (the model's "yes"),
   contradicts ("no") or mixed (hedged, "maybe", or below the threshold); citations that state no finding
-  (an aim, a method) get none;
+  (an aim, a method) get none, nor do findings on another phase, type or vitamin than the question names
+  (`qa.qualifiers`: "vitamin C reduces ..." for "Can vitamin D prevent ...?");
 - the overall verdict comes from the stance model's second stage (`Pooler`), which weighs the model's
   probabilities on all cited findings together and on each one, averaged with the stance encoder's reading
   of the findings (`qa/stance_encoder.py`; a sentence quoted from a conclusion is read with the rest of its
@@ -33,6 +34,7 @@ from corpus.model import Document
 from index.lexical import tokenize
 from index.roles import section_role, states_evidence, unit_role
 from qa.model import Citation, Verdict, VerdictLabel
+from qa.qualifiers import contradicts, qualifiers
 from qa.stance import StanceModel, is_concluding, is_conclusion_label
 from qa.yesno import is_yes_no, names_its_subject
 
@@ -128,7 +130,10 @@ def decide(model: StanceModel, question: str, citations: list[Citation], conclus
            ) -> tuple[Verdict | None, dict[int, Literal["supports", "contradicts", "mixed"]]]:
     """The overall verdict (None below the threshold) and the stance of each cited finding, by marker;
     `conclusions` holds, by marker, the conclusion paragraph a finding quotes (`quoted_conclusion`)."""
-    findings = judged_findings(citations)
+    asked = qualifiers(question)
+    # A finding on another phase, type or vitamin than the one asked ("vitamin C reduces ..." for "Can vitamin D
+    # prevent ...?") is about something else: quoted as the closest passage, it settles nothing.
+    findings = [c for c in judged_findings(citations) if not contradicts(asked, c.text)]
     if not findings:
         return None, {}
     stances: dict[int, Literal["supports", "contradicts", "mixed"]] = {}
