@@ -38,7 +38,7 @@ OTHER_QUALIFIER_PENALTY = NON_FINDING_PENALTY["aim"]  # not tuned: as far off th
 # "What is the effect of ...", "which route worked better", "what happens to ...", "outcome", "result".
 _ASKS_FINDING = re.compile(
     r"\b(?:effects?|effective(?:ness)?|efficacy|outcomes?|results?|works?|worked|working|happens?|happened|"
-    r"improv\w*|reduc\w*|increas\w*|decreas\w*|benefits?|beneficial|associat\w*|risks?|impact|influenc\w*|"
+    r"potent|potency|improv\w*|reduc\w*|increas\w*|decreas\w*|benefits?|beneficial|associat\w*|risks?|impact|influenc\w*|"
     r"affect\w*|differ\w*|better|best|worse|worst|optimal|superior|inferior|safe(?:ty)?|harm\w*|protect\w*|prevent\w*|"
     r"predict\w*|success\w*|fail\w*|find|found|findings?|show(?:ed|n)?|respon\w*)\b", re.I)
 _ABBREVIATION_SUBJECT = re.compile(r"^(?:what|who) (?:is|are|does|do) (?:an? |the )?([\w-]+)\b", re.I)

@@ -59,9 +59,18 @@ def test_question_types(engine: AnswerEngine, question: str, answer_type: str) -
     "What is the effect of MSCs on lung injury?",  # a relation between two things, not a term to define
     "Which route is best for BPD?",
     "What is the optimal source of MSC secretome?",
+    "Which source gives the most potent secretions?",
 ])
 def test_questions_on_what_works_rank_findings_first(engine: AnswerEngine, question: str) -> None:
     assert asks_finding(engine.analyse(question, None))
+
+
+def test_which_source_is_potent_is_answered_by_the_finding_not_the_aim(engine: AnswerEngine) -> None:
+    """The summary's aim ("We examine how different sources ... affect ... their secretions") names the
+    sources; its finding names the potent one."""
+    answer = engine.ask("Which MSC source gives the most potent secretions?")
+    assert any("appear especially potent" in c.text for c in answer.citations[:2]), answer.answer
+    assert not answer.citations[0].text.startswith("We examine"), answer.answer
 
 
 def test_follow_up_replaces_the_entity_of_the_same_kind(engine: AnswerEngine) -> None:
