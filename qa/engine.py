@@ -31,6 +31,7 @@ from qa.rerank import adjust as adjust_for_question
 from qa.rerank import by_evidence
 from qa.spelling import respell
 from qa.stance import StanceModel
+from qa.unmentioned import unmentioned
 from qa.verdict import apply as apply_verdict
 from qa.verdict import quoted_conclusion, quotes_a_conclusion
 from qa.wordnet import default as default_wordnet
@@ -97,6 +98,7 @@ class AnswerEngine:
         history = [t.model_copy(update={"content": read(t.content)}) if t.role == "user" else t
                    for t in history or []]
         query = analyse(read(question), history, self.index.glossary, self.index.lookups)
+        query.unmentioned = unmentioned(respell(question, known), query.resolved, known, self.wordnet)
         query.study_refs = self.index.lookups.studies_by({fold(a) for a in query.authors}, MAX_NAMED_STUDIES)
         query.study_documents = self._study_documents(query.study_refs)
         n = max(1, self.index.manifest.units)
@@ -199,7 +201,7 @@ class AnswerEngine:
         answer_text, citations, verdict = apply_verdict(self.stance, query.resolved, answer_text, citations,
                                                       about, in_conversation=bool(history),
                                                       settles=topical >= VERDICT_TOPICALITY,
-                                                      conclusions=self.conclusions)
+                                                      conclusions=self.conclusions, unmentioned=query.unmentioned)
         related = passages_for_hits(self.index, related_hits(hits, scored, citations)[:k])
         return Answer(
             question=text, answer=answer_text if answered else self.not_answered if scope is None else NOT_IN_SELECTED,

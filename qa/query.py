@@ -99,6 +99,7 @@ class Query:
     study_documents: set[str] = field(default_factory=set)  # those studies' own documents, where the library has them
     entity_forms: dict[str, list[str]] = field(default_factory=dict)  # long forms of each entity, most used first
     idf: dict[str, float] = field(default_factory=dict)  # of the terms the corpus has (others: the maximum)
+    unmentioned: list[str] = field(default_factory=list)  # substances, conditions the library never names
     # Each term of an abbreviation the question names, by either form, and the token sets of its other forms: a
     # text that says "PCa" holds "prostate cancer", one that says "prostate cancer" holds "PCa" (`forms_of`).
     counterparts: dict[str, list[frozenset[str]]] = field(default_factory=dict)

