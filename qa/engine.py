@@ -180,6 +180,8 @@ class AnswerEngine:
             # Table rows that hold the question's words ("Which studies were found feasible and safe?") are
             # about it, however terse they read to the topicality model (fitted on abstracts' sentences).
             about, topical = True, max(topical, VERDICT_TOPICALITY)
+        if query.unmentioned:
+            about = False  # no paper is about a substance or a condition the library never names (qa.unmentioned)
         if scope is not None and not about:
             # Kept to documents none of which is about the question, the answer would quote passages that only
             # share words with it: over the whole library they come with a note, here the user chose the

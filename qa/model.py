@@ -84,7 +84,8 @@ class Answer(BaseModel):
                           "about, is answered from papers not about it, or the findings do not settle it.")
     about_question: bool = Field(
         True, description="Whether the paper of the best passage found is about the question (it holds most of the "
-                          "question's terms); when not, the answer quotes the closest passages and gives no verdict.")
+                          "question's terms, and the library mentions the substances and diseases the question "
+                          "names); when not, the answer quotes the closest passages and gives no verdict.")
     topicality: float = Field(
         1.0, ge=0.0, le=1.0, description="How likely the paper of the best passage found is about the question "
         "(1 for a lookup, a named study or table rows chosen by the question's words): `about_question` from "

@@ -5,13 +5,16 @@ shares with the question.
 
 A word of the question counts when no answer unit holds one of its stems, the question's reading did not add
 the library's word for it (`qa.lay_words`: "preemies (premature infant)"), and WordNet's most used sense of it
-names what a clinical question asks about: a substance (a vitamin, a hormone, a gas, "caffeine") or a state (a
-disease, a symptom: "jaundice", "retinopathy"). Lay wording the library says otherwise ("putting", "down",
-"milder") is not counted: its stems are missing too, but the question is still about what the library holds.
+names what a clinical question asks about: a substance (a vitamin, a hormone, a gas, "caffeine") or a disease
+or symptom (a kind of "pathological state" or of "symptom" by WordNet's hypernyms: "retinopathy", "jaundice";
+not "problem", "danger" or "operation", which WordNet files among states too). Lay wording the library says
+otherwise ("putting", "down", "milder") is not counted: its stems are missing too, but the question is still
+about what the library holds.
 A word WordNet does not know is not counted either: most drug names are known (as substances or, like
 "aspirin", as artifacts, which "hospital" and "paper" are too), and the unknown ones ran together with words
 no dictionary lists as things ("themselves", "whilst", "secretome" for the library's "secretions").
-Only the verdict uses it (`qa.verdict.apply`): a line that names the words, and no verdict.
+A question with such a word is about no paper of the library: a yes/no question gets no verdict, and its
+verdict line, or any other answer's note, names the words (`qa.verdict.apply`).
 """
 
 from __future__ import annotations
@@ -23,7 +26,10 @@ from index.lexical import tokenize
 from qa.abstain import META_TERMS
 from qa.wordnet import WordNet
 
-KINDS = ("noun.substance", "noun.state")
+SUBSTANCES = "noun.substance"
+# A state WordNet files under pathology or symptoms: "the state of being in effect" ("operation"), "difficulty"
+# ("problem") and "danger" are states too, and no topic a library lacks.
+CONDITIONS = ("pathological state", "symptom")
 MIN_LETTERS = 4  # "GA", "IVF", "CPR": short forms the glossary reads, not topics
 
 
@@ -42,6 +48,8 @@ def unmentioned(question: str, reading: str, frequencies: Callable[[Iterable[str
     for w in words:
         if not stems[w] or set(stems[w]) <= known or re.search(rf"\b{re.escape(w)} \(", reading):
             continue
-        if wordnet.kind(w) in KINDS and not set(stems[w]) & META_TERMS:  # "paper" is a substance too
+        if set(stems[w]) & META_TERMS:  # "paper" is a substance too
+            continue
+        if wordnet.kind(w) == SUBSTANCES or wordnet.descends_from(w, CONDITIONS):
             found.append(w)
     return found

@@ -163,10 +163,11 @@ def decide(model: StanceModel, question: str, citations: list[Citation], conclus
     return Verdict(label=LABELS[label], confidence=round(p, 4)), stances
 
 
-def not_mentioned(words: list[str]) -> str:
-    """The verdict line of a question about substances or conditions the library never names (`qa.unmentioned`)."""
+def not_mentioned(words: list[str], prefix: str = f"{VERDICT_PREFIX} none:") -> str:
+    """The verdict line (or, with `NOTE_PREFIX`, the note) atop the answer to a question about substances or
+    conditions the library never names (`qa.unmentioned`)."""
     named = ", ".join(f'"{w}"' for w in words)
-    return f"{VERDICT_PREFIX} none: no passage in the library mentions {named}; the closest passages follow."
+    return f"{prefix} no passage in the library mentions {named}; the closest passages follow."
 
 
 def verdict_line(verdict: Verdict | None) -> str:
@@ -186,12 +187,15 @@ def apply(model: StanceModel, question: str, answer_text: str, citations: list[C
     an answer to another question, or an unanswered one, passes through unchanged (verdict None).
     Papers only likely enough to be about the question for the note (`settles` false) settle nothing: the
     line says the cited findings do not settle it. Nor does any passage settle a question about a substance or a
-    condition the library never names (`unmentioned`, `qa.unmentioned`): the line names them. `conclusions`
+    condition the library never names (`unmentioned`, `qa.unmentioned`; the engine then counts no paper as
+    about the question): the line, or any other question's note, names them. `conclusions`
     gives the conclusion paragraphs the citations quote (`AnswerEngine.conclusions`); it is called only when a
     verdict is drawn, so other questions read no document for it."""
     if not citations:
         return answer_text, citations, None
     if not is_yes_no(question):
+        if unmentioned:
+            return f"{not_mentioned(unmentioned, NOTE_PREFIX)}\n{answer_text}", citations, None
         return (answer_text if about else f"{OFF_TOPIC_NOTE}\n{answer_text}"), citations, None
     if not in_conversation and not names_its_subject(question):
         return f"{UNNAMED}\n{answer_text}", citations, None

@@ -42,6 +42,7 @@ class WordNet:
         self._exceptions: dict[str, list[str]] = {}  # irregular plural -> base forms ("feet" -> "foot")
         self._synsets: dict[int, list[str]] = {}  # offset -> lemmas
         self._kinds: dict[int, str] = {}  # offset -> lexicographer file ("noun.substance", "noun.state", ...)
+        self._parents: dict[int, list[int]] = {}  # offset -> hypernyms' offsets ("jaundice" -> "symptom")
 
     def _loaded(self) -> dict[str, list[int]]:
         if self._index is not None:  # read: no lock to take on each lookup
@@ -54,8 +55,12 @@ class WordNet:
                 kinds = {int(fields[0]): fields[1] for fields in _records(self.folder / "lexnames")}
                 for fields in _records(self.folder / "data.noun"):
                     offset = int(fields[0])
-                    self._synsets[offset] = [fields[4 + 2 * i] for i in range(int(fields[3], 16))]
+                    words = int(fields[3], 16)
+                    self._synsets[offset] = [fields[4 + 2 * i] for i in range(words)]
                     self._kinds[offset] = kinds.get(int(fields[1]), "")
+                    at = 5 + 2 * words  # then each pointer: symbol, offset, part of speech, source/target
+                    self._parents[offset] = [int(fields[at + 4 * i + 1]) for i in range(int(fields[at - 1]))
+                                             if fields[at + 4 * i] in ("@", "@i")]
                 self._index = {fields[0]: [int(f) for f in fields[-int(fields[2]):]]
                                for fields in _records(self.folder / "index.noun")}
             return self._index
@@ -75,6 +80,22 @@ class WordNet:
         "noun.state"), or None when WordNet has no such noun."""
         index = self._loaded()
         return next((self._kinds[index[base][0]] for base in self.base_forms(word)), None)
+
+    def descends_from(self, word: str, ancestors: tuple[str, ...]) -> bool:
+        """Whether the noun `word`'s most used sense is, through its hypernyms, a kind of the most used sense of
+        one of `ancestors` ("jaundice" of "symptom", "retinopathy" of "pathological state")."""
+        index = self._loaded()
+        roots = {index[a.replace(" ", "_")][0] for a in ancestors if a.replace(" ", "_") in index}
+        start = [index[base][0] for base in self.base_forms(word)][:1]
+        seen: set[int] = set()
+        while start:
+            offset = start.pop()
+            if offset in roots:
+                return True
+            if offset not in seen:
+                seen.add(offset)
+                start.extend(self._parents.get(offset, []))
+        return False
 
     def synonyms(self, word: str, senses: int) -> list[str]:
         """The other lemmas of the noun `word`'s first `senses` synsets (WordNet orders senses by how often they
