@@ -91,14 +91,15 @@ class AnswerEngine:
         their synonyms the library holds (`qa.lay_words`: "preemies (preterm baby, ...)")."""
         known = StemFrequencies(self.index.lookups.document_frequencies)
 
-        def read(text: str) -> str:
-            return add_synonyms(respell(text, known), known, self.wordnet, self.index.embedder.encode_phrases)
+        def with_synonyms(text: str) -> str:
+            return add_synonyms(text, known, self.wordnet, self.index.embedder.encode_phrases)
 
         # The earlier questions are read the same way: a follow-up carries their reading along.
-        history = [t.model_copy(update={"content": read(t.content)}) if t.role == "user" else t
-                   for t in history or []]
-        query = analyse(read(question), history, self.index.glossary, self.index.lookups)
-        query.unmentioned = unmentioned(respell(question, known), query.resolved, known, self.wordnet)
+        history = [t.model_copy(update={"content": with_synonyms(respell(t.content, known))}) if t.role == "user"
+                   else t for t in history or []]
+        respelled = respell(question, known)
+        query = analyse(with_synonyms(respelled), history, self.index.glossary, self.index.lookups)
+        query.unmentioned = unmentioned(respelled, query.resolved, known, self.wordnet)
         query.study_refs = self.index.lookups.studies_by({fold(a) for a in query.authors}, MAX_NAMED_STUDIES)
         query.study_documents = self._study_documents(query.study_refs)
         n = max(1, self.index.manifest.units)

@@ -46,9 +46,9 @@ def unmentioned(question: str, reading: str, frequencies: Callable[[Iterable[str
     known = frequencies({s for ss in stems.values() for s in ss}).keys()
     found = []
     for w in words:
-        if not stems[w] or set(stems[w]) <= known or re.search(rf"\b{re.escape(w)} \(", reading):
-            continue
-        if set(stems[w]) & META_TERMS:  # "paper" is a substance too
+        # "paper" (a meta term) is a substance too.
+        if (not stems[w] or set(stems[w]) <= known or set(stems[w]) & META_TERMS
+                or re.search(rf"\b{re.escape(w)} \(", reading)):
             continue
         if wordnet.kind(w) == SUBSTANCES or wordnet.descends_from(w, CONDITIONS):
             found.append(w)
