@@ -10,7 +10,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 
-from qa.verdict import OFF_TOPIC_NOTE
+from qa.verdict import NOTE_PREFIX, not_mentioned
 from tests.api.live import API_KEY
 from tests.api.test_verdict import STUDY
 from tests.browser.test_widget import _ask, _open
@@ -59,16 +59,19 @@ def test_verdict_badge_and_stance(browser: Browser, server_url: str) -> None:
 
     assert not errors
 
-    # No paper says which solvent the vehicle was: the closest passages are quoted under a note that says so.
-    # (A new conversation: after the questions above it would read as a follow-up about the compound.)
+    # No paper names a solvent (a substance the library never mentions, `qa.unmentioned`): the closest passages
+    # are quoted under a note that says so. (A new conversation: after the questions above it would read as a
+    # follow-up about the compound.)
     off = httpx.post(f"{server_url}/v1/ask", json={"question": OFF_TOPIC}, timeout=60).json()
     assert off["answered"] is True and off["about_question"] is False, off
-    assert off["answer"].split("\n", 1)[0] == OFF_TOPIC_NOTE  # the text read alone (CLI, API) says it too
+    line = off["answer"].split("\n", 1)[0]
+    assert line == not_mentioned(["solvent"], NOTE_PREFIX)  # the text read alone (CLI, API) says it too
     page, errors, shown = _ask_in_a_new_widget(browser, server_url, OFF_TOPIC)
     note = shown.locator(".off-topic")
     expect(note).to_have_count(1)
     expect(note).to_have_attribute("role", "note")
-    expect(note).to_have_text("No paper found is about exactly this question; the closest passages follow.")
+    said = line.removeprefix(NOTE_PREFIX).strip()
+    expect(note).to_have_text(said[0].upper() + said[1:])
     expect(shown.locator(".verdict")).to_have_count(0)
     expect(shown.locator(".body")).not_to_contain_text("Note:")  # the line became the note, not a duplicate
     assert not errors
