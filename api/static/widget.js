@@ -431,18 +431,22 @@
   // How the engine read the question, when not as typed (`resolved_question`: a follow-up completed from the
   // conversation, a spelling, synonyms of lay words the library does not use): the clinician sees what was
   // answered. Above the verdict or note and the quotes.
+  function readAs(answer) {
+    var reading = answer.resolved_question;
+    return reading && reading !== answer.question ? "Read as: " + reading : null;
+  }
+
   AnswerView.prototype.showReading = function (answer) {
-    if (!answer.resolved_question || answer.resolved_question === answer.question) return;
-    this.node.insertBefore(el("p", { "class": "read-as", role: "note" }, ["Read as: " + answer.resolved_question]),
+    var line = readAs(answer);
+    if (!line) return;
+    this.node.insertBefore(el("p", { "class": "read-as", role: "note" }, [line]),
       this.node.querySelector(".verdict, .off-topic") || this.body);
   };
 
   // The answer as plain text with its sources, for a note or an e-mail: what the panel shows, markers included.
   function answerText(answer) {
     var lines = [answer.answer, "", "Sources:"];
-    if (answer.resolved_question && answer.resolved_question !== answer.question) {
-      lines.unshift("Read as: " + answer.resolved_question, "");
-    }
+    if (readAs(answer)) lines.unshift(readAs(answer), "");
     (answer.citations || []).forEach(function (c) {
       var where = c.section && c.section !== c.title ? c.title + " \u203A " + c.section : c.title;
       lines.push("[" + c.marker + "] " + where + ": \u201C" + c.text + "\u201D");
