@@ -68,7 +68,9 @@ class Answer(BaseModel):
     answer: str = Field(description=(
         "The answer with [n] markers to `citations`. It may open with one line that is the engine's judgement, not "
         "a quote: 'Verdict: …' for a yes/no question, 'Note: …' for another question when no paper found is "
-        "about it (`about_question` false)."))
+        "about it (`about_question` false). Unanswered (`answered` false), it says why: 'The reviews do not say: "
+        "no passage in them answers this question.', or '... mentions \"vitamin\".' when the question names a "
+        "substance or a disease the library never mentions."))
     answered: bool
     citations: list[Citation] = Field(default_factory=list)
     related: list[Passage] = Field(default_factory=list, description=(
@@ -85,7 +87,8 @@ class Answer(BaseModel):
     about_question: bool = Field(
         True, description="Whether the paper of the best passage found is about the question (it holds most of the "
                           "question's terms, and the library mentions the substances and diseases the question "
-                          "names); when not, the answer quotes the closest passages and gives no verdict.")
+                          "names); when not, the answer quotes the closest passages under a note and gives no "
+                          "verdict, or is not given when the library never mentions them.")
     topicality: float = Field(
         1.0, ge=0.0, le=1.0, description="How likely the paper of the best passage found is about the question "
         "(1 for a lookup, a named study or table rows chosen by the question's words): `about_question` from "

@@ -10,11 +10,14 @@ or symptom (a kind of "pathological state" or of "symptom" by WordNet's hypernym
 not "problem", "danger" or "operation", which WordNet files among states too). Lay wording the library says
 otherwise ("putting", "down", "milder") is not counted: its stems are missing too, but the question is still
 about what the library holds.
-A word WordNet does not know is not counted either: most drug names are known (as substances or, like
-"aspirin", as artifacts, which "hospital" and "paper" are too), and the unknown ones ran together with words
-no dictionary lists as things ("themselves", "whilst", "secretome" for the library's "secretions").
-A question with such a word is about no paper of the library: a yes/no question gets no verdict, and its
-verdict line, or any other answer's note, names the words (`qa.verdict.apply`).
+Nor is the kind of thing a wh-question asks for ("Which enzyme executes ...?"): a library names it by its
+instances ("caspase-3"), not the word. A word WordNet does not know is not counted either: most drug names are
+known (as substances or, like "aspirin", as artifacts, which "hospital" and "paper" are too), and the unknown
+ones ran together with words no dictionary lists as things ("themselves", "whilst", "secretome" for the
+library's "secretions").
+A question with such a word is not answered: the answer says the library does not mention the words
+(`not_mentioned`: "The reviews do not say: no passage in them mentions "vitamin".") and the closest passages
+are only offered as related ones; a yes/no question gets no verdict.
 """
 
 from __future__ import annotations
@@ -31,6 +34,10 @@ SUBSTANCES = "noun.substance"
 # ("problem") and "danger" are states too, and no topic a library lacks.
 CONDITIONS = ("pathological state", "symptom")
 MIN_LETTERS = 4  # "GA", "IVF", "CPR": short forms the glossary reads, not topics
+# The noun phrase after "which" or "what" ("Which enzyme executes ...?", "What kind of caffeine dose ...?"): its
+# last noun names the kind of thing asked for, which a library names by its instances ("caspase-3").
+_ASKED = re.compile(r"\b(?:which|what)\s+(?:(?:kinds?|types?|sorts?|class(?:es)?)\s+of\s+)?((?:[A-Za-z]+\s+){1,4})",
+                    re.I)
 
 
 def unmentioned(question: str, reading: str, frequencies: Callable[[Iterable[str]], dict[str, int]],
@@ -44,12 +51,35 @@ def unmentioned(question: str, reading: str, frequencies: Callable[[Iterable[str
              if len(w) >= MIN_LETTERS]
     stems = {w: tokenize(w) for w in words}
     known = frequencies({s for ss in stems.values() for s in ss}).keys()
+    asked = asked_kinds(question, wordnet)
     found = []
     for w in words:
         # "paper" (a meta term) is a substance too.
-        if (not stems[w] or set(stems[w]) <= known or set(stems[w]) & META_TERMS
+        if (not stems[w] or set(stems[w]) <= known or set(stems[w]) & META_TERMS or w in asked
                 or re.search(rf"\b{re.escape(w)} \(", reading)):
             continue
         if wordnet.kind(w) == SUBSTANCES or wordnet.descends_from(w, CONDITIONS):
             found.append(w)
     return found
+
+
+def asked_kinds(question: str, wordnet: WordNet) -> set[str]:
+    """The words that name the kind of thing a wh-question asks for: the last of the nouns that follow "which" or
+    "what" ("enzyme" in "Which enzyme executes ...?", "dose" in "What caffeine dose is ...?"); a stop word or a
+    word WordNet knows no noun for ends the phrase."""
+    heads = set()
+    for match in _ASKED.finditer(question + " "):
+        nouns = []
+        for word in match.group(1).split():
+            if not tokenize(word) or wordnet.kind(word) is None:
+                break
+            nouns.append(word)
+        heads.update(nouns[-1:])
+    return heads
+
+
+def not_mentioned(said: str, words: list[str]) -> str:
+    """The unanswered question's text (`said`: "The reviews do not say: no passage in them answers this
+    question.") with the question's `words` no passage mentions in place of its reason."""
+    named = ", ".join(f'"{w}"' for w in words)
+    return f"{said.split(':', 1)[0]}: no passage in them mentions {named}."

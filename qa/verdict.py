@@ -163,13 +163,6 @@ def decide(model: StanceModel, question: str, citations: list[Citation], conclus
     return Verdict(label=LABELS[label], confidence=round(p, 4)), stances
 
 
-def not_mentioned(words: list[str], prefix: str = f"{VERDICT_PREFIX} none:") -> str:
-    """The verdict line (or, with `NOTE_PREFIX`, the note) atop the answer to a question about substances or
-    conditions the library never names (`qa.unmentioned`)."""
-    named = ", ".join(f'"{w}"' for w in words)
-    return f"{prefix} no passage in the library mentions {named}; the closest passages follow."
-
-
 def verdict_line(verdict: Verdict | None) -> str:
     if verdict is None:
         return NOT_SETTLED
@@ -178,7 +171,7 @@ def verdict_line(verdict: Verdict | None) -> str:
 
 def apply(model: StanceModel, question: str, answer_text: str, citations: list[Citation], about: bool = True,
           in_conversation: bool = False, conclusions: Callable[[list[Citation]], Mapping[int, str]] | None = None,
-          settles: bool = True, unmentioned: list[str] | None = None) -> tuple[str, list[Citation], Verdict | None]:
+          settles: bool = True) -> tuple[str, list[Citation], Verdict | None]:
     """For an answered yes/no question: the answer opened by its verdict line, citations with stances, the
     verdict. When the question does not name what it asks about ("Are they effective?" not `in_conversation`)
     or the best passage's paper is not `about` it (`qa.abstain.Topicality`), the line says so and there is no
@@ -186,21 +179,15 @@ def apply(model: StanceModel, question: str, answer_text: str, citations: list[C
     question opens with `OFF_TOPIC_NOTE` then, so that the text read alone (CLI, API) says it too. Otherwise
     an answer to another question, or an unanswered one, passes through unchanged (verdict None).
     Papers only likely enough to be about the question for the note (`settles` false) settle nothing: the
-    line says the cited findings do not settle it. Nor does any passage settle a question about a substance or a
-    condition the library never names (`unmentioned`, `qa.unmentioned`; the engine then counts no paper as
-    about the question): the line, or any other question's note, names them. `conclusions`
+    line says the cited findings do not settle it. `conclusions`
     gives the conclusion paragraphs the citations quote (`AnswerEngine.conclusions`); it is called only when a
     verdict is drawn, so other questions read no document for it."""
     if not citations:
         return answer_text, citations, None
     if not is_yes_no(question):
-        if unmentioned:
-            return f"{not_mentioned(unmentioned, NOTE_PREFIX)}\n{answer_text}", citations, None
         return (answer_text if about else f"{OFF_TOPIC_NOTE}\n{answer_text}"), citations, None
     if not in_conversation and not names_its_subject(question):
         return f"{UNNAMED}\n{answer_text}", citations, None
-    if unmentioned:
-        return f"{not_mentioned(unmentioned)}\n{answer_text}", citations, None
     if not about:
         return f"{NOT_ABOUT}\n{answer_text}", citations, None
     if not settles:

@@ -1,6 +1,7 @@
 """The verdict badge in a real Chromium: a yes/no question's answer opens with an accessible badge (text only)
 matching the answer's `verdict`; the cited finding shows its stance; other questions get no badge; an answer
-from papers none of which is about the question (`about_question` false) says so in a note."""
+from papers none of which is about the question (`about_question` false) says so in a note; a question about
+what no paper mentions is not answered, and says which word."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 
-from qa.verdict import NOTE_PREFIX, not_mentioned
+from qa.engine import NOT_IN_REVIEWS
+from qa.unmentioned import not_mentioned
+from qa.verdict import OFF_TOPIC_NOTE
 from tests.api.live import API_KEY
 from tests.api.test_verdict import STUDY
 from tests.browser.test_widget import _ask, _open
@@ -20,7 +23,9 @@ pytestmark = pytest.mark.browser
 # The same study as the API test, about another fish, so that the session's shared server holds one copy.
 MEDAKA = STUDY.replace("Zebrafish", "Medaka").replace("zebrafish", "medaka").replace("Q9", "R7")
 QUESTION = "Does compound R7 reduce larval mortality in medaka?"
-OFF_TOPIC = "Which solvent was used as vehicle in the screens?"
+OFF_TOPIC = "Which vehicle was used in the screens?"
+# No paper names ethanol (a substance the library never mentions, `qa.unmentioned`).
+UNMENTIONED = "Was ethanol the vehicle in the screens?"
 
 
 def _ask_in_a_new_widget(browser: Browser, server_url: str, question: str) -> tuple[Page, list[str], Locator]:
@@ -59,19 +64,24 @@ def test_verdict_badge_and_stance(browser: Browser, server_url: str) -> None:
 
     assert not errors
 
-    # No paper names a solvent (a substance the library never mentions, `qa.unmentioned`): the closest passages
-    # are quoted under a note that says so. (A new conversation: after the questions above it would read as a
-    # follow-up about the compound.)
+    # No paper says which vehicle the screens used: the closest passages are quoted under a note that says so.
+    # (A new conversation: after the questions above it would read as a follow-up about the compound.)
     off = httpx.post(f"{server_url}/v1/ask", json={"question": OFF_TOPIC}, timeout=60).json()
     assert off["answered"] is True and off["about_question"] is False, off
-    line = off["answer"].split("\n", 1)[0]
-    assert line == not_mentioned(["solvent"], NOTE_PREFIX)  # the text read alone (CLI, API) says it too
+    assert off["answer"].split("\n", 1)[0] == OFF_TOPIC_NOTE  # the text read alone (CLI, API) says it too
     page, errors, shown = _ask_in_a_new_widget(browser, server_url, OFF_TOPIC)
     note = shown.locator(".off-topic")
     expect(note).to_have_count(1)
     expect(note).to_have_attribute("role", "note")
-    said = line.removeprefix(NOTE_PREFIX).strip()
-    expect(note).to_have_text(said[0].upper() + said[1:])
+    expect(note).to_have_text("No paper found is about exactly this question; the closest passages follow.")
     expect(shown.locator(".verdict")).to_have_count(0)
     expect(shown.locator(".body")).not_to_contain_text("Note:")  # the line became the note, not a duplicate
+    assert not errors
+
+    # A question about what no paper mentions is not answered, and the message names the word.
+    page, errors, shown = _ask_in_a_new_widget(browser, server_url, UNMENTIONED)
+    expect(shown).to_have_class(re.compile(r"\bunanswered\b"))
+    expect(shown.locator(".body")).to_have_text(not_mentioned(NOT_IN_REVIEWS, ["ethanol"]))
+    expect(shown.locator(".verdict")).to_have_count(0)
+    expect(shown.locator(".off-topic")).to_have_count(0)
     assert not errors

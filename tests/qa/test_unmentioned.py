@@ -1,13 +1,12 @@
-"""A yes/no question about a substance or a condition the library never names gets no verdict, and the verdict
-line (any other question's note) names the word: "Can vitamin D prevent BPD in preemies?" got "Verdict: Yes"
-from the trial of stem cells for BPD. Real WordNet files, real model, real index of the built-in reviews."""
+"""A question about a substance or a condition the library never names is not answered, and the answer names the
+word: "Can vitamin D prevent BPD in preemies?" got "Verdict: Yes" from the trial of stem cells for BPD. Real
+WordNet files, real model, real index of the built-in reviews."""
 
 from __future__ import annotations
 
 from index.search import SearchIndex
-from qa.engine import AnswerEngine
-from qa.unmentioned import CONDITIONS, unmentioned
-from qa.verdict import NOTE_PREFIX, VERDICT_PREFIX, not_mentioned
+from qa.engine import NOT_IN_REVIEWS, NOT_IN_SELECTED, AnswerEngine
+from qa.unmentioned import CONDITIONS, asked_kinds, not_mentioned, unmentioned
 from qa.wordnet import default
 
 
@@ -39,19 +38,37 @@ def test_only_substances_and_conditions_the_library_lacks_count(search_index: Se
     # States that are no disease ("operation", "problems": the reviews say neither) are no topic either.
     lay = "Did fewer infants need an operation or have problems?"
     assert unmentioned(lay, lay, known, wordnet) == []
+    # The kind of thing a wh-question asks for is named by its instances: "Which vitamin ...?" may be answered by
+    # "calcitriol"; "vitamin" elsewhere is the question's topic.
+    asked = "Which vitamin protects the gut of preterm infants?"
+    assert unmentioned(asked, asked, known, wordnet) == []
+    assert unmentioned("Does vitamin D protect the gut?", "Does vitamin D protect the gut?", known, wordnet) == [
+        "vitamin"]
 
 
-def test_no_verdict_on_a_substance_the_library_never_names(engine: AnswerEngine) -> None:
+def test_the_kind_a_wh_question_asks_for_is_its_phrase_s_last_noun() -> None:
+    wordnet = default()
+    assert wordnet is not None
+    assert asked_kinds("Which enzyme executes cell death after hypoxia?", wordnet) == {"enzyme"}
+    assert asked_kinds("What caffeine dose is recommended?", wordnet) == {"dose"}  # not the caffeine
+    assert asked_kinds("What kind of drug was given?", wordnet) == {"drug"}
+    assert asked_kinds("What is the recommended caffeine dose?", wordnet) == set()  # "is" ends the phrase
+    assert asked_kinds("Can vitamin D prevent BPD?", wordnet) == set()
+
+
+def test_a_substance_the_library_never_names_is_not_answered(engine: AnswerEngine) -> None:
     answer = engine.ask("Can vitamin D prevent BPD in preemies?")
-    assert answer.answered and answer.citations  # the closest passages are still quoted
-    assert answer.verdict is None and all(c.stance is None for c in answer.citations)
-    first = answer.answer.split("\n", 1)[0]
-    assert first == not_mentioned(["vitamin"]) and first.startswith(VERDICT_PREFIX), answer.answer
+    assert not answer.answered and not answer.citations and answer.verdict is None
+    assert answer.answer == not_mentioned(NOT_IN_REVIEWS, ["vitamin"]) == (
+        'The reviews do not say: no passage in them mentions "vitamin".')
+    assert answer.related and answer.about_question is False  # the closest passages, offered as related only
     retinopathy = engine.ask("Are MSCs used for retinopathy of prematurity?")
-    assert retinopathy.answer.startswith(not_mentioned(["retinopathy"])), retinopathy.answer
-    # Any other question's answer opens with a note that names the word, and no paper is about the question.
+    assert retinopathy.answer == not_mentioned(NOT_IN_REVIEWS, ["retinopathy"]), retinopathy.answer
     dose = engine.ask("What dose of vitamin D is given to preterm infants with BPD?")
-    assert dose.answer.startswith(not_mentioned(["vitamin"], NOTE_PREFIX)) and dose.about_question is False
-    # A question about what the reviews do name still gets its verdict.
+    assert not dose.answered and dose.answer == not_mentioned(NOT_IN_REVIEWS, ["vitamin"])
+    # Kept to some documents, the message says the selected documents do not mention it.
+    kept = engine.ask("Is jaundice treated with stem cells?", documents=list(engine.index.documents)[:1])
+    assert kept.answer == not_mentioned(NOT_IN_SELECTED, ["jaundice"]), kept.answer
+    # A question about what the reviews do name is still answered, with its verdict.
     named = engine.ask("Did intratracheal MSCs reduce BPD severity?")
-    assert named.verdict is not None, named.answer
+    assert named.answered and named.verdict is not None, named.answer
