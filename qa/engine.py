@@ -99,7 +99,8 @@ class AnswerEngine:
                    else t for t in history or []]
         respelled = respell(question, known)
         query = analyse(with_synonyms(respelled), history, self.index.glossary, self.index.lookups)
-        query.unmentioned = unmentioned(respelled, query.resolved, known, self.wordnet)
+        # The question as resolved: a follow-up ("Is it safe?") asks about what the conversation named.
+        query.unmentioned = unmentioned(query.resolved, query.resolved, known, self.wordnet)
         query.study_refs = self.index.lookups.studies_by({fold(a) for a in query.authors}, MAX_NAMED_STUDIES)
         query.study_documents = self._study_documents(query.study_refs)
         n = max(1, self.index.manifest.units)

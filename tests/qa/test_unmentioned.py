@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from index.search import SearchIndex
 from qa.engine import NOT_IN_REVIEWS, NOT_IN_SELECTED, AnswerEngine
+from qa.model import Turn
 from qa.unmentioned import CONDITIONS, asked_kinds, not_mentioned, unmentioned
 from qa.wordnet import default
 
@@ -69,6 +70,13 @@ def test_a_substance_the_library_never_names_is_not_answered(engine: AnswerEngin
     # Kept to some documents, the message says the selected documents do not mention it.
     kept = engine.ask("Is jaundice treated with stem cells?", documents=list(engine.index.documents)[:1])
     assert kept.answer == not_mentioned(NOT_IN_SELECTED, ["jaundice"]), kept.answer
+    # A follow-up asks about what the conversation named: "Is it safe?" after the vitamin D question got
+    # "Verdict: Yes" from the MSC trial.
+    history = [Turn(role="user", content="Can vitamin D prevent BPD in preemies?"),
+               Turn(role="assistant", content=answer.answer)]
+    follow_up = engine.ask("Is it safe?", history)
+    assert not follow_up.answered and follow_up.verdict is None, follow_up.answer
+    assert follow_up.answer == not_mentioned(NOT_IN_REVIEWS, ["vitamin"])
     # A question about what the reviews do name is still answered, with its verdict.
     named = engine.ask("Did intratracheal MSCs reduce BPD severity?")
     assert named.answered and named.verdict is not None, named.answer
