@@ -100,7 +100,7 @@ class AnswerEngine:
         respelled = respell(question, known)
         query = analyse(with_synonyms(respelled), history, self.index.glossary, self.index.lookups)
         # The question as resolved: a follow-up ("Is it safe?") asks about what the conversation named.
-        query.unmentioned = unmentioned(query.resolved, query.resolved, known, self.wordnet)
+        query.unmentioned = unmentioned(query.resolved, known, self.wordnet)
         query.study_refs = self.index.lookups.studies_by({fold(a) for a in query.authors}, MAX_NAMED_STUDIES)
         query.study_documents = self._study_documents(query.study_refs)
         n = max(1, self.index.manifest.units)

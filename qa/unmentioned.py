@@ -40,27 +40,24 @@ _ASKED = re.compile(r"\b(?:which|what)\s+(?:(?:kinds?|types?|sorts?|class(?:es)?
                     re.I)
 
 
-def unmentioned(question: str, reading: str, frequencies: Callable[[Iterable[str]], dict[str, int]],
+def unmentioned(reading: str, frequencies: Callable[[Iterable[str]], dict[str, int]],
                 wordnet: WordNet | None) -> list[str]:
-    """The words of `question` that name a substance or a condition no answer unit mentions (see the module doc),
-    in question order; `reading` is the question as the engine reads it (synonyms added in brackets),
-    `frequencies` gives how many answer units hold each stem (unknown stems left out). Empty without WordNet."""
+    """The words of the question that name a substance or a condition no answer unit mentions (see the module
+    doc), in question order; `reading` is the question as the engine reads it (a follow-up resolved, synonyms
+    the library holds added in brackets), `frequencies` gives how many answer units hold each stem (unknown
+    stems left out). Empty without WordNet."""
     if wordnet is None:
         return []
-    words = [w for w in dict.fromkeys(re.findall(r"(?<![\w-])[A-Za-z]+(?![\w-])", question))
+    words = [w for w in dict.fromkeys(re.findall(r"(?<![\w-])[A-Za-z]+(?![\w-])", reading))
              if len(w) >= MIN_LETTERS]
     stems = {w: tokenize(w) for w in words}
     known = frequencies({s for ss in stems.values() for s in ss}).keys()
-    asked = asked_kinds(question, wordnet)
-    found = []
-    for w in words:
-        # "paper" (a meta term) is a substance too.
-        if (not stems[w] or set(stems[w]) <= known or set(stems[w]) & META_TERMS or w in asked
-                or re.search(rf"\b{re.escape(w)} \(", reading)):
-            continue
-        if wordnet.kind(w) == SUBSTANCES or wordnet.descends_from(w, CONDITIONS):
-            found.append(w)
-    return found
+    # "paper" (a meta term) is a substance too; a word the reading explained is followed by the library's words.
+    missing = [w for w in words if stems[w] and not set(stems[w]) <= known and not set(stems[w]) & META_TERMS
+               and not re.search(rf"\b{re.escape(w)} \(", reading)]
+    asked = asked_kinds(reading, wordnet) if missing else set()
+    return [w for w in missing if w not in asked
+            and (wordnet.kind(w) == SUBSTANCES or wordnet.descends_from(w, CONDITIONS))]
 
 
 def asked_kinds(question: str, wordnet: WordNet) -> set[str]:

@@ -27,23 +27,23 @@ def test_wordnet_tells_substances_and_conditions() -> None:
 def test_only_substances_and_conditions_the_library_lacks_count(search_index: SearchIndex) -> None:
     known = search_index.lookups.document_frequencies
     wordnet = default()
-    assert unmentioned("Can vitamin D prevent BPD?", "Can vitamin D prevent BPD?", known, wordnet) == ["vitamin"]
+    assert unmentioned("Can vitamin D prevent BPD?", known, wordnet) == ["vitamin"]
     # The reviews say "stem cells" and "BPD": nothing is missing.
-    assert unmentioned("Do stem cells prevent BPD?", "Do stem cells prevent BPD?", known, wordnet) == []
+    assert unmentioned("Do stem cells prevent BPD?", known, wordnet) == []
     # Lay wording the reviews say otherwise is no topic ("putting", "milder"; "windpipe" is a body part).
     lay = "Did putting cells down the windpipe make BPD milder?"
-    assert unmentioned(lay, lay, known, wordnet) == []
+    assert unmentioned(lay, known, wordnet) == []
     # A word the question's reading explained with the library's own word is not missing.
-    assert unmentioned("Is jaundice common?", "Is jaundice (icterus) common?", known, wordnet) == []
-    assert unmentioned("Is jaundice common?", "Is jaundice common?", known, None) == []  # no WordNet: no claim
+    assert unmentioned("Is jaundice (disease) common?", known, wordnet) == []
+    assert unmentioned("Is jaundice common?", known, None) == []  # no WordNet: no claim
     # States that are no disease ("operation", "problems": the reviews say neither) are no topic either.
     lay = "Did fewer infants need an operation or have problems?"
-    assert unmentioned(lay, lay, known, wordnet) == []
+    assert unmentioned(lay, known, wordnet) == []
     # The kind of thing a wh-question asks for is named by its instances: "Which vitamin ...?" may be answered by
     # "calcitriol"; "vitamin" elsewhere is the question's topic.
     asked = "Which vitamin protects the gut of preterm infants?"
-    assert unmentioned(asked, asked, known, wordnet) == []
-    assert unmentioned("Does vitamin D protect the gut?", "Does vitamin D protect the gut?", known, wordnet) == [
+    assert unmentioned(asked, known, wordnet) == []
+    assert unmentioned("Does vitamin D protect the gut?", known, wordnet) == [
         "vitamin"]
 
 
