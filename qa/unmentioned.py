@@ -34,10 +34,11 @@ SUBSTANCES = "noun.substance"
 # ("problem") and "danger" are states too, and no topic a library lacks.
 CONDITIONS = ("pathological state", "symptom")
 MIN_LETTERS = 4  # "GA", "IVF", "CPR": short forms the glossary reads, not topics
-# The noun phrase after "which" or "what" ("Which enzyme executes ...?", "What kind of caffeine dose ...?"): its
-# last noun names the kind of thing asked for, which a library names by its instances ("caspase-3").
-_ASKED = re.compile(r"\b(?:which|what)\s+(?:(?:kinds?|types?|sorts?|class(?:es)?)\s+of\s+)?((?:[A-Za-z]+\s+){1,4})",
-                    re.I)
+# The noun phrase after "which" or "what" ("Which enzyme executes ...?", "What kind of caffeine dose ...?", "Which
+# of the hormones ...?"): its last noun names the kind of thing asked for, which a library names by its instances
+# ("caspase-3").
+_ASKED = re.compile(r"\b(?:which|what)\s+(?:of\s+(?:the|these|those)\s+)?"
+                    r"(?:(?:kinds?|types?|sorts?|class(?:es)?)\s+of\s+)?((?:[A-Za-z]+\s+){1,4})", re.I)
 
 
 def unmentioned(reading: str, frequencies: Callable[[Iterable[str]], dict[str, int]],

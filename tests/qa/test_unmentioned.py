@@ -53,6 +53,7 @@ def test_the_kind_a_wh_question_asks_for_is_its_phrase_s_last_noun() -> None:
     assert asked_kinds("Which enzyme executes cell death after hypoxia?", wordnet) == {"enzyme"}
     assert asked_kinds("What caffeine dose is recommended?", wordnet) == {"dose"}  # not the caffeine
     assert asked_kinds("What kind of drug was given?", wordnet) == {"drug"}
+    assert asked_kinds("Which of the hormones protects the gut?", wordnet) == {"hormones"}
     assert asked_kinds("What is the recommended caffeine dose?", wordnet) == set()  # "is" ends the phrase
     assert asked_kinds("Can vitamin D prevent BPD?", wordnet) == set()
 
