@@ -156,7 +156,7 @@ def test_that_as_the_subject_of_a_follow_up_carries_the_topic(engine: AnswerEngi
 def test_a_verdict_asks_more_of_topicality_than_the_note(engine: AnswerEngine) -> None:
     """The reviews never study eye disease: their nearest findings (HIE, BPD rows) are likely enough to be about
     the question to be quoted without the off-topic note, not to settle it. (Asked as "retinopathy", a condition
-    no review names, the line says that instead: tests/qa/test_unmentioned.py.)"""
+    no review names, it is not answered: tests/qa/test_unmentioned.py.)"""
     question = "Are MSCs used for eye disease of prematurity?"
     topical = engine.topicality.probability(engine.features(question))
     assert engine.topicality.threshold <= topical < VERDICT_TOPICALITY, topical
