@@ -1,13 +1,14 @@
 """What a question asks about that the library never mentions: "Can vitamin D prevent BPD in preemies?" asked of
 reviews that never say "vitamin" found the trial of stem cells for BPD, and its finding gave "Verdict: Yes". No
-passage can say whether a substance or a condition the library never names does anything, whatever else it
-shares with the question.
+passage can say whether a substance, a treatment, an exposure or a condition the library never names does anything,
+whatever else it shares with the question.
 
 A word of the question counts when no answer unit holds one of its stems, the question's reading did not add
 the library's word for it (`qa.lay_words`: "preemies (premature infant)"), and WordNet's most used sense of it
-names what a clinical question asks about: a substance (a vitamin, a hormone, a gas, "caffeine") or a disease
-or symptom (a kind of "pathological state" or of "symptom" by WordNet's hypernyms: "retinopathy", "jaundice";
-not "problem", "danger" or "operation", which WordNet files among states too). Lay wording the library says
+names what a clinical question asks about: a substance (a vitamin, a hormone, a gas, "caffeine"), a treatment,
+a procedure or an exposure (`INTERVENTIONS`: "phototherapy", "surgery", "smoking") or a disease or symptom (a
+kind of "pathological state" or of "symptom" by WordNet's hypernyms: "retinopathy", "jaundice"; not "problem",
+"danger" or "operation", which WordNet files among states too). Lay wording the library says
 otherwise ("putting", "down", "milder") is not counted: its stems are missing too, but the question is still
 about what the library holds.
 Nor is the kind of thing a wh-question asks for ("Which enzyme executes ...?"): a library names it by its
@@ -33,6 +34,10 @@ SUBSTANCES = "noun.substance"
 # A state WordNet files under pathology or symptoms: "the state of being in effect" ("operation"), "difficulty"
 # ("problem") and "danger" are states too, and no topic a library lacks.
 CONDITIONS = ("pathological state", "symptom")
+# What a clinical question asks the effect of besides a substance: a treatment or procedure ("phototherapy",
+# "transplantation"), a field of care ("surgery": WordNet's most used sense) or an exposure that is a bodily process
+# ("smoking", "drinking"). Acts in general are not: "putting", "help", "holds" are lay wording of answerable questions.
+INTERVENTIONS = ("medical care", "medical procedure", "medical science", "bodily process")
 MIN_LETTERS = 4  # "GA", "IVF", "CPR": short forms the glossary reads, not topics
 # The noun phrase after "which" or "what" ("Which enzyme executes ...?", "What kind of caffeine dose ...?", "Which
 # of the hormones ...?"): its last noun names the kind of thing asked for, which a library names by its instances
@@ -58,7 +63,7 @@ def unmentioned(reading: str, frequencies: Callable[[Iterable[str]], dict[str, i
                and not re.search(rf"\b{re.escape(w)} \(", reading)]
     asked = asked_kinds(reading, wordnet) if missing else set()
     return [w for w in missing if w not in asked
-            and (wordnet.kind(w) == SUBSTANCES or wordnet.descends_from(w, CONDITIONS))]
+            and (wordnet.kind(w) == SUBSTANCES or wordnet.descends_from(w, CONDITIONS + INTERVENTIONS))]
 
 
 def asked_kinds(question: str, wordnet: WordNet) -> set[str]:

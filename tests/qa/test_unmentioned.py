@@ -7,7 +7,7 @@ from __future__ import annotations
 from index.search import SearchIndex
 from qa.engine import NOT_IN_REVIEWS, NOT_IN_SELECTED, AnswerEngine
 from qa.model import Turn
-from qa.unmentioned import CONDITIONS, asked_kinds, not_mentioned, unmentioned
+from qa.unmentioned import CONDITIONS, INTERVENTIONS, asked_kinds, not_mentioned, unmentioned
 from qa.wordnet import default
 
 
@@ -22,6 +22,11 @@ def test_wordnet_tells_substances_and_conditions() -> None:
     assert wordnet.descends_from("jaundice", CONDITIONS) and wordnet.descends_from("retinopathies", CONDITIONS)
     assert not wordnet.descends_from("problems", CONDITIONS) and not wordnet.descends_from("operation", CONDITIONS)
     assert not wordnet.descends_from("qzxwv", CONDITIONS)
+    # Treatments, procedures and exposures are what a clinical question asks the effect of; acts in general are not.
+    for word in ("phototherapy", "transplantation", "surgery", "smoking"):
+        assert wordnet.descends_from(word, INTERVENTIONS), word
+    for word in ("putting", "help", "holds", "operation"):
+        assert not wordnet.descends_from(word, INTERVENTIONS), word
 
 
 def test_only_substances_and_conditions_the_library_lacks_count(search_index: SearchIndex) -> None:
@@ -39,6 +44,9 @@ def test_only_substances_and_conditions_the_library_lacks_count(search_index: Se
     # States that are no disease ("operation", "problems": the reviews say neither) are no topic either.
     lay = "Did fewer infants need an operation or have problems?"
     assert unmentioned(lay, known, wordnet) == []
+    # A treatment or an exposure the reviews never name is a topic they lack.
+    assert unmentioned("Does maternal smoking change the stem cells in breast milk?", known, wordnet) == ["smoking"]
+    assert unmentioned("Is phototherapy combined with stem cells for BPD?", known, wordnet) == ["phototherapy"]
     # The kind of thing a wh-question asks for is named by its instances: "Which vitamin ...?" may be answered by
     # "calcitriol"; "vitamin" elsewhere is the question's topic.
     asked = "Which vitamin protects the gut of preterm infants?"
