@@ -38,6 +38,11 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
         r"\bhow (many|much|long|old|often)\b|\bnumber of\b|\bwhat (percentage|proportion|share|fraction)\b|"
         r"\bwhat percent\b|\bat what age\b|\bhow large\b|\bwhat (\w+ ){0,3}(dose|dosage|amount)s?\b|"
         r"\bwhich age\b", re.I)),
+    # "Where do X come from?", "What is the origin of X?": answered by the sentence that says where X originates
+    # (or that it is unknown), which may share only X with the question.
+    ("origin", re.compile(
+        r"^where (do|does|did|might|could|can|may) .+\b(come|originate|arise|derive)s?\b|\borigins?\b|"
+        r"\b(what|which) (is|are|was|were) the sources? of\b", re.I)),
     # After number and year: "What is the number of ..." asks for a number, not a definition. A term is
     # defined; "What is the best treatment for X?", "What is the effect of X on Y?" ask about its relation to
     # something else (a preposition), which no definition gives.
@@ -48,7 +53,7 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
 ]
 # What the passages answering a type of question say, added to the search text (not to the question's terms):
 # "What is a stem cell?" shares only "stem cell" with the sentence that defines it, and with hundreds of others.
-_SEARCH_CUES = {"definition": "is defined as"}
+_SEARCH_CUES = {"definition": "is defined as", "origin": "the origin of"}
 _LIST_CUES = re.compile(
     r"\b(which|what) (\w+ ){0,3}(routes?|markers?|types?|cells?|studies|trials|diseases?|conditions?|"
     r"components?|characteristics|classifications?|sources?|effects?|proteins?|pathways?|factors?|"

@@ -38,6 +38,8 @@ _NUMBER = re.compile(r"\b\d+(?:[.,]\d+)?\b|\b(one|two|three|four|five|six|seven|
 _YEAR = re.compile(r"\b(19|20)\d{2}\b")
 _NEGATION = re.compile(r"\b(no|not|never|none|neither|nor|lack|lacking|without|unknown|remains? (to be|unclear|"
                        r"elusive)|have yet|has yet|thus far|so far)\b", re.I)
+_ORIGIN = re.compile(r"\borigin\w*|\boriginat\w*|\bderived from\b|\b(arise|arises|arising|arose)\b|"
+                     r"\bcomes? from\b|\bstem(s|med)? from\b", re.I)
 _DEFINITION = re.compile(r"\b(is|are) (defined as|the|a|an)\b|\brefers? to\b|\bcharacteri[sz]ed by\b|"
                          r"\bis known as\b|, which is\b", re.I)
 
@@ -105,6 +107,8 @@ class UnitScorer:
             return 1.0 if _NEGATION.search(text) or record.unit.kind == "table_row" else 0.0
         if kind == "definition":
             return 1.0 if _DEFINITION.search(text) else 0.0
+        if kind == "origin":
+            return 1.0 if _ORIGIN.search(text) else 0.0
         if kind == "bibliographic":
             return 1.0 if record.unit.kind == "reference" else 0.0
         return 0.0

@@ -113,6 +113,16 @@ def test_definition_questions_find_the_defining_sentences(engine: AnswerEngine) 
             assert any(evidence in text for text in shown), (g["id"], evidence)
 
 
+def test_origin_questions_find_what_the_reviews_say_of_the_origin(engine: AnswerEngine) -> None:
+    """"Where do X come from?" shares only X with the sentences that say where X originates, or that nobody
+    knows: it is searched with the wording of an origin and such sentences rank first (before, the answer quoted
+    when stem cells were first described in milk)."""
+    for question in ("Where do the stem cells in breast milk come from?", "Where do breast milk stem cells originate?"):
+        answer = engine.ask(question)
+        assert answer.answered and "the origin of" in engine.analyse(question, None).search_text
+        assert any("exact origin of breast milk stem cells" in c.text for c in answer.citations), answer.answer
+
+
 def test_routes_for_bpd_are_aggregated_from_table_and_prose(engine: AnswerEngine) -> None:
     answer = engine.ask("Which routes were used for BPD?")
     assert answer.answered

@@ -50,6 +50,10 @@ def test_a_question_asking_for_an_authors_papers_lists_all_of_them(engine: Answe
     ("What are mesenchymal stem cells?", "definition"),
     ("What is the effect of MSCs on lung injury?", "generic"),
     ("What is the best treatment for severe IVH?", "generic"),
+    ("Where do the stem cells in breast milk come from?", "origin"),
+    ("What is known about the origin of milk stem cells?", "origin"),
+    ("Where was the Chang trial published?", "bibliographic"),
+    ("What are the sources of mesenchymal stem cells?", "origin"),
 ])
 def test_question_types(engine: AnswerEngine, question: str, answer_type: str) -> None:
     assert engine.analyse(question, None).answer_type == answer_type
