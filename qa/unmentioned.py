@@ -4,8 +4,9 @@ passage can say whether a substance, a treatment, an exposure or a condition the
 whatever else it shares with the question.
 
 A word of the question counts when no answer unit holds one of its stems, the question's reading did not add
-the library's word for it (`qa.lay_words`: "preemies (premature infant)"), and WordNet's most used sense of it
-names what a clinical question asks about: a substance (a vitamin, a hormone, a gas, "caffeine"), a treatment,
+the library's word for it (`qa.lay_words`: "preemies (premature infant)"), no answer unit holds a word WordNet
+derives from it ("surgical" for "surgery"), and WordNet's most used sense of it names what a clinical question
+asks about: a substance (a vitamin, a hormone, a gas, "caffeine"), a treatment,
 a procedure or an exposure (`INTERVENTIONS`: "phototherapy", "surgery", "smoking") or a disease or symptom (a
 kind of "pathological state" or of "symptom" by WordNet's hypernyms: "retinopathy", "jaundice"; not "problem",
 "danger" or "operation", which WordNet files among states too). Lay wording the library says
@@ -62,8 +63,12 @@ def unmentioned(reading: str, frequencies: Callable[[Iterable[str]], dict[str, i
     missing = [w for w in words if stems[w] and not set(stems[w]) <= known and not set(stems[w]) & META_TERMS
                and not re.search(rf"\b{re.escape(w)} \(", reading)]
     asked = asked_kinds(reading, wordnet) if missing else set()
-    return [w for w in missing if w not in asked
-            and (wordnet.kind(w) == SUBSTANCES or wordnet.descends_from(w, CONDITIONS + INTERVENTIONS))]
+    topics = [w for w in missing if w not in asked
+              and (wordnet.kind(w) == SUBSTANCES or wordnet.descends_from(w, CONDITIONS + INTERVENTIONS))]
+    # The library may say it by a word of the same root: "surgical intervention" mentions surgery.
+    derived = {w: [tokenize(f) for f in wordnet.derived_forms(w)] for w in topics}
+    held = frequencies({s for forms in derived.values() for f in forms for s in f}).keys()
+    return [w for w in topics if not any(f and set(f) <= held for f in derived[w])]
 
 
 def asked_kinds(question: str, wordnet: WordNet) -> set[str]:

@@ -43,6 +43,9 @@ class WordNet:
         self._synsets: dict[int, list[str]] = {}  # offset -> lemmas
         self._kinds: dict[int, str] = {}  # offset -> lexicographer file ("noun.substance", "noun.state", ...)
         self._parents: dict[int, list[int]] = {}  # offset -> hypernyms' offsets ("jaundice" -> "symptom")
+        # offset -> its derivationally related words: (part of speech, synset offset, word number; 0 for all)
+        self._derived: dict[int, list[tuple[str, int, int]]] = {}
+        self._other_lemmas: dict[tuple[str, int], list[str]] | None = None  # adjectives' and verbs' synsets
 
     def _loaded(self) -> dict[str, list[int]]:
         if self._index is not None:  # read: no lock to take on each lookup
@@ -59,8 +62,9 @@ class WordNet:
                     self._synsets[offset] = [fields[4 + 2 * i] for i in range(words)]
                     self._kinds[offset] = kinds.get(int(fields[1]), "")
                     at = 5 + 2 * words  # then each pointer: symbol, offset, part of speech, source/target
-                    self._parents[offset] = [int(fields[at + 4 * i + 1]) for i in range(int(fields[at - 1]))
-                                             if fields[at + 4 * i] in ("@", "@i")]
+                    pointers = [fields[at + 4 * i : at + 4 * i + 4] for i in range(int(fields[at - 1]))]
+                    self._parents[offset] = [int(p[1]) for p in pointers if p[0] in ("@", "@i")]
+                    self._derived[offset] = [(p[2], int(p[1]), int(p[3][2:], 16)) for p in pointers if p[0] == "+"]
                 self._index = {fields[0]: [int(f) for f in fields[-int(fields[2]):]]
                                for fields in _records(self.folder / "index.noun")}
             return self._index
@@ -96,6 +100,32 @@ class WordNet:
                 seen.add(offset)
                 start.extend(self._parents.get(offset, []))
         return False
+
+    def derived_forms(self, word: str) -> list[str]:
+        """The words WordNet relates to the noun `word`'s most used sense by derivation ("surgery" -> "surgical",
+        "smoking" -> "smoke"), spaces for underscores; the adjectives and verbs are read the first time."""
+        first = self._first_sense(word)
+        if first is None or not self._derived.get(first):
+            return []
+        lemmas = self._other_synsets()
+        found = []
+        for pos, offset, number in self._derived[first]:
+            words = self._synsets.get(offset, []) if pos == "n" else lemmas.get((pos, offset), [])
+            found += words if number == 0 else words[number - 1 : number]
+        return [w.split("(")[0].replace("_", " ") for w in dict.fromkeys(found)]
+
+    def _other_synsets(self) -> dict[tuple[str, int], list[str]]:
+        if self._other_lemmas is not None:
+            return self._other_lemmas
+        with self._lock:
+            if self._other_lemmas is None:
+                lemmas: dict[tuple[str, int], list[str]] = {}
+                for pos, name in (("a", "data.adj"), ("v", "data.verb"), ("r", "data.adv")):
+                    for fields in _records(self.folder / name):
+                        words = int(fields[3], 16)
+                        lemmas[(pos, int(fields[0]))] = [fields[4 + 2 * i] for i in range(words)]
+                self._other_lemmas = lemmas
+            return self._other_lemmas
 
     def _first_sense(self, word: str) -> int | None:
         """The offset of the noun `word`'s most used sense, or None."""

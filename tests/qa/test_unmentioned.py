@@ -27,6 +27,9 @@ def test_wordnet_tells_substances_and_conditions() -> None:
         assert wordnet.descends_from(word, INTERVENTIONS), word
     for word in ("putting", "help", "holds", "operation"):
         assert not wordnet.descends_from(word, INTERVENTIONS), word
+    # Words of the same root, read from the adjectives and verbs.
+    assert "surgical" in wordnet.derived_forms("surgery") and "smoke" in wordnet.derived_forms("smoking")
+    assert wordnet.derived_forms("retinopathy") == [] == wordnet.derived_forms("qzxwv")
 
 
 def test_only_substances_and_conditions_the_library_lacks_count(search_index: SearchIndex) -> None:
@@ -47,6 +50,8 @@ def test_only_substances_and_conditions_the_library_lacks_count(search_index: Se
     # A treatment or an exposure the reviews never name is a topic they lack.
     assert unmentioned("Does maternal smoking change the stem cells in breast milk?", known, wordnet) == ["smoking"]
     assert unmentioned("Is phototherapy combined with stem cells for BPD?", known, wordnet) == ["phototherapy"]
+    # The reviews never say "surgery" but do say "surgical intervention": surgery is mentioned.
+    assert unmentioned("Did fewer infants need surgery after intranasal breast milk?", known, wordnet) == []
     # The kind of thing a wh-question asks for is named by its instances: "Which vitamin ...?" may be answered by
     # "calcitriol"; "vitamin" elsewhere is the question's topic.
     asked = "Which vitamin protects the gut of preterm infants?"
@@ -72,6 +77,8 @@ def test_a_substance_the_library_never_names_is_not_answered(engine: AnswerEngin
     assert answer.answer == not_mentioned(NOT_IN_REVIEWS, ["vitamin"]) == (
         'The reviews do not say: no passage in them mentions "vitamin".')
     assert answer.related and answer.about_question is False  # the closest passages, offered as related only
+    surgery = engine.ask("Did fewer infants need surgery after intranasal breast milk?")
+    assert surgery.answered and any("surgical intervention" in c.text for c in surgery.citations), surgery.answer
     retinopathy = engine.ask("Are MSCs used for retinopathy of prematurity?")
     assert retinopathy.answer == not_mentioned(NOT_IN_REVIEWS, ["retinopathy"]), retinopathy.answer
     dose = engine.ask("What dose of vitamin D is given to preterm infants with BPD?")
