@@ -183,11 +183,11 @@ class AnswerEngine:
             # about it, however terse they read to the topicality model (fitted on abstracts' sentences).
             about, topical = True, max(topical, VERDICT_TOPICALITY)
         if query.unmentioned:
-            # No passage can say what a substance or a condition the library never names does (qa.unmentioned):
-            # the answer says the library does not mention it, and the closest passages are only `related`.
-            # Quoting them under a note instead left built-in dev abstention recall at 0.368 (now 0.579) and
-            # answered 0.932 of the PubMedQA questions asked without their abstract (now 0.856); no answerable
-            # dev question and no PubMedQA question asked with its abstract went unanswered.
+            # No passage can say what a substance, treatment or condition the library never names does
+            # (qa.unmentioned): the answer says the library does not mention it, and the closest passages are only
+            # `related`. Quoting them under a note instead left built-in dev abstention recall at 0.368 (0.579 not
+            # answered) and answered 0.932 of the PubMedQA questions asked without their abstract (0.856); no
+            # answerable dev question and no PubMedQA question asked with its abstract went unanswered.
             about, confidence = False, 0.0
         if scope is not None and not about:
             # Kept to documents none of which is about the question, the answer would quote passages that only
