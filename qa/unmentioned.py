@@ -49,8 +49,8 @@ _ASKED = re.compile(r"\b(?:which|what)\s+(?:of\s+(?:the|these|those)\s+)?"
 
 def unmentioned(reading: str, frequencies: Callable[[Iterable[str]], dict[str, int]],
                 wordnet: WordNet | None) -> list[str]:
-    """The words of the question that name a substance, a treatment or a condition no answer unit mentions (see the module
-    doc), in question order; `reading` is the question as the engine reads it (a follow-up resolved, synonyms
+    """The words of the question that name a substance, a treatment or a condition no answer unit mentions (see
+    the module doc), in question order; `reading` is the question as the engine reads it (a follow-up resolved, synonyms
     the library holds added in brackets), `frequencies` gives how many answer units hold each stem (unknown
     stems left out). Empty without WordNet."""
     if wordnet is None:
