@@ -6,12 +6,11 @@ whatever else it shares with the question.
 A word of the question counts when no answer unit holds one of its stems, the question's reading did not add
 the library's word for it (`qa.lay_words`: "preemies (premature infant)"), no answer unit holds a word WordNet
 derives from it ("surgical" for "surgery"), and WordNet's most used sense of it names what a clinical question
-asks about: a substance (a vitamin, a hormone, a gas, "caffeine"), a treatment,
-a procedure or an exposure (`INTERVENTIONS`: "phototherapy", "surgery", "smoking") or a disease or symptom (a
-kind of "pathological state" or of "symptom" by WordNet's hypernyms: "retinopathy", "jaundice"; not "problem",
-"danger" or "operation", which WordNet files among states too). Lay wording the library says
-otherwise ("putting", "down", "milder") is not counted: its stems are missing too, but the question is still
-about what the library holds.
+asks about: a substance (a vitamin, a hormone, a gas, "caffeine"), a treatment, a procedure or an exposure
+(`INTERVENTIONS`: "phototherapy", "surgery", "smoking") or a disease or symptom (a kind of "pathological state"
+or of "symptom" by WordNet's hypernyms: "retinopathy", "jaundice"; not "problem", "danger" or "operation", which
+WordNet files among states too). Lay wording the library says otherwise ("putting", "down", "milder") is not
+counted: its stems are missing too, but the question is still about what the library holds.
 Nor is the kind of thing a wh-question asks for ("Which enzyme executes ...?"): a library names it by its
 instances ("caspase-3"), not the word. A word WordNet does not know is not counted either: most drug names are
 known (as substances or, like "aspirin", as artifacts, which "hospital" and "paper" are too), and the unknown
@@ -50,9 +49,9 @@ _ASKED = re.compile(r"\b(?:which|what)\s+(?:of\s+(?:the|these|those)\s+)?"
 def unmentioned(reading: str, frequencies: Callable[[Iterable[str]], dict[str, int]],
                 wordnet: WordNet | None) -> list[str]:
     """The words of the question that name a substance, a treatment or a condition no answer unit mentions (see
-    the module doc), in question order; `reading` is the question as the engine reads it (a follow-up resolved, synonyms
-    the library holds added in brackets), `frequencies` gives how many answer units hold each stem (unknown
-    stems left out). Empty without WordNet."""
+    the module doc), in question order; `reading` is the question as the engine reads it (a follow-up resolved,
+    synonyms the library holds added in brackets), `frequencies` gives how many answer units hold each stem
+    (unknown stems left out). Empty without WordNet."""
     if wordnet is None:
         return []
     words = [w for w in dict.fromkeys(re.findall(r"(?<![\w-])[A-Za-z]+(?![\w-])", reading))

