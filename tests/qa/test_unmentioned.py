@@ -30,6 +30,8 @@ def test_wordnet_tells_substances_and_conditions() -> None:
     # Words of the same root, read from the adjectives and verbs.
     assert "surgical" in wordnet.derived_forms("surgery") and "smoke" in wordnet.derived_forms("smoking")
     assert wordnet.derived_forms("retinopathy") == [] == wordnet.derived_forms("qzxwv")
+    # A word's own derivations, not its synset's other words': "icteric" is derived from "icterus".
+    assert "icteric" in wordnet.derived_forms("icterus") and "icteric" not in wordnet.derived_forms("jaundice")
 
 
 def test_only_substances_and_conditions_the_library_lacks_count(search_index: SearchIndex) -> None:
