@@ -108,12 +108,12 @@ class WordNet:
         """The words WordNet relates to the noun `word` in its most used sense by derivation ("surgery" ->
         "surgical", "smoking" -> "smoke"), spaces for underscores; the other parts of speech are read the first
         time. A synset's pointers from its other words ("operation" -> "operate") are not `word`'s."""
-        index = self._loaded()
-        base = next((b for b in self.base_forms(word)), None)
-        if base is None or not self._derived.get(first := index[base][0]):
+        bases = self.base_forms(word)
+        first = self._loaded()[bases[0]][0] if bases else None  # as `_first_sense` finds it
+        if first is None or not self._derived.get(first):
             return []
         lemmas = self._other_synsets()
-        own = [i + 1 for i, lemma in enumerate(self._synsets[first]) if lemma.lower() == base]
+        own = [i + 1 for i, lemma in enumerate(self._synsets[first]) if lemma.lower() == bases[0]]
         found = []
         for source, pos, offset, number in self._derived[first]:
             if source and source not in own:
