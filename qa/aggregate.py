@@ -22,6 +22,7 @@ from index.model import Unit
 from qa.attributes import Attribute, find_attribute, header_parts, rows_asked
 from qa.query import Query
 from qa.rank import ScoredUnit
+from qa.wordnet import default as default_wordnet
 
 
 @dataclass
@@ -156,6 +157,19 @@ def _named_columns(table: Table, words: list[str]) -> set[str]:
     return named
 
 
+@lru_cache(maxsize=DOCUMENTS_CACHED)
+def _header_synonyms(columns: tuple[str, ...]) -> frozenset[str]:
+    """The stems of the one-word WordNet synonyms (first two senses) of a table's one-word headers and header
+    parts: "outcome" and "result" of "Effect", "stage" of "Phase". A question word among them names a column ("How
+    many clinical trials had a feasible and safe outcome?"), it does not choose the rows that say it."""
+    wordnet = default_wordnet()
+    if wordnet is None:
+        return frozenset()
+    names = {n for header in columns for n in [header, *header_parts(header)] if len(n.split()) == 1}
+    return frozenset(t for n in names for synonym in wordnet.synonyms(n, 2) if len(synonym.split()) == 1
+                     for t in tokenize(synonym))
+
+
 def _constraint_terms(doc: Document, query: Query, attr: Attribute, doc_tokens: DocumentTokens) -> Constraints:
     """Question words that occur in other columns' cells: they restrict which rows count."""
     other: set[str] = set()
@@ -164,7 +178,8 @@ def _constraint_terms(doc: Document, query: Query, attr: Attribute, doc_tokens: 
             if i != attr.column or attr.part >= 0:
                 other |= doc_tokens(doc, cell.text)
     asked = tokenize(query.resolved)
-    attribute_words = set(tokenize(attr.name)) | _named_columns(attr.table, asked)
+    attribute_words = set(tokenize(attr.name)) | _named_columns(attr.table, asked) | _header_synonyms(
+        tuple(attr.table.columns))
     return Constraints(frozenset(t for t in query.terms if t in other and t not in attribute_words),
                        frozenset(asked))
 

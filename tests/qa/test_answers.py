@@ -192,6 +192,18 @@ def test_rows_are_asked_for_by_a_kind_their_cells_name(engine: AnswerEngine, sea
     assert randomised.citations and not re.match(r"\d", randomised.answer), randomised.answer
 
 
+def test_a_synonym_of_a_header_names_its_column(engine: AnswerEngine, search_index: SearchIndex) -> None:
+    """"outcome" is WordNet's synonym of the header "Effect": it names that column and chooses no rows (no row
+    says "outcome" beside "feasible and safe"; before, none met the question and prose answered it)."""
+    doc = search_index.documents["kersin-2021-breast-milk-stem-cells"]
+    table = next(t for t in doc.tables if "Effect" in t.columns)
+    effect, phase = table.columns.index("Effect"), next(i for i, c in enumerate(table.columns) if "Phase" in c)
+    safe = [r for r in table.rows if "clinical trial" in r.cells[phase].text and "safe" in r.cells[effect].text]
+    answer = engine.ask("How many clinical trials had a feasible and safe outcome?")
+    assert answer.answer.startswith(f"{len(safe)} clinical trials in the table: "), answer.answer
+    assert sorted(c.text for c in answer.citations) == sorted(doc.text[r.start : r.end] for r in safe)
+
+
 def test_aggregation_works_for_other_diseases_and_columns(engine: AnswerEngine) -> None:
     ivh = engine.ask("Which routes were used for IVH?")
     assert "intraventricular" in ivh.answer and "intranasal" in ivh.answer
