@@ -238,7 +238,7 @@ def compose_aggregation(doc: Document, query: Query, agg: Aggregation, registry:
         first_cells = {e.row.cells[0].text for e in entries if e.row is not None and e.row.cells}
         bullets.append("- " + ("" if value in first_cells or not agg.labels else f"{value}: ") + " ".join(items))
     units = {(e.unit.start, e.unit.end) for entries in agg.groups.values() for e in entries}
-    if len(units) == 1:  # one row answers it all: quote the row once
+    if len(units) == 1 and not query.counted:  # one row answers it all: quote the row once (a count says "1")
         e = next(iter(agg.groups.values()))[0]
         text = (render_row(e.row, agg.attribute.table.columns) if e.row is not None
                 else doc.text[e.unit.start : e.unit.end])
@@ -248,11 +248,19 @@ def compose_aggregation(doc: Document, query: Query, agg: Aggregation, registry:
     subject = ", ".join(query.entities + query.authors)
     # The text may discuss more studies than the table lists: the count says which it counted.
     rows_only = all(e.row is not None for entries in agg.groups.values() for e in entries)
-    count = (f"{len(lead_parts)} {query.counted} {COUNTED_IN[0 if rows_only else 1]}"
+    counted = query.counted if len(lead_parts) != 1 or not query.counted else _singular(query.counted)
+    count = (f"{len(lead_parts)} {counted} {COUNTED_IN[0 if rows_only else 1]}"
              if query.counted and _all_say_modifiers(doc, query.counted, agg) else "")
     heading = f"{subject} ({count})" if subject and count else subject or count
     lead = (f"{heading}: " if heading else "") + "; ".join(lead_parts) + "."
     return lead + "\n" + "\n".join(bullets)
+
+
+def _singular(counted: str) -> str:
+    """"animal studies" -> "animal study", "routes" -> "route": one of what a "how many" question counts."""
+    head, _, last = counted.rpartition(" ")
+    last = last[:-3] + "y" if last.endswith("ies") else last[:-1] if last.endswith("s") else last
+    return f"{head} {last}".strip()
 
 
 def _all_say_modifiers(doc: Document, counted: str, agg: Aggregation) -> bool:

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from eval.grounding import ground
 from index.search import SearchIndex
 from qa.abstain import Topicality
 from qa.engine import AnswerEngine
@@ -155,6 +156,14 @@ def test_a_count_over_a_table_says_how_many_it_lists(engine: AnswerEngine, searc
     listed = [line for line in routes if line.startswith("- ")]
     # ... and says where it counted: the routes come from the table's rows and from the text.
     assert routes[0].startswith(f"BPD ({len(listed)} routes in the table and text): "), routes[0]
+    # One row counted is counted too, in the singular, and the count is grounded like any other.
+    hie = [r for r in table.rows if r.cells[1].text.startswith("Animal") and r.cells[3].text == "HIE"]
+    one = engine.ask("How many animal studies were done on HIE?")
+    assert len(hie) == 1 and one.answer.startswith(f"HIE (1 animal study in the table): {hie[0].cells[0].text} ["), (
+        one.answer)
+    assert [c.text for c in one.citations] == [doc.text[hie[0].start : hie[0].end]]
+    grounded = ground(one.answer, one.citations, search_index.documents, search_index.glossary)
+    assert grounded.citation_recall == 1.0 and grounded.intact_citations == len(one.citations)
     # Without "how many", a list has no count; nor has a follow-up to a question that had one.
     assert engine.ask("Which routes were used for BPD?").answer.startswith("BPD: ")
     follow_up = engine.ask("Which route?", [Turn(role="user", content="How many infants?")])
