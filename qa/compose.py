@@ -248,7 +248,7 @@ def compose_aggregation(doc: Document, query: Query, agg: Aggregation, registry:
     subject = ", ".join(query.entities + query.authors)
     # The text may discuss more studies than the table lists: the count says which it counted.
     rows_only = all(e.row is not None for entries in agg.groups.values() for e in entries)
-    counted = query.counted if len(lead_parts) != 1 or not query.counted else _singular(query.counted)
+    counted = _singular(query.counted) if query.counted and len(lead_parts) == 1 else query.counted
     count = (f"{len(lead_parts)} {counted} {COUNTED_IN[0 if rows_only else 1]}"
              if query.counted and _all_say_modifiers(doc, query.counted, agg) else "")
     heading = f"{subject} ({count})" if subject and count else subject or count
