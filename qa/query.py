@@ -38,6 +38,12 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
         r"\bhow (many|much|long|old|often)\b|\bnumber of\b|\bwhat (percentage|proportion|share|fraction)\b|"
         r"\bwhat percent\b|\bat what age\b|\bhow large\b|\bwhat (\w+ ){0,3}(dose|dosage|amount)s?\b|"
         r"\bwhich age\b", re.I)),
+    # "What holds back X?", "What are the limitations of X?": answered by the sentence that says what limits
+    # or challenges X ("... is still limited by ..."), which may share only X with the question.
+    ("limitation", re.compile(
+        r"\bwhat (holds?|held|is holding|keeps?) (\w+ ){0,4}back\b|^(what|which)\b.*\b(limitations?|drawbacks?|"
+        r"barriers?|obstacles?|hurdles?|challenges|disadvantages?|pitfalls?|shortcomings?)\b|\bwhat (limits|hinders|"
+        r"hampers|impedes|restricts|stands in the way of)\b", re.I)),
     # "Where do X come from?", "What is the origin of X?": answered by the sentence that says where X originates
     # (or that it is unknown), which may share only X with the question.
     ("origin", re.compile(
@@ -53,7 +59,7 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
 ]
 # What the passages answering a type of question say, added to the search text (not to the question's terms):
 # "What is a stem cell?" shares only "stem cell" with the sentence that defines it, and with hundreds of others.
-_SEARCH_CUES = {"definition": "is defined as", "origin": "the origin of"}
+_SEARCH_CUES = {"definition": "is defined as", "origin": "the origin of", "limitation": "is limited by challenges"}
 _LIST_CUES = re.compile(
     r"\b(which|what) (\w+ ){0,3}(routes?|markers?|types?|cells?|studies|trials|diseases?|conditions?|"
     r"components?|characteristics|classifications?|sources?|effects?|proteins?|pathways?|factors?|"

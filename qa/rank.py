@@ -40,6 +40,9 @@ _NEGATION = re.compile(r"\b(no|not|never|none|neither|nor|lack|lacking|without|u
                        r"elusive)|have yet|has yet|thus far|so far)\b", re.I)
 _ORIGIN = re.compile(r"\borigin\w*|\boriginat\w*|\bderived from\b|\b(arise|arises|arising|arose)\b|"
                      r"\bcomes? from\b|\bstem(s|med)? from\b", re.I)
+# "limited by", not "can limit the damage": what a therapy limits is its effect, not its limitation.
+_LIMITATION = re.compile(r"\blimited by\b|\blimitations?\b|\bchalleng\w*|\b(barriers?|obstacles?|hurdles?|drawbacks?|"
+                         r"disadvantages?|shortcomings?|concerns?)\b|\b(hamper|hinder|imped)\w*|\black of\b", re.I)
 _DEFINITION = re.compile(r"\b(is|are) (defined as|the|a|an)\b|\brefers? to\b|\bcharacteri[sz]ed by\b|"
                          r"\bis known as\b|, which is\b", re.I)
 
@@ -109,6 +112,8 @@ class UnitScorer:
             return 1.0 if _DEFINITION.search(text) else 0.0
         if kind == "origin":
             return 1.0 if _ORIGIN.search(text) else 0.0
+        if kind == "limitation":
+            return 1.0 if _LIMITATION.search(text) else 0.0
         if kind == "bibliographic":
             return 1.0 if record.unit.kind == "reference" else 0.0
         return 0.0

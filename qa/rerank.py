@@ -48,7 +48,9 @@ def asks_finding(query: Query) -> bool:
     """Whether the question asks what works, what happens or whether something is so."""
     if query.answer_type in ("bibliographic", "definition") or query.asks_abbreviation:
         return False
-    return is_yes_no(query.resolved) or bool(_ASKS_FINDING.search(query.resolved))
+    # What holds a thing back is a finding about it, not an aim or a method.
+    return (query.answer_type == "limitation" or is_yes_no(query.resolved)
+            or bool(_ASKS_FINDING.search(query.resolved)))
 
 
 def asks_abbreviation_meaning(query: Query) -> bool:

@@ -124,6 +124,18 @@ def test_origin_questions_find_what_the_reviews_say_of_the_origin(engine: Answer
         assert any("exact origin of breast milk stem cells" in c.text for c in answer.citations), answer.answer
 
 
+def test_limitation_questions_find_what_holds_the_therapy_back(engine: AnswerEngine) -> None:
+    """"What limits X?" shares little with the sentence saying what X "is still limited by", which opens with
+    "However" and leaves X to the sentence before it: it is searched with the wording of a limitation, such
+    sentences rank first among those about X, and a finding question's aims lose (before, the answer quoted
+    only what the review set out to do and how promising secretions are)."""
+    question = "What limits the clinical use of stem cell secretions?"
+    answer = engine.ask(question)
+    assert answer.answered and "limited by" in engine.analyse(question, None).search_text
+    assert "clinical use is still limited by variability in production methods" in answer.answer
+    assert not any(c.text.startswith(("This review", "We examine")) for c in answer.citations), answer.answer
+
+
 def test_routes_for_bpd_are_aggregated_from_table_and_prose(engine: AnswerEngine) -> None:
     answer = engine.ask("Which routes were used for BPD?")
     assert answer.answered
