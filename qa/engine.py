@@ -24,6 +24,7 @@ from qa.lay_words import add_synonyms
 from qa.lookup_answers import compose_abbreviation, compose_bibliographic
 from qa.model import MAX_QUESTION_CHARS, Answer, Citation, Turn
 from qa.passages import passages_for_hits
+from qa.quantities import asks_frequency, states_a_number
 from qa.query import Query, StemFrequencies, analyse
 from qa.rank import ScoredUnit, UnitScorer, candidate_units
 from qa.related import related_hits
@@ -35,6 +36,7 @@ from qa.unmentioned import not_mentioned, unmentioned
 from qa.verdict import apply as apply_verdict
 from qa.verdict import quoted_conclusion, quotes_a_conclusion
 from qa.wordnet import default as default_wordnet
+from qa.yesno import is_yes_no
 
 NOT_IN_REVIEWS = "The reviews do not say: no passage in them answers this question."
 # A user's library (one built from a corpus folder of their own, `Manifest.corpus_dir`) is not two reviews.
@@ -205,6 +207,12 @@ class AnswerEngine:
                 answer_text = "\n".join(filter(None, [answer_text, compose_own_findings(self.index, query, scored,
                                                                                          registry)]))
         answer_text, citations = registry.finalize(answer_text)
+        if query.answer_type == "number" and not asks_frequency(query.resolved) and not is_yes_no(query.resolved) \
+                and not states_a_number(answer_text):
+            # "What dose ...?", "What share ...?" answered with no number at all is not answered: the passages
+            # found are about the study or the outcome, and none gives the number asked. (How often is said in
+            # words: "once", "at each feed".)
+            answer_text, citations = "", []
         answered = bool(citations)
         # Hook (issue 11, qa/verdict.py): a yes/no question's answer opens with its verdict; findings get stances.
         answer_text, citations, verdict = apply_verdict(self.stance, query.resolved, answer_text, citations,

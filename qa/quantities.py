@@ -1,4 +1,5 @@
-"""Units of measure a question names ("What dose in cells per kilogram ...?") and whether passages say them.
+"""Units of measure a question names ("What dose in cells per kilogram ...?") and whether passages say them;
+whether an answer states a number at all.
 
 A question that asks for a quantity in a unit is answered only by a passage that gives one in that unit: a
 sentence on the right trial that gives no dose per kilogram does not answer "what dose per kilogram". Like a
@@ -40,3 +41,23 @@ def missing_units(question: str, texts: list[str]) -> list[str]:
     if not asked:
         return []  # most questions name none: the passages need not be read
     return sorted(asked - set().union(*(units_named(t) for t in texts)))
+
+
+# What is not a quantity: a citation marker ("[2]"), a reference number ("Pisano et al (45)", "(10, 11)",
+# "(2-4)"), a year, and a number naming a thing ("COX-2", "IL-6", "TRA-1-60"; "SSEA4", "CD105" by the letter
+# before it).
+_NOT_QUANTITIES = re.compile(r"\[\d+\]|\(\d+(?:\s*[,–-]\s*\d+)*\)|\b(?:19|20)\d{2}\b|"
+                             r"(?<=[^\W\d_]-)\d+(?:-\d+)*")
+# "one of the major issues" names no quantity; "once", "at each feed" say how often, which is no amount.
+_QUANTITY = re.compile(r"(?<!\w)\d|\bone\b(?! of\b)|\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+                       r"twenty|thirty|forty|fifty|hundreds?|thousands?|millions?|dozens?|half)\b", re.I)
+
+
+def states_a_number(text: str) -> bool:
+    """Whether `text` gives a quantity, in digits or in words, besides its citations, years and names."""
+    return bool(_QUANTITY.search(_NOT_QUANTITIES.sub(" ", text)))
+
+
+def asks_frequency(question: str) -> bool:
+    """Whether `question` asks how often, which passages say in words ("once", "daily", "at each feed")."""
+    return bool(re.search(r"\bhow often\b|\bhow frequently\b|\bhow many times\b", question, re.I))

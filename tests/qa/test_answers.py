@@ -136,6 +136,17 @@ def test_limitation_questions_find_what_holds_the_therapy_back(engine: AnswerEng
     assert not any(c.text.startswith(("This review", "We examine")) for c in answer.citations), answer.answer
 
 
+def test_a_quantity_no_passage_gives_is_not_answered(engine: AnswerEngine) -> None:
+    """A question asking for an amount, a share or a dose, answered by sentences on the right study or outcome
+    that give no number, is not answered; an amount in words is one, and how often is said without a number."""
+    for question in ("How much extracellular vesicle did Pisano et al. give each pup?",
+                     "What proportion of NEC infants need surgery?"):
+        answer = engine.ask(question)
+        assert not answer.answered and not answer.citations, answer.answer
+    assert "thousands of cells" in engine.ask("How many cells are in a millilitre of breast milk?").answer
+    assert engine.ask("How often were the vesicles given in the Pisano study?").answered
+
+
 def test_routes_for_bpd_are_aggregated_from_table_and_prose(engine: AnswerEngine) -> None:
     answer = engine.ask("Which routes were used for BPD?")
     assert answer.answered

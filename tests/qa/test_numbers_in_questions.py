@@ -11,7 +11,7 @@ import pytest
 
 from index.embedder import Embedder
 from qa.engine import AnswerEngine
-from qa.quantities import missing_units, units_named
+from qa.quantities import missing_units, states_a_number, units_named
 from tests.qa.small_library import engine_over
 
 ABSTRACTS = {
@@ -108,3 +108,16 @@ def test_a_unit_the_documents_do_not_say_is_a_mismatch(engine: AnswerEngine) -> 
     # The caffeine abstract gives its doses per kilogram, not per litre or in percent.
     assert _number_mismatch(engine, "What dose of caffeine citrate in mg per kilogram was given?") == 0.0
     assert _number_mismatch(engine, "What caffeine citrate concentration in milligrams per litre was reached?") == 1.0
+
+
+@pytest.mark.parametrize(("text", "states"), [
+    ("The loading dose was 20 mg/kg [1].", True),
+    ("Breast milk contains thousands of cells per milliliter (2) [1].", True),
+    ("nine premature infants", True),
+    ("In a study by Pisano et al (45), vesicles were given once intraperitoneally [1].", False),  # a reference
+    ("It is one of the major issues of prematurity [1].", False),  # "one of" is no quantity
+    ("via a COX-2 dependent mechanism, with TRA-1-60, SSEA4 and CD105 (10, 11) [2]", False),  # names
+    ("Chang et al. reported it in 2014 (39) [1].", False),  # a year
+])
+def test_a_number_is_stated_apart_from_citations_years_and_names(text: str, states: bool) -> None:
+    assert states_a_number(text) is states
