@@ -42,6 +42,7 @@ NOT_IN_REVIEWS = "The reviews do not say: no passage in them answers this questi
 # A user's library (one built from a corpus folder of their own, `Manifest.corpus_dir`) is not two reviews.
 NOT_IN_LIBRARY = "The documents do not say: no passage in them answers this question."
 # A question kept to some documents (`ask(documents=...)`): the rest of the library was not asked.
+NO_NUMBER = "no passage found gives the number asked."
 NOT_IN_SELECTED = "The selected documents do not say: no passage in them answers this question."
 RETRIEVAL_DEPTH = 15  # passages whose units are scored
 SEARCH_DEPTH = 80  # candidates per retriever before fusion
@@ -207,12 +208,13 @@ class AnswerEngine:
                 answer_text = "\n".join(filter(None, [answer_text, compose_own_findings(self.index, query, scored,
                                                                                          registry)]))
         answer_text, citations = registry.finalize(answer_text)
-        if query.answer_type == "number" and not asks_frequency(query.resolved) and not is_yes_no(query.resolved) \
-                and not states_a_number(answer_text):
+        unanswered_reason = ""
+        if answer_text and query.answer_type == "number" and not asks_frequency(query.resolved) \
+                and not is_yes_no(query.resolved) and not states_a_number(answer_text):
             # "What dose ...?", "What share ...?" answered with no number at all is not answered: the passages
             # found are about the study or the outcome, and none gives the number asked. (How often is said in
             # words: "once", "at each feed".)
-            answer_text, citations = "", []
+            answer_text, citations, unanswered_reason = "", [], NO_NUMBER
         answered = bool(citations)
         # Hook (issue 11, qa/verdict.py): a yes/no question's answer opens with its verdict; findings get stances.
         answer_text, citations, verdict = apply_verdict(self.stance, query.resolved, answer_text, citations,
@@ -221,7 +223,8 @@ class AnswerEngine:
                                                       conclusions=self.conclusions)
         related = passages_for_hits(self.index, related_hits(hits, scored, citations)[:k])
         return Answer(
-            question=text, answer=answer_text if answered else self._not_answered(scope, query.unmentioned),
+            question=text, answer=answer_text if answered else self._not_answered(scope, query.unmentioned,
+                                                                                unanswered_reason),
             answered=answered,
             citations=citations, related=related,
             resolved_question=query.resolved if query.resolved != text else None,
@@ -229,11 +232,13 @@ class AnswerEngine:
             timings_ms={"retrieve": round((t1 - t0) * 1000, 2), "compose": round((time.perf_counter() - t1) * 1000, 2)},
         )
 
-    def _not_answered(self, scope: Scope | None, unmentioned: list[str]) -> str:
+    def _not_answered(self, scope: Scope | None, unmentioned: list[str], reason: str = "") -> str:
         """What an unanswered question gets: the library (or the selected documents) do not say, and which of the
-        question's words no passage mentions, when that is why."""
+        question's words no passage mentions, or another `reason`, when that is why."""
         said = self.not_answered if scope is None else NOT_IN_SELECTED
-        return not_mentioned(said, unmentioned) if unmentioned else said
+        if unmentioned:
+            return not_mentioned(said, unmentioned)
+        return f"{said.split(':', 1)[0]}: {reason}" if reason else said
 
     def conclusions(self, citations: list[Citation]) -> dict[int, str]:
         """By marker, the conclusion paragraph a cited sentence quotes (`qa.verdict.quoted_conclusion`): what the

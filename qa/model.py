@@ -70,7 +70,8 @@ class Answer(BaseModel):
         "a quote: 'Verdict: …' for a yes/no question, 'Note: …' for another question when no paper found is "
         "about it (`about_question` false). Unanswered (`answered` false), it says why: 'The reviews do not say: "
         "no passage in them answers this question.', or '... mentions \"vitamin\".' when the question names a "
-        "substance, a treatment, an exposure or a disease the library never mentions."))
+        "substance, a treatment, an exposure or a disease the library never mentions, or '... gives the number "
+        "asked.' when the passages found for an amount, a share or a dose give no number."))
     answered: bool
     citations: list[Citation] = Field(default_factory=list)
     related: list[Passage] = Field(default_factory=list, description=(

@@ -143,6 +143,7 @@ def test_a_quantity_no_passage_gives_is_not_answered(engine: AnswerEngine) -> No
                      "What proportion of NEC infants need surgery?"):
         answer = engine.ask(question)
         assert not answer.answered and not answer.citations, answer.answer
+        assert answer.answer == "The reviews do not say: no passage found gives the number asked."
     assert "thousands of cells" in engine.ask("How many cells are in a millilitre of breast milk?").answer
     assert engine.ask("How often were the vesicles given in the Pisano study?").answered
 
