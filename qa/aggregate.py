@@ -170,6 +170,30 @@ def _header_synonyms(columns: tuple[str, ...]) -> frozenset[str]:
                      for t in tokenize(synonym))
 
 
+@lru_cache(maxsize=DOCUMENTS_CACHED)
+def _header_kinds(headers: tuple[str, ...]) -> frozenset[str]:
+    """The WordNet kinds (lexicographer files: "noun.act" for "Study", "noun.location" for "Route") of the words
+    of `headers`."""
+    wordnet = default_wordnet()
+    if wordnet is None:
+        return frozenset()
+    return frozenset(k for w in re.findall(r"[^\W\d_]+", " ".join(headers)) if (k := wordnet.kind(w)) is not None)
+
+
+def counts_what_table_lists(counted: str, attr: Attribute) -> bool:
+    """Whether "how many <counted>" counts what the table's rows are (its first column: "Study" for "studies",
+    "trials", "experiments", all acts to WordNet) or the values of the grouped column ("Route" for "routes"): "How
+    many babies in the HIE pilot study ...?" over a table of studies counts neither, and a count of its rows would
+    claim "2 babies". The counted noun's WordNet kind is compared; a noun WordNet does not know is let through."""
+    head = counted.split()[-1]
+    headers = (attr.table.columns[0] if attr.table.columns else "", attr.name)
+    if set(tokenize(head)) & set(tokenize(" ".join(headers))):
+        return True
+    wordnet = default_wordnet()
+    kind = wordnet.kind(head) if wordnet is not None else None
+    return kind is None or kind in _header_kinds(headers)
+
+
 def _constraint_terms(doc: Document, query: Query, attr: Attribute, doc_tokens: DocumentTokens) -> Constraints:
     """Question words that occur in other columns' cells: they restrict which rows count."""
     other: set[str] = set()
@@ -226,6 +250,8 @@ def _grouped_by(attr: Attribute, doc: Document, query: Query, scored: list[Score
                 author_refs: set[StudyRef], min_score: float, table_in_focus: bool) -> Aggregation | None:
     """`aggregate` by one attribute."""
     if not _names_only_table_entities(doc, attr.table, query, doc_tokens):
+        return None
+    if query.counted and not counts_what_table_lists(query.counted, attr):
         return None
     glossary = doc.glossary
     need = _constraint_terms(doc, query, attr, doc_tokens)

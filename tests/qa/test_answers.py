@@ -194,6 +194,17 @@ def test_a_count_over_a_table_says_how_many_it_lists(engine: AnswerEngine, searc
     assert not re.match(r"\d", follow_up.answer), follow_up.answer
 
 
+def test_a_count_of_people_is_not_a_count_of_table_rows(engine: AnswerEngine) -> None:
+    """The table lists studies: "How many babies ...?" is not answered by counting its HIE rows ("HIE (2 babies in
+    the table)", before), but from the sentence that says how many babies."""
+    answer = engine.ask("How many babies in the HIE pilot study had a normal outcome?")
+    assert "in the table" not in answer.answer, answer.answer
+    assert "four babies" in answer.answer, answer.answer
+    # What rows are ("Study": studies, trials, experiments) and what a column holds ("Route") are still counted.
+    assert "(1 animal study in the table)" in engine.ask("How many animal studies were done on HIE?").answer
+    assert "trials in the table" in engine.ask("How many clinical trials had a feasible and safe outcome?").answer
+
+
 def test_a_column_is_named_by_its_head(engine: AnswerEngine, search_index: SearchIndex) -> None:
     """"cell types" names the column "Stem cell type": the answer lists that column's values for the disease."""
     doc = search_index.documents["kersin-2021-breast-milk-stem-cells"]
