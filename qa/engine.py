@@ -298,6 +298,10 @@ class AnswerEngine:
         for doc_id in self.index.lookups.with_tables(order):
             doc = self.index.documents[doc_id]
             in_focus = any(s.unit.kind == "table_row" and s.unit.doc_id == doc_id for s in top_units)
+            if doc_id != order[0] and not in_focus and not query.study_refs:
+                # The best sentence is another paper's ("Which pathways does the secretome review look at?"):
+                # a table here answers only with a row among the best units, not by a cell sharing a word.
+                continue
             agg = aggregate(doc, query, scored, self.document_tokens, query.study_refs, 0.6 * scored[0].score,
                             in_focus)
             if agg is not None:

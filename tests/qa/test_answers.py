@@ -205,6 +205,17 @@ def test_a_count_of_people_is_not_a_count_of_table_rows(engine: AnswerEngine) ->
     assert "trials in the table" in engine.ask("How many clinical trials had a feasible and safe outcome?").answer
 
 
+def test_another_papers_table_does_not_answer_by_a_shared_cell_word(engine: AnswerEngine) -> None:
+    """The sentence answering "What pathways does the secretome review examine?" is the summary's; the other
+    review's table has a row that says "pathways" (Kim et al.: "MAPK and STAT pathways"), which answered it
+    alone before. A table of a paper other than the best sentence's answers only with a row among the best."""
+    answer = engine.ask("What pathways does the secretome review examine?")
+    assert "inflammation control, blood vessel growth, and tissue regeneration" in answer.answer, answer.answer
+    assert all(c.doc_id == "msc-secretome-preterm-infants-summary" for c in answer.citations), answer.answer
+    # A question the table answers still gets its rows (the table's paper holds the best units).
+    assert "Kim et al. (46)" in engine.ask("Which studies in the table reported an effect on the MAPK pathway?").answer
+
+
 def test_a_column_is_named_by_its_head(engine: AnswerEngine, search_index: SearchIndex) -> None:
     """"cell types" names the column "Stem cell type": the answer lists that column's values for the disease."""
     doc = search_index.documents["kersin-2021-breast-milk-stem-cells"]
