@@ -37,7 +37,7 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
     ("number", re.compile(
         r"\bhow (many|much|long|old|often)\b|\bnumber of\b|\bwhat (percentage|proportion|share|fraction)\b|"
         r"\bwhat percent\b|\bat what age\b|\bhow large\b|\bwhat (\w+ ){0,3}(dose|dosage|amount)s?\b|"
-        r"\bwhich age\b", re.I)),
+        r"\bwhich age\b|\b(what|which) (is|was|were|are) the (\w+ ){0,2}(rate|ratio)s?\b", re.I)),
     # "What holds back X?", "What are the limitations of X?": answered by the sentence that says what limits
     # or challenges X ("... is still limited by ..."), which may share only X with the question.
     ("limitation", re.compile(

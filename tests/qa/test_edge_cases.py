@@ -54,6 +54,8 @@ def test_a_question_asking_for_an_authors_papers_lists_all_of_them(engine: Answe
     ("What is known about the origin of milk stem cells?", "origin"),
     ("Where was the Chang trial published?", "bibliographic"),
     ("What are the sources of mesenchymal stem cells?", "origin"),
+    ("What was the mortality rate of the treated pups?", "number"),  # a rate is a number
+    ("What is the sex ratio of the infants?", "number"),
     ("What limits the clinical use of stem cell secretions?", "limitation"),
     ("What are the main limitations of cell therapy in preterm infants?", "limitation"),
     ("Do functional limitations predict falls in older adults?", "generic"),  # yes/no: a limitation is its topic
