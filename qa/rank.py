@@ -18,6 +18,7 @@ from index.lookups import StudyRef
 from index.model import SearchHit, Unit
 from index.roles import Role
 from index.search import SearchIndex, UnitRecord
+from qa.quantities import states_a_number
 from qa.query import Query
 
 # A sentence of the paper that is about the question outranks an equally close sentence of a paper about something
@@ -33,8 +34,6 @@ ENTITY_MISS_PENALTY = 0.75
 FOCUS_SHARE = 0.7  # a unit that does not name the disease/cell the question names
 MAX_STUDY_UNITS = 200  # units about the studies a question names, at most (a common surname in a large library)
 
-_NUMBER = re.compile(r"\b\d+(?:[.,]\d+)?\b|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
-                     r"hundreds?|thousands?|millions?|dozens?)\b", re.I)
 _YEAR = re.compile(r"\b(19|20)\d{2}\b")
 _NEGATION = re.compile(r"\b(no|not|never|none|neither|nor|lack|lacking|without|unknown|remains? (to be|unclear|"
                        r"elusive)|have yet|has yet|thus far|so far)\b", re.I)
@@ -103,7 +102,7 @@ class UnitScorer:
     def type_match(query: Query, record: UnitRecord) -> float:
         kind, text = query.answer_type, record.plain
         if kind == "number":
-            return 1.0 if _NUMBER.search(text) else 0.0
+            return 1.0 if states_a_number(text) else 0.0
         if kind == "year":
             return 1.0 if _YEAR.search(text) else 0.0
         if kind == "existence":

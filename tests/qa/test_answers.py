@@ -201,6 +201,8 @@ def test_a_count_of_people_is_not_a_count_of_table_rows(engine: AnswerEngine) ->
     answer = engine.ask("How many babies in the HIE pilot study had a normal outcome?")
     assert "in the table" not in answer.answer, answer.answer
     assert "four babies" in answer.answer, answer.answer
+    # A number question's answer type is a quantity: "HIE ... is one of the conditions ..." states none.
+    assert "one of the conditions" not in answer.answer, answer.answer
     # What rows are ("Study": studies, trials, experiments) and what a column holds ("Route") are still counted.
     assert "(1 animal study in the table)" in engine.ask("How many animal studies were done on HIE?").answer
     assert "trials in the table" in engine.ask("How many clinical trials had a feasible and safe outcome?").answer
