@@ -42,8 +42,9 @@ NOT_IN_REVIEWS = "The reviews do not say: no passage in them answers this questi
 # A user's library (one built from a corpus folder of their own, `Manifest.corpus_dir`) is not two reviews.
 NOT_IN_LIBRARY = "The documents do not say: no passage in them answers this question."
 # A question kept to some documents (`ask(documents=...)`): the rest of the library was not asked.
-NO_NUMBER = "no passage found gives the number asked."
 NOT_IN_SELECTED = "The selected documents do not say: no passage in them answers this question."
+# Why an amount, a share or a dose is not answered when the passages found state none (after "... do not say: ").
+NO_NUMBER = "no passage found gives the number asked."
 RETRIEVAL_DEPTH = 15  # passages whose units are scored
 SEARCH_DEPTH = 80  # candidates per retriever before fusion
 AGGREGATE_IF_ROW_IN_TOP = 8
