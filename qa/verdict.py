@@ -26,6 +26,7 @@ judgement, not a quote, so the grounding metrics skip it (`eval/grounding.py`) a
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from collections.abc import Callable, Mapping
 from typing import Literal
@@ -51,6 +52,17 @@ DECISION_OF = {"Yes": "yes", "No": "no", "Unclear": "maybe", "Mixed evidence": "
 ON_TOPIC_SHARE = 2 / 3  # a study counts toward "mixed evidence" when its findings are about the question
 
 
+# What a sentence without a finding's cue (`index.roles`) must still say to be weighed: an effect, a difference or
+# a judgement, in any tense ("reduces", "is effective", "are inadequate for"). "Except for probiotic bacteria,
+# cells of eukaryotic origin ... are examined after classification into two groups" says none, and gave "Yes" to
+# whether probiotics change the number of stem cells in milk.
+_STATES_AN_EFFECT = re.compile(
+    r"\b(?:reduc|increas|decreas|improv|prevent|protect|lower|rais|caus|induc|inhibit|suppress|enhanc|promot|"
+    r"affect|chang|alter|worsen|benefit|harm|differ|associat|correlat|predict|effective|efficac|safe|toxic|"
+    r"superior|inferior|higher|greater|fewer|less|more|better|worse|risk|adequa|inadequa|useful|accura|"
+    r"reliab|valid|feasib|appropriat|sufficien|insufficien|unable|able to|fail|success)\w*", re.I)
+
+
 def finding_citations(citations: list[Citation]) -> list[Citation]:
     """The citations that state a finding (by section label or wording), or the state of the evidence under a
     topical heading (a review's "There have been no studies of X thus far"; under a Background label the same
@@ -61,7 +73,7 @@ def finding_citations(citations: list[Citation]) -> list[Citation]:
              and (unit_role(c.section, c.text) == "finding"
                   or (section_role(c.section) == "other" and states_evidence(c.text)))]
     return found or [c for c in citations if c.kind != "reference"
-                     and unit_role(c.section, c.text) not in ("aim", "method")]
+                     and unit_role(c.section, c.text) not in ("aim", "method") and _STATES_AN_EFFECT.search(c.text)]
 
 
 def judged_findings(citations: list[Citation]) -> list[Citation]:

@@ -17,7 +17,7 @@ from qa.engine import AnswerEngine
 from qa.errors import QAError
 from qa.model import Answer, Turn
 from qa.passages import make_passage
-from qa.verdict import OFF_TOPIC_NOTE
+from qa.verdict import NOT_SETTLED, OFF_TOPIC_NOTE
 
 GOLD = Path(__file__).resolve().parents[2] / "eval" / "gold.jsonl"
 
@@ -217,6 +217,15 @@ def test_another_papers_table_does_not_answer_by_a_shared_cell_word(engine: Answ
     assert all(c.doc_id == "msc-secretome-preterm-infants-summary" for c in answer.citations), answer.answer
     # A question the table answers still gets its rows (the table's paper holds the best units).
     assert "Kim et al. (46)" in engine.ask("Which studies in the table reported an effect on the MAPK pathway?").answer
+
+
+def test_a_sentence_stating_no_effect_gives_no_verdict(engine: AnswerEngine) -> None:
+    """The nearest passage to "Do probiotic bacteria ... affect the number of stem cells ...?" names probiotic
+    bacteria only to set them aside from a classification of milk cells; it states no effect, and gave "Yes"."""
+    answer = engine.ask("Do probiotic bacteria in breast milk affect the number of stem cells in it?")
+    assert answer.verdict is None and answer.answer.startswith(NOT_SETTLED), answer.answer
+    # A sentence that states an effect is still weighed.
+    assert engine.ask("Did intratracheal cord blood MSCs lessen BPD severity in the Chang et al. trial?").verdict
 
 
 def test_a_column_is_named_by_its_head(engine: AnswerEngine, search_index: SearchIndex) -> None:
