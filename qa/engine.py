@@ -30,6 +30,7 @@ from qa.rank import ScoredUnit, UnitScorer, candidate_units
 from qa.related import related_hits
 from qa.rerank import adjust as adjust_for_question
 from qa.rerank import by_evidence
+from qa.short_forms import read_short_forms
 from qa.spelling import respell
 from qa.stance import StanceModel
 from qa.unmentioned import not_mentioned, unmentioned
@@ -92,16 +93,20 @@ class AnswerEngine:
     def analyse(self, question: str, history: list[Turn] | None) -> Query:
         """The question resolved, expanded and typed, with the studies it names and its terms' IDF; words the
         library lacks are read in its spelling (`qa.spelling.respell`: "haemorrhage" for "hemorrhage") and with
-        their synonyms the library holds (`qa.lay_words`: "preemies (preterm baby, ...)")."""
+        their synonyms the library holds (`qa.lay_words`: "preemies (preterm baby, ...)"), short forms typed in
+        lower case as the glossary writes them (`qa.short_forms`: "nec" for "NEC")."""
         known = StemFrequencies(self.index.lookups.document_frequencies)
 
         def with_synonyms(text: str) -> str:
             return add_synonyms(text, known, self.wordnet, self.index.embedder.encode_phrases)
 
+        def spelt(text: str) -> str:  # in the library's spelling, its short forms in their case ("nec": "NEC")
+            return read_short_forms(respell(text, known), self.index.glossary, self.wordnet)
+
         # The earlier questions are read the same way: a follow-up carries their reading along.
-        history = [t.model_copy(update={"content": with_synonyms(respell(t.content, known))}) if t.role == "user"
+        history = [t.model_copy(update={"content": with_synonyms(spelt(t.content))}) if t.role == "user"
                    else t for t in history or []]
-        respelled = respell(question, known)
+        respelled = spelt(question)
         query = analyse(with_synonyms(respelled), history, self.index.glossary, self.index.lookups)
         # The question as resolved: a follow-up ("Is it safe?") asks about what the conversation named.
         query.unmentioned = unmentioned(query.resolved, known, self.wordnet)

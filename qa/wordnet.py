@@ -48,6 +48,7 @@ class WordNet:
         # number), a word number 0 for all the synset's words
         self._derived: dict[int, list[tuple[int, str, int, int]]] = {}
         self._other_lemmas: dict[tuple[str, int], list[str]] | None = None  # adjectives', verbs', adverbs' synsets
+        self._describing_lemmas: frozenset[str] | None = None  # adjectives' and adverbs' lemmas as written
 
     def _loaded(self) -> dict[str, list[int]]:
         if self._index is not None:  # read: no lock to take on each lookup
@@ -122,6 +123,19 @@ class WordNet:
             found += words if number == 0 else words[number - 1 : number]
         # An adjective's lemma may carry its position: "galore(ip)".
         return [w.split("(")[0].replace("_", " ") for w in dict.fromkeys(found)]
+
+    def is_word(self, word: str) -> bool:
+        """Whether `word` is a noun, an adjective or an adverb of WordNet written in lower case: "all", "art", "map"
+        are; "nec" and "msc" are not (WordNet writes them "NEC", "MSc"), nor "ivh", nor "hie" (a verb only)."""
+        index = self._loaded()
+        if any(base in self._synsets[offset] for base in self.base_forms(word) for offset in index[base]):
+            return True
+        lemmas = self._describing_lemmas
+        if lemmas is None:
+            lemmas = frozenset(w.split("(")[0] for (pos, _), words in self._other_synsets().items()
+                               if pos in ("a", "s", "r") for w in words)
+            self._describing_lemmas = lemmas
+        return word in lemmas
 
     def _other_synsets(self) -> dict[tuple[str, int], list[str]]:
         if self._other_lemmas is not None:

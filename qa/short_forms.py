@@ -1,0 +1,40 @@
+"""Abbreviations typed in lower case ("ivh trials?", "what is nec?"), read as the library's short forms.
+
+The glossary matches short forms of up to three letters in their own case only (`index.glossary`): in a medical
+library "ALL" (acute lymphoblastic leukaemia) is not "all", nor "ART" "art". A user typing fast writes "bpd" and
+"nec" all the same, and got passages that merely say "NEC" where "What is NEC?" gets its definition. A lower-case
+word of the question is read as the short form it spells in capitals when the library defines that short form
+and WordNet knows no noun, adjective or adverb of that spelling: "nec", "ivh", "bpd", "hie" (a verb only) are
+read; "all", "art", "map" never are. One glossary lookup per question that has such a word; WordNet is read only
+for a word the glossary defines.
+"""
+
+from __future__ import annotations
+
+import re
+
+from index.glossary import Glossary
+from index.lexical import tokenize
+from qa.wordnet import WordNet
+
+# A lower-case word of two or three letters, or its plural ("mscs").
+_LOWER = re.compile(r"(?<![\w-])([a-z][a-z0-9]{1,2})(s?)(?![\w-])")
+
+
+def read_short_forms(text: str, glossary: Glossary, wordnet: WordNet | None) -> str:
+    """`text` with each lower-case short form (see the module doc) written as the glossary defines it."""
+    if wordnet is None or glossary.empty:
+        return text
+    found = [(m, m.group(1)) for m in _LOWER.finditer(text) if tokenize(m.group(0))]  # stop words are none
+    if not found:
+        return text
+    defined = glossary.source.short_forms({w.upper() for _, w in found})
+    if not defined:
+        return text
+    readable = {w: defined[w.upper()][0] for _, w in found if w.upper() in defined and not wordnet.is_word(w)}
+    out, end = [], 0
+    for m, word in found:
+        if word in readable and not (m.group(2) and wordnet.is_word(m.group(0))):
+            out += [text[end : m.start()], readable[word], m.group(2)]
+            end = m.end()
+    return "".join(out) + text[end:]
