@@ -133,7 +133,7 @@ class WordNet:
         lemmas = self._describing_lemmas
         if lemmas is None:
             lemmas = frozenset(w.split("(")[0] for (pos, _), words in self._other_synsets().items()
-                               if pos in ("a", "s", "r") for w in words)
+                               if pos in ("a", "r") for w in words)
             self._describing_lemmas = lemmas
         return word in lemmas
 
