@@ -127,7 +127,10 @@ def test_a_reviews_word_on_the_evidence_is_judged_but_a_studys_motive_is_not() -
 def test_an_aim_or_a_method_alone_is_no_finding_to_judge() -> None:
     aim = "We examine how bone marrow and umbilical cord affect the quality of their secretions."
     method = "Infants were randomised to cord blood or placebo."
-    other = "Cord blood cells are collected at birth."
-    # No citation states a finding: what is left is judged only when it is not an aim or a method.
+    other = "Cord blood cells lower the risk of infection."
+    # No citation states a finding: what is left is judged only when it is not an aim or a method, and says an
+    # effect, a difference or a judgement; a plain statement of fact settles nothing.
     assert finding_citations([_cite(1, "Summary", aim), _cite(2, "Methods", method)]) == []
     assert [c.marker for c in finding_citations([_cite(1, "Summary", aim), _cite(2, "Cord Blood", other)])] == [2]
+    fact = "Cord blood cells are collected at birth."
+    assert finding_citations([_cite(1, "Summary", aim), _cite(2, "Cord Blood", fact)]) == []
