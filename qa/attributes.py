@@ -63,7 +63,7 @@ def rows_asked(doc: Document, query: Query) -> Attribute | None:
     """The first column (what names each row: "Study") of a table whose rows the question asks for by a kind
     its cells name but no header does: "Which clinical trials ...?", "How many trials ...?" ("Phase II clinical
     trial/ intravenous"). The kind's word then chooses the rows, as any question word found in the cells does."""
-    asked = _ASKED_ROWS.search(query.resolved) or TYPED_LIST.search(query.resolved.strip())
+    asked = _ASKED_ROWS.search(query.resolved) or TYPED_LIST.search(query.resolved)
     head = tokenize(asked.group(1).split()[-1]) if asked else []
     if not head:
         return None

@@ -69,7 +69,7 @@ _LIST_CUES = re.compile(
 _QUESTION_WORD = (r"(?:which|what|who|how|when|where|why|is|are|was|were|do|does|did|can|could|has|have|had|should|"
                   r"would|will|may|might)")
 # A few words typed as into a search box ("IVH trials?", "BPD routes"): the things they name, listed (group 1).
-TYPED_LIST = re.compile(rf"^(?!{_QUESTION_WORD}\b)(?:[\w-]+\s+){{1,3}}(?<!\bof\s){_LISTED}\s*\??$", re.I)
+TYPED_LIST = re.compile(rf"^\s*(?!{_QUESTION_WORD}\b)(?:[\w-]+\s+){{1,3}}(?<!\bof\s){_LISTED}\s*\??\s*$", re.I)
 # What a question asks for by a plural noun after up to two modifiers, the fewest words that end in one
 # ("How many clinical trials ...?": "clinical trials"); "of the", "of these" before it are left out.
 PLURAL_ASKED = r"(?:of (?:the|these|those)\s+)?((?:[^\W\d_][\w-]*\s+){0,2}?[^\W\d_][\w-]*s)\b"
