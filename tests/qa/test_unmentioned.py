@@ -5,9 +5,10 @@ WordNet files, real model, real index of the built-in reviews."""
 from __future__ import annotations
 
 from index.search import SearchIndex
+from qa.asked import asked_kinds
 from qa.engine import NOT_IN_REVIEWS, NOT_IN_SELECTED, AnswerEngine
 from qa.model import Turn
-from qa.unmentioned import CONDITIONS, INTERVENTIONS, asked_kinds, not_mentioned, unmentioned
+from qa.unmentioned import CONDITIONS, INTERVENTIONS, not_mentioned, unmentioned
 from qa.wordnet import default
 
 
