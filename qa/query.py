@@ -44,6 +44,12 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
         r"\bwhat (holds?|held|is holding|keeps?) (\w+ ){0,4}back\b|^(what|which)\b.*\b(limitations?|drawbacks?|"
         r"barriers?|obstacles?|hurdles?|challenges|disadvantages?|pitfalls?|shortcomings?)\b|\bwhat (limits|hinders|"
         r"hampers|impedes|restricts|stands in the way of)\b", re.I)),
+    # "What makes X differ?", "What causes X?", "Why ...?", "Which factors contribute to X?": answered by the
+    # sentence that says what causes, drives or contributes to X, which may share only X with the question.
+    ("cause", re.compile(
+        r"^what (makes?|made|causes?|caused|drives?|drove|leads? to|led to|determines?|explains?|underlies|"
+        r"(is|are) behind)\b|^why\b|\b(what|which) (are|were|is|was) the (\w+ )?(causes?|reasons?|determinants?|"
+        r"drivers?)\b|\b(what|which) (\w+ )?factors?\b", re.I)),
     # "Where do X come from?", "What is the origin of X?": answered by the sentence that says where X originates
     # (or that it is unknown), which may share only X with the question.
     ("origin", re.compile(
@@ -59,7 +65,8 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
 ]
 # What the passages answering a type of question say, added to the search text (not to the question's terms):
 # "What is a stem cell?" shares only "stem cell" with the sentence that defines it, and with hundreds of others.
-_SEARCH_CUES = {"definition": "is defined as", "origin": "the origin of", "limitation": "is limited by challenges"}
+_SEARCH_CUES = {"definition": "is defined as", "origin": "the origin of", "limitation": "is limited by challenges",
+                "cause": "is caused by factors"}
 _LISTED = (r"(routes?|markers?|types?|cells?|studies|trials|diseases?|conditions?|components?|characteristics|"
            r"classifications?|sources?|effects?|proteins?|pathways?|factors?|lineages?|organs?|methods?|groups?)")
 _LIST_CUES = re.compile(

@@ -42,6 +42,9 @@ _ORIGIN = re.compile(r"\borigin\w*|\boriginat\w*|\bderived from\b|\b(arise|arise
 # "limited by", not "can limit the damage": what a therapy limits is its effect, not its limitation.
 _LIMITATION = re.compile(r"\blimited by\b|\blimitations?\b|\bchalleng\w*|\b(barriers?|obstacles?|hurdles?|drawbacks?|"
                          r"disadvantages?|shortcomings?|concerns?)\b|\b(hamper|hinder|imped)\w*|\black of\b", re.I)
+_CAUSE = re.compile(r"\bcaus\w*|\bdue to\b|\bbecause\b|\b(leads?|led) to\b|\bresult(s|ed)? (in|from)\b|"
+                    r"\bresponsible for\b|\bfactors?\b|\bcontribut\w*|\bdetermin\w*|\bdriv(e|es|en|ing)\b|"
+                    r"\bpathogenesis\b|\bmechanisms?\b", re.I)
 _DEFINITION = re.compile(r"\b(is|are) (defined as|the|a|an)\b|\brefers? to\b|\bcharacteri[sz]ed by\b|"
                          r"\bis known as\b|, which is\b", re.I)
 
@@ -113,6 +116,8 @@ class UnitScorer:
             return 1.0 if _ORIGIN.search(text) else 0.0
         if kind == "limitation":
             return 1.0 if _LIMITATION.search(text) else 0.0
+        if kind == "cause":
+            return 1.0 if _CAUSE.search(text) else 0.0
         if kind == "bibliographic":
             return 1.0 if record.unit.kind == "reference" else 0.0
         return 0.0

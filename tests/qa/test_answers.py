@@ -136,6 +136,19 @@ def test_limitation_questions_find_what_holds_the_therapy_back(engine: AnswerEng
     assert not any(c.text.startswith(("This review", "We examine")) for c in answer.citations), answer.answer
 
 
+def test_cause_questions_find_what_causes_it(engine: AnswerEngine) -> None:
+    """"Why does X vary?", "What makes X differ?" share little with the sentence saying what "causes differences"
+    in X: they are searched with the wording of a cause, and such sentences rank first (before, the answer
+    quoted that X varies and a study that found markers expressed more in preterm milk, a finding)."""
+    question = "Why does breast milk composition vary from one mother to another?"
+    query = engine.analyse(question, None)
+    assert query.answer_type == "cause" and "caused by" in query.search_text
+    answer = engine.ask(question)
+    assert answer.answered and "stage of lactation" in answer.citations[0].text, answer.answer
+    assert engine.analyse("Which factors contribute to NEC?", None).answer_type == "cause"
+    assert engine.analyse("Do stem cells cause tumours?", None).answer_type != "cause"
+
+
 def test_a_quantity_no_passage_gives_is_not_answered(engine: AnswerEngine) -> None:
     """A question asking for an amount, a share or a dose, answered by sentences on the right study or outcome
     that give no number, is not answered; an amount in words is one, and how often is said without a number."""
