@@ -26,7 +26,8 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
         r"\bin what year was .* published\b|\bwhat year was .* published\b|\bwhere was .* published\b|"
         r"\bwho wrote\b|\bwho (is|was) the (first |lead )?author\b", re.I)),
     ("bibliographic", re.compile(
-        r"\b(which|what) (source|paper|study|reference|article|work|publication)s? (is|are|was|were) cited\b|"
+        r"\b(which|what) (source|paper|study|reference|article|work|publication)s? (is|are|was|were) (cited|given|"
+        r"quoted|referenced)\b|"
         r"\b(which|what) (source|paper|reference|article|work|publication)s? by\b|"
         r"\bcited (for|as|in support)\b|\bwhich reference\b|\bwhat reference\b", re.I)),
     ("existence", re.compile(
@@ -53,7 +54,7 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
     # "Where do X come from?", "What is the origin of X?": answered by the sentence that says where X originates
     # (or that it is unknown), which may share only X with the question.
     ("origin", re.compile(
-        r"^where (do|does|did|might|could|can|may) .+\b(come|originate|arise|derive)s?\b|\borigins?\b|"
+        r"\bwhere( (do|does|did|might|could|can|may))? .+\b(come|originate|arise|derive)s?\b|\borigins?\b|"
         r"\b(what|which) (is|are|was|were) the sources? of\b", re.I)),
     # After number and year: "What is the number of ..." asks for a number, not a definition. A term is
     # defined; "What is the best treatment for X?", "What is the effect of X on Y?" ask about its relation to
