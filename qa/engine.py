@@ -25,7 +25,7 @@ from qa.lookup_answers import compose_abbreviation, compose_bibliographic
 from qa.model import MAX_QUESTION_CHARS, Answer, Citation, Turn
 from qa.named_kinds import asked_named_kind, names_one
 from qa.passages import passages_for_hits
-from qa.quantities import asks_frequency, states_a_number
+from qa.quantities import asks_frequency, asks_multiple, states_a_multiple, states_a_number
 from qa.query import Query, StemFrequencies, analyse
 from qa.rank import ScoredUnit, UnitScorer, candidate_units
 from qa.related import related_hits
@@ -238,12 +238,14 @@ class AnswerEngine:
     def _lacks_what_is_asked(self, query: Query, answer_text: str) -> str:
         """Why `answer_text` does not answer `query` though its passages are about it, or "": an amount question
         answered with no number ("What dose ...?", "What share ...?"; how often is said in words: "once", "at each
-        feed"), a question for a named place, institution or product answered with none ("In which country ...?",
-        `qa.named_kinds`)."""
+        feed") or a multiple with none ("How many times more ...?"), a question for a named place, institution or
+        product answered with none ("In which country ...?", `qa.named_kinds`)."""
         if is_yes_no(query.resolved):
             return ""
         if query.answer_type == "number" and not asks_frequency(query.resolved) and not states_a_number(answer_text):
             return NO_NUMBER
+        if asks_multiple(query.resolved) and not states_a_multiple(answer_text):
+            return NO_NUMBER  # "How many times more ...?" answered with an amount ("thousands of cells") only
         kind = asked_named_kind(query.resolved, self.wordnet)
         if kind and self.wordnet and not names_one(kind, query.resolved, answer_text, self.wordnet):
             return f"no passage found names the {kind} asked."

@@ -58,6 +58,27 @@ def states_a_number(text: str) -> bool:
     return bool(_QUANTITY.search(_NOT_QUANTITIES.sub(" ", text)))
 
 
+# "How many times more ...?", "By how many fold ...?": a multiple, given as one ("3-fold", "twice", "ten times").
+_ASKS_MULTIPLE = re.compile(r"\bhow many (times|fold)\b(?= (more|less|fewer|higher|lower|greater|larger|smaller|as|"
+                            r"bigger|longer|shorter|richer)\b)|\bby how many(-| )?fold\b|\bhow many-fold\b", re.I)
+_MULTIPLE = re.compile(r"\b\d+(?:\.\d+)?\s*(?:-\s*)?(?:fold|times|x)\b|\b(?:two|three|four|five|six|seven|eight|nine|"
+                       r"ten|twenty|hundred|thousand)(?:-| )?(?:fold|times)\b|\b(?:twice|double[sd]?|tripled?|"
+                       r"quadrupled?|halved?)\b", re.I)
+
+
 def asks_frequency(question: str) -> bool:
-    """Whether `question` asks how often, which passages say in words ("once", "daily", "at each feed")."""
+    """Whether `question` asks how often, which passages say in words ("once", "daily", "at each feed"); "how
+    many times more ...?" asks for a multiple instead."""
+    if asks_multiple(question):
+        return False
     return bool(re.search(r"\bhow often\b|\bhow frequently\b|\bhow many times\b", question, re.I))
+
+
+def asks_multiple(question: str) -> bool:
+    """Whether `question` asks by how many times one amount exceeds another ("How many times more ...?")."""
+    return bool(_ASKS_MULTIPLE.search(question))
+
+
+def states_a_multiple(text: str) -> bool:
+    """Whether `text` gives a multiple ("3-fold", "ten times", "twice", "doubled")."""
+    return bool(_MULTIPLE.search(text))
