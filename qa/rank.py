@@ -44,7 +44,7 @@ _LIMITATION = re.compile(r"\blimited by\b|\blimitations?\b|\bchalleng\w*|\b(barr
                          r"disadvantages?|shortcomings?|concerns?)\b|\b(hamper|hinder|imped)\w*|\black of\b", re.I)
 _CAUSE = re.compile(r"\bcaus\w*|\bdue to\b|\bbecause\b|\b(leads?|led) to\b|\bresult(s|ed)? (in|from)\b|"
                     r"\bresponsible for\b|\bfactors?\b|\bcontribut\w*|\bdetermin\w*|\bdriv(e|es|en|ing)\b|"
-                    r"\bpathogenesis\b|\bmechanisms?\b", re.I)
+                    r"\bpathogenesis\b", re.I)
 _DEFINITION = re.compile(r"\b(is|are) (defined as|the|a|an)\b|\brefers? to\b|\bcharacteri[sz]ed by\b|"
                          r"\bis known as\b|, which is\b", re.I)
 
