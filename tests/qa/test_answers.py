@@ -118,6 +118,7 @@ def test_origin_questions_find_what_the_reviews_say_of_the_origin(engine: Answer
     """"Where do X come from?" shares only X with the sentences that say where X originates, or that nobody
     knows: it is searched with the wording of an origin and such sentences rank first (before, the answer quoted
     when stem cells were first described in milk)."""
+    assert engine.analyse("Is it known where the stem cells in breast milk come from?", None).answer_type == "origin"
     for question in ("Where do the stem cells in breast milk come from?", "Where do breast milk stem cells originate?"):
         answer = engine.ask(question)
         assert answer.answered and "the origin of" in engine.analyse(question, None).search_text
@@ -134,6 +135,22 @@ def test_limitation_questions_find_what_holds_the_therapy_back(engine: AnswerEng
     assert answer.answered and "limited by" in engine.analyse(question, None).search_text
     assert "clinical use is still limited by variability in production methods" in answer.answer
     assert not any(c.text.startswith(("This review", "We examine")) for c in answer.citations), answer.answer
+
+
+def test_who_asks_and_how_sure_is_no_topic_the_library_lacks(engine: AnswerEngine) -> None:
+    """"we", "our", "actually" name no topic, though the library may lack them: the abstainer's share of the
+    question's words the library lacks reads the question without them."""
+    plain = engine.features("Do stem cells in breast milk come from the blood?")
+    framed = engine.features("Do our stem cells in breast milk actually come from the blood?")
+    assert framed["out_of_corpus"] == plain["out_of_corpus"] > 0
+
+
+def test_the_source_given_for_a_statement_is_its_reference(engine: AnswerEngine) -> None:
+    """"Which source is given for X?" asks for the reference the sentence saying X cites, as "cited for" does."""
+    question = "Which source is given for breast milk having more than 200 known components?"
+    assert engine.analyse(question, None).answer_type == "bibliographic"
+    answer = engine.ask(question)
+    assert any(c.kind == "reference" and c.text.startswith("Blanc B.") for c in answer.citations), answer.answer
 
 
 def test_cause_questions_find_what_causes_it(engine: AnswerEngine) -> None:
@@ -158,6 +175,9 @@ def test_a_quantity_no_passage_gives_is_not_answered(engine: AnswerEngine) -> No
         answer = engine.ask(question)
         assert not answer.answered and not answer.citations, answer.answer
         assert answer.answer == "The reviews do not say: no passage found gives the number asked."
+    # "How many times more ...?" asks for a multiple: an amount alone ("thousands of cells") is no answer.
+    multiple = engine.ask("How many times more cells does preterm milk hold than term milk?")
+    assert not multiple.answered and multiple.answer.endswith("gives the number asked."), multiple.answer
     assert "thousands of cells" in engine.ask("How many cells are in a millilitre of breast milk?").answer
     assert engine.ask("How often were the vesicles given in the Pisano study?").answered
 
