@@ -33,8 +33,11 @@ _BULLET = re.compile(r"^\s*(?:[-*•·]|\d{1,2}[.)])\s+")
 _END = re.compile(rf"(?:(?P<punct>[.!?])[\"'”’)]*)?(?P<markers>(?:\s*{_MARKER_RE})*)[:;,]?\s+(?=[\"“]?(?P<next>\w))")
 _INITIALS = re.compile(r"\b[A-Z][a-z'’-]+ [A-Z]{1,3}\.$")  # "Park WS." in an author list
 # A bibliographic entry ("Ahn SY, Chang YS, …", "van Haafden T, …", "Weissman IL. …") runs to its marker.
+# Initials may be other Latin capitals ("Aydın MŞ, Yiğit EN"): Latin-1's and Latin Extended-A/B's letters count
+# (that block alternates capitals and small letters, which an initial of one to three letters cannot tell apart).
+_INITIAL_LETTERS = "A-Z\u00c0-\u00d6\u00d8-\u00de\u0100-\u024f"
 _AUTHORS = re.compile(r"(?:(?:van|von|de|der|den|da|di|du|le|la|el)\s+)*"
-                      r"[^\W\d_][\w'’-]*(?:\s+[^\W\d_][\w'’-]*)?\s+[A-Z]{1,3}(?:,|\.|\s+et al\.)")
+                      rf"[^\W\d_][\w'’-]*(?:\s+[^\W\d_][\w'’-]*)?\s+[{_INITIAL_LETTERS}]{{1,3}}(?:,|\.|\s+et al\.)")
 
 # A list's lead that counts what it lists ("6 studies in the table: A [1]; B [2]; ...", "BPD (3 routes in the
 # table and text): ...", "4 clinical trials in the table: ..."): the count is checked against the items that follow,

@@ -67,6 +67,10 @@ def test_split_keeps_markers_with_their_sentence() -> None:
         ("Zani et al. used fluid [3]", [3]),
         ("Ahn SY, Chang YS, Park WS. Mesenchymal stem cells. Stem Cells Transl Med 2018 [4]. [5]", [4, 5]),
     ]
+    # Initials in other Latin capitals make an entry too; a name that ends a sentence is no entry.
+    entry = "Aydın MŞ, Yiğit EN, Öztürk G. Transfer of milk stem cells. Sci Rep 2018; 8: 14289 [2]."
+    assert [s.text for s in split_sentences(f"Cells moved [1]. {entry}")] == ["Cells moved [1].", entry]
+    assert len(split_sentences("It was Öztürk. Then it grew [1].")) == 2
 
 
 def test_a_marker_before_a_capital_ends_a_sentence() -> None:
