@@ -14,6 +14,8 @@ from qa.rank import ScoredUnit
 from qa.render import render_unit, with_marker
 
 ENTRIES_SHOWN = 2  # bibliography entries quoted for one study named (a passage may cite two together)
+CITING_CANDIDATES = 5  # passages weighed with the entries they cite (not tuned: the answer quotes one) ...
+CITING_MARGIN = 0.05  # ... when as close to the best one (not tuned): a clearly better sentence says the claim
 ENTRIES_LISTED = 10  # ... for a question asking for several ("Which papers by Hassiotou are cited?")
 _ASKS_ENTRIES = re.compile(r"\b(?:sources|papers|references|articles|works|publications|studies)\b", re.I)
 
@@ -22,7 +24,7 @@ def compose_bibliographic(index: SearchIndex, query: Query, scored: list[ScoredU
                           registry: CitationRegistry, author_refs: set[StudyRef]) -> str:
     """The bibliography entries of the study the question names (by number, author, or best passage), looked
     for in the documents the question reached, best first."""
-    top_text = next((s for s in scored if s.unit.kind != "reference"), None)
+    top_text = _citing_best_entry(index, scored)
     order = dict.fromkeys([*(d for d, _ in sorted(author_refs)), *(s.unit.doc_id for s in scored)])
     for doc in (index.documents[d] for d in order):
         numbers: list[int] = []
@@ -45,6 +47,31 @@ def compose_bibliographic(index: SearchIndex, query: Query, scored: list[ScoredU
             parts.append(with_marker(r.text, registry.markers([m])))
         return " ".join(parts)
     return ""
+
+
+def _citing_best_entry(index: SearchIndex, scored: list[ScoredUnit]) -> ScoredUnit | None:
+    """Of the best few passages about as good as the best one, the one whose score plus that of the best-ranked
+    bibliography entry it cites is highest: "Which paper is cited for milk stem cells integrating into the
+    brains of suckling pups?" matches the title "Transfer and integration of breast milk stem cells to the brain
+    of suckling pups" best, and the sentence citing it ("maternal cells detected in the blood and brain of
+    pups") about as well as a sentence on another study ("stem cells in breast milk could pass through the
+    infant gastrointestinal system")."""
+    texts = [s for s in scored if s.unit.kind != "reference"]
+    texts = [s for s in texts[:CITING_CANDIDATES] if s.score >= texts[0].score - CITING_MARGIN]
+    entries: dict[tuple[str, int], float] = {}
+    for s in scored:
+        if s.unit.kind == "reference":
+            doc = index.documents[s.unit.doc_id]
+            for r in doc.references:
+                if r.start <= s.unit.start < r.end or s.unit.start <= r.start < s.unit.end:
+                    key = (doc.doc_id, r.number)
+                    entries[key] = max(entries.get(key, s.score), s.score)
+
+    def weight(s: ScoredUnit) -> float:
+        cited = index.documents[s.unit.doc_id].cited_numbers(s.unit.start, s.unit.end)
+        return s.score + max((entries.get((s.unit.doc_id, n), 0.0) for n in cited), default=0.0)
+
+    return max(texts, key=weight, default=None)
 
 
 def compose_abbreviation(index: SearchIndex, query: Query, scored: list[ScoredUnit],

@@ -153,6 +153,16 @@ def test_the_source_given_for_a_statement_is_its_reference(engine: AnswerEngine)
     assert any(c.kind == "reference" and c.text.startswith("Blanc B.") for c in answer.citations), answer.answer
 
 
+def test_the_paper_cited_for_a_claim_is_the_one_whose_entry_matches_it(engine: AnswerEngine) -> None:
+    """Two sentences match "milk stem cells ... into the brain of pups" about as well (one on the gut, one on
+    the brain); the entry whose title says it ("Transfer and integration of breast milk stem cells to the brain of
+    suckling pups") decides which one's reference answers."""
+    answer = engine.ask("Which paper is cited for breast milk stem cells integrating into the brain of pups?")
+    entries = [c.text for c in answer.citations if c.kind == "reference"]
+    assert entries and entries[0].startswith("Aydın MŞ"), answer.answer
+    assert any(c.kind == "sentence" and "brain of pups" in c.text for c in answer.citations)
+
+
 def test_cause_questions_find_what_causes_it(engine: AnswerEngine) -> None:
     """"Why does X vary?", "What makes X differ?" share little with the sentence saying what "causes differences"
     in X: they are searched with the wording of a cause, and such sentences rank first (before, the answer
