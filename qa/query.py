@@ -62,7 +62,7 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
     ("definition", re.compile(
         r"^(what|who) (is|are) (a |an |the )?(?![\w\s-]*\b(?:of|for|in|on|with|after|between|among|to|from|"
         r"by|during|against)\b)[\w\s-]{1,60}\??$|^define\b|\bwhat does .* (mean|stand for)\b|"
-        r"\bdefinition of\b|\bwhat is meant by\b", re.I)),
+        r"\bdefinition of\b|\bwhat is meant by\b|\bhow (do|does|did|is|are|was|were) [\w\s-]{1,60}\bdefined?\b", re.I)),
 ]
 # What the passages answering a type of question say, added to the search text (not to the question's terms):
 # "What is a stem cell?" shares only "stem cell" with the sentence that defines it, and with hundreds of others.
