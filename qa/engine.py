@@ -247,7 +247,8 @@ class AnswerEngine:
         if asks_multiple(query.resolved) and not states_a_multiple(answer_text):
             return NO_NUMBER  # "How many times more ...?" answered with an amount ("thousands of cells") only
         kind = asked_named_kind(query.resolved, self.wordnet)
-        if kind and self.wordnet and not names_one(kind, query.resolved, answer_text, self.wordnet):
+        if kind and self.wordnet and not names_one(kind, query.resolved, answer_text, self.wordnet,
+                                                    self.index.glossary):
             return f"no passage found names the {kind} asked."
         return ""
 

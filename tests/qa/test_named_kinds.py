@@ -90,6 +90,27 @@ def test_a_study_passage_that_names_no_country_or_hospital_is_no_answer(engine: 
     assert engine.ask("Which route did Chang et al. use in their BPD trial?").answered
 
 
+def test_a_kind_of_substance_is_named_by_its_word_an_instance_or_a_molecule_like_name(
+        wordnet: WordNet, engine: AnswerEngine) -> None:
+    assert asked_named_kind("Which cytokines were measured?", wordnet) == "cytokines"
+    assert asked_named_kind("Which fluorescent dye was used?", wordnet) == "dye"
+    assert asked_named_kind("Which paper is cited for it?", wordnet) is None  # a document, not the material
+    glossary = engine.index.glossary
+    for text in ("Interleukin levels fell.", "IL-6 and TNF-α fell.", "Tumor necrosis factor fell."):
+        assert names_one("cytokines", "Which cytokines ...?", text, wordnet, glossary), text
+    # The glossary spells these out as cells and a disease; the study's name and its phase are no molecules.
+    row = "Moreira et al. (47): Animal/intranasal; hUC-MSCs; BPD; Phase II"
+    assert not names_one("cytokines", "Which cytokines ...?", row, wordnet, glossary)
+    assert not names_one("dye", "Which dye ...?", "fluorescently dyed purified milk stem cells", wordnet, glossary)
+
+
+def test_a_study_passage_that_names_no_substance_asked_is_no_answer(engine: AnswerEngine) -> None:
+    answer = engine.ask("Which cytokines did Moreira et al. measure in their BPD model?")
+    assert not answer.answered and answer.answer.endswith("names the cytokines asked."), answer.answer
+    proteins = engine.ask("Which proteins rose after Okazaki et al. gave mesenchymal stem cells after a stroke?")
+    assert proteins.answered and "survivin proteins" in proteins.answer, proteins.answer
+
+
 def test_a_passage_that_names_one_answers(library: AnswerEngine) -> None:
     country = library.ask("In which country was the caffeine trial for apnoea conducted?")
     assert country.answered and any("conducted in Japan" in c.text for c in country.citations), country.answer
