@@ -25,7 +25,7 @@ from qa.lookup_answers import compose_abbreviation, compose_bibliographic
 from qa.model import MAX_QUESTION_CHARS, Answer, Citation, Turn
 from qa.named_kinds import asked_named_kind, names_one
 from qa.passages import passages_for_hits
-from qa.quantities import asks_frequency, asks_multiple, states_a_multiple, states_a_number
+from qa.quantities import asks_frequency, asks_multiple, states_a_count_of, states_a_multiple, states_a_number
 from qa.query import Query, StemFrequencies, analyse
 from qa.rank import ScoredUnit, UnitScorer, candidate_units
 from qa.related import related_hits
@@ -47,6 +47,7 @@ NOT_IN_LIBRARY = "The documents do not say: no passage in them answers this ques
 NOT_IN_SELECTED = "The selected documents do not say: no passage in them answers this question."
 # Why an amount, a share or a dose is not answered when the passages found state none (after "... do not say: ").
 NO_NUMBER = "no passage found gives the number asked."
+COUNTED_KINDS = ("noun.person", "noun.animal")  # what a count of participants counts: infants, mothers, pups
 RETRIEVAL_DEPTH = 15  # passages whose units are scored
 SEARCH_DEPTH = 80  # candidates per retriever before fusion
 AGGREGATE_IF_ROW_IN_TOP = 8
@@ -244,6 +245,8 @@ class AnswerEngine:
             return ""
         if query.answer_type == "number" and not asks_frequency(query.resolved) and not states_a_number(answer_text):
             return NO_NUMBER
+        if query.counted and self.wordnet and not self._counts_them(query.counted, answer_text):
+            return NO_NUMBER  # "How many infants ... had adverse events?" answered by "aged 0-1 years"
         if asks_multiple(query.resolved) and not states_a_multiple(answer_text):
             return NO_NUMBER  # "How many times more ...?" answered with an amount ("thousands of cells") only
         kind = asked_named_kind(query.resolved, self.wordnet)
@@ -251,6 +254,16 @@ class AnswerEngine:
                                                     self.index.glossary):
             return f"no passage found names the {kind} asked."
         return ""
+
+    def _counts_them(self, counted: str, answer_text: str) -> bool:
+        """Whether `answer_text` gives a number of the people or animals "how many <counted>" asks for ("nine
+        premature infants", "four babies", "six newborns" for infants: WordNet files them all as persons); other
+        things counted are let through ("thousands of cells per milliliter")."""
+        assert self.wordnet is not None
+        kind = self.wordnet.kind(counted.split()[-1])
+        if kind not in COUNTED_KINDS:
+            return True
+        return states_a_count_of(answer_text, lambda word: self.wordnet is not None and self.wordnet.kind(word) == kind)
 
     def _not_answered(self, scope: Scope | None, unmentioned: list[str], reason: str = "") -> str:
         """What an unanswered question gets: the library (or the selected documents) do not say, and which of the

@@ -11,6 +11,7 @@ does not answer it. Each unit has its written forms, spelt out or as a symbol gl
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 _FORMS: dict[str, tuple[str, ...]] = {
     "kilogram": ("kilograms?", "kilogrammes?", "kg"),
@@ -49,8 +50,9 @@ def missing_units(question: str, texts: list[str]) -> list[str]:
 _NOT_QUANTITIES = re.compile(r"\[\d+\]|\(\d+(?:\s*[,–-]\s*\d+)*\)|\b(?:19|20)\d{2}\b|"
                              r"(?<=[^\W\d_]-)\d+(?:-\d+)*")
 # "one of the major issues" names no quantity; "once", "at each feed" say how often, which is no amount.
-_QUANTITY = re.compile(r"(?<!\w)\d|\bone\b(?! of\b)|\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
-                       r"twenty|thirty|forty|fifty|hundreds?|thousands?|millions?|dozens?|half)\b", re.I)
+_NUMBER_WORDS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+                 "twenty", "thirty", "forty", "fifty", "hundreds?", "thousands?", "millions?", "dozens?", "half")
+_QUANTITY = re.compile(rf"(?<!\w)\d|\bone\b(?! of\b)|\b(?:{'|'.join(_NUMBER_WORDS[1:])})\b", re.I)
 
 
 def states_a_number(text: str) -> bool:
@@ -82,3 +84,16 @@ def asks_multiple(question: str) -> bool:
 def states_a_multiple(text: str) -> bool:
     """Whether `text` gives a multiple ("3-fold", "ten times", "twice", "doubled")."""
     return bool(_MULTIPLE.search(text))
+
+
+_COUNT_WORDS = 3  # "nine premature infants", "12 preterm and term infants": the counted noun follows closely
+_NUMBER_THEN_WORDS = re.compile(rf"(?:(?<![\w.-])\d+(?:[.,]\d+)?|\b(?:{'|'.join(_NUMBER_WORDS)})\b)"
+                                rf"((?:\W+[^\W\d_][\w'-]*){{1,{_COUNT_WORDS}}})", re.I)
+
+
+def states_a_count_of(text: str, is_counted: Callable[[str], bool]) -> bool:
+    """Whether `text` gives a number of things `is_counted` holds true of ("nine premature infants" for infants;
+    "aged 0-1 years" counts years, not children): a noun among the few words after a number."""
+    plain = _NOT_QUANTITIES.sub(" ", text)
+    return any(any(is_counted(w) for w in re.findall(r"[^\W\d_][\w'-]*", m.group(1)))
+               for m in _NUMBER_THEN_WORDS.finditer(plain))

@@ -17,7 +17,9 @@ from qa.engine import AnswerEngine
 from qa.errors import QAError
 from qa.model import Answer, Turn
 from qa.passages import make_passage
+from qa.quantities import states_a_count_of
 from qa.verdict import NOT_SETTLED, OFF_TOPIC_NOTE
+from qa.wordnet import default as default_wordnet
 
 GOLD = Path(__file__).resolve().parents[2] / "eval" / "gold.jsonl"
 
@@ -185,6 +187,10 @@ def test_a_quantity_no_passage_gives_is_not_answered(engine: AnswerEngine) -> No
         answer = engine.ask(question)
         assert not answer.answered and not answer.citations, answer.answer
         assert answer.answer == "The reviews do not say: no passage found gives the number asked."
+    # "How many babies ...?" asks for a number of babies: "aged 0-1 years" counts years.
+    people = engine.ask("How many babies in the Chang et al. trial had side effects?")
+    assert not people.answered and people.answer.endswith("gives the number asked."), people.answer
+    assert "nine premature infants" in engine.ask("How many preterm infants did Ahn et al. treat?").answer
     # "How many times more ...?" asks for a multiple: an amount alone ("thousands of cells") is no answer.
     multiple = engine.ask("How many times more cells does preterm milk hold than term milk?")
     assert not multiple.answered and multiple.answer.endswith("gives the number asked."), multiple.answer
@@ -440,3 +446,18 @@ def test_search_passages_read_from_the_document_head_equal_those_of_the_whole_do
         assert head == whole
         with_refs += bool(head.references)
     assert with_refs > 0  # passages that cite references were compared too
+
+
+def test_a_count_of_people_is_a_number_before_a_person() -> None:
+    """The count "how many infants" asks for is a number a few words before a person ("nine premature infants",
+    "12 of the 20 neonates"), not any number ("aged 0-1 years")."""
+    wordnet = default_wordnet()
+    assert wordnet is not None
+
+    def person(word: str) -> bool:
+        return wordnet.kind(word) == "noun.person"
+
+    for text in ("on nine premature infants with severe IVH", "12 of the 20 neonates", "four babies were normal"):
+        assert states_a_count_of(text, person), text
+    for text in ("children aged 0-1 years", "Chang et al. (39) treated infants", "one of the conditions"):
+        assert not states_a_count_of(text, person), text
