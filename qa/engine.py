@@ -31,9 +31,10 @@ from qa.rank import ScoredUnit, UnitScorer, candidate_units
 from qa.related import related_hits
 from qa.rerank import adjust as adjust_for_question
 from qa.rerank import by_evidence
-from qa.short_forms import read_short_forms
+from qa.short_forms import read_short_forms, read_surnames
 from qa.spelling import respell
 from qa.stance import StanceModel
+from qa.study_design import asked_design, says_design
 from qa.unmentioned import not_mentioned, unmentioned
 from qa.verdict import apply as apply_verdict
 from qa.verdict import quoted_conclusion, quotes_a_conclusion
@@ -47,7 +48,7 @@ NOT_IN_LIBRARY = "The documents do not say: no passage in them answers this ques
 NOT_IN_SELECTED = "The selected documents do not say: no passage in them answers this question."
 # Why an amount, a share or a dose is not answered when the passages found state none (after "... do not say: ").
 NO_NUMBER = "no passage found gives the number asked."
-COUNTED_KINDS = ("noun.person", "noun.animal")  # what a count of participants counts: infants, mothers, pups
+COUNTED_KINDS = ("noun.person", "noun.animal", "noun.time")  # infants, mothers, pups; days, weeks
 RETRIEVAL_DEPTH = 15  # passages whose units are scored
 SEARCH_DEPTH = 80  # candidates per retriever before fusion
 AGGREGATE_IF_ROW_IN_TOP = 8
@@ -103,7 +104,8 @@ class AnswerEngine:
             return add_synonyms(text, known, self.wordnet, self.index.embedder.encode_phrases)
 
         def spelt(text: str) -> str:  # in the library's spelling, its short forms in their case ("nec": "NEC")
-            return read_short_forms(respell(text, known), self.index.glossary, self.wordnet)
+            respelled = read_short_forms(respell(text, known), self.index.glossary, self.wordnet)
+            return read_surnames(respelled, self.index.lookups.surnames, self.wordnet)
 
         # The earlier questions are read the same way: a follow-up carries their reading along.
         history = [t.model_copy(update={"content": with_synonyms(spelt(t.content))}) if t.role == "user"
@@ -240,8 +242,12 @@ class AnswerEngine:
         """Why `answer_text` does not answer `query` though its passages are about it, or "": an amount question
         answered with no number ("What dose ...?", "What share ...?"; how often is said in words: "once", "at each
         feed") or a multiple with none ("How many times more ...?"), a question for a named place, institution or
-        product answered with none ("In which country ...?", `qa.named_kinds`)."""
+        product answered with none ("In which country ...?", `qa.named_kinds`), a question whether a study was
+        randomised, blinded or placebo-controlled answered by none that says (`qa.study_design`)."""
         if is_yes_no(query.resolved):
+            designs = asked_design(query.resolved)
+            if designs and not says_design(answer_text, designs):
+                return f"no passage found says whether the study was {designs[0]}."
             return ""
         if query.answer_type == "number" and not asks_frequency(query.resolved) and not states_a_number(answer_text):
             return NO_NUMBER

@@ -1,4 +1,5 @@
-"""Abbreviations typed in lower case ("ivh trials?", "what is nec?"), read as the library's short forms.
+"""Abbreviations and authors' names typed in lower case ("ivh trials?", "what is nec?", "mcculloh nec exosome
+sources?"), read as the library writes them.
 
 The glossary matches short forms of up to three letters in their own case only (`index.glossary`): in a medical
 library "ALL" (acute lymphoblastic leukaemia) is not "all", nor "ART" "art". A user typing fast writes "bpd" and
@@ -12,9 +13,10 @@ for a word the glossary defines.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 
 from index.glossary import Glossary
-from index.lexical import tokenize
+from index.lexical import fold, tokenize
 from qa.wordnet import WordNet
 
 # A lower-case word of two or three letters, or its plural ("mscs").
@@ -38,3 +40,22 @@ def read_short_forms(text: str, glossary: Glossary, wordnet: WordNet | None) -> 
             out += [text[end : m.start()], readable[word], m.group(2)]
             end = m.end()
     return "".join(out) + text[end:]
+
+
+# A lower-case word of three letters or more, perhaps after "van", "de", ... ("van haften").
+_LOWER_NAME = re.compile(r"(?<![\w-])[a-z][a-z'-]{2,}(?![\w-])")
+
+
+def read_surnames(text: str, surnames: Callable[[Iterable[str]], set[str]], wordnet: WordNet | None) -> str:
+    """`text` with each lower-case word that is a first author's surname in some bibliography (`surnames` tells
+    which of the folded words are) and no word of WordNet written capitalised, as the engine reads authors:
+    "mcculloh nec exosome sources?" names McCulloh et al.; "cells", "milk", "review" are never names."""
+    if wordnet is None:
+        return text
+    words = {m.group(0) for m in _LOWER_NAME.finditer(text) if tokenize(m.group(0))}
+    if not words:
+        return text
+    names = {w for w in surnames(fold(w) for w in words) if not wordnet.is_word(w) and not wordnet.base_forms(w)}
+    if not names:
+        return text
+    return _LOWER_NAME.sub(lambda m: m.group(0).capitalize() if fold(m.group(0)) in names else m.group(0), text)

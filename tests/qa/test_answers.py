@@ -191,6 +191,9 @@ def test_a_quantity_no_passage_gives_is_not_answered(engine: AnswerEngine) -> No
     people = engine.ask("How many babies in the Chang et al. trial had side effects?")
     assert not people.answered and people.answer.endswith("gives the number asked."), people.answer
     assert "nine premature infants" in engine.ask("How many preterm infants did Ahn et al. treat?").answer
+    # "How many days ...?" asks for a number of days: "six newborns" counts babies.
+    days = engine.ask("How many days of cooling did the newborns in the HIE pilot study get?")
+    assert not days.answered and days.answer.endswith("gives the number asked."), days.answer
     # "How many times more ...?" asks for a multiple: an amount alone ("thousands of cells") is no answer.
     multiple = engine.ask("How many times more cells does preterm milk hold than term milk?")
     assert not multiple.answered and multiple.answer.endswith("gives the number asked."), multiple.answer

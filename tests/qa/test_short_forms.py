@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import pytest
 
 from index.glossary import Glossary
 from qa.engine import AnswerEngine
-from qa.short_forms import read_short_forms
+from qa.short_forms import read_short_forms, read_surnames
 from qa.wordnet import WordNet
 from qa.wordnet import default as default_wordnet
 
@@ -54,3 +56,17 @@ def test_questions_typed_fast_get_the_answers_of_careful_ones(engine: AnswerEngi
 ])
 def test_a_few_words_naming_things_ask_for_their_list(engine: AnswerEngine, question: str, listed: bool) -> None:
     assert engine.analyse(question, None).is_list is listed
+
+
+def test_authors_typed_in_lower_case_are_read_as_names(engine: AnswerEngine) -> None:
+    """A lower-case word that is a first author's surname and no English word is read capitalised, as the engine
+    reads authors: the table row of McCulloh et al. answers "mcculloh nec exosome sources?"."""
+    wordnet = default_wordnet()
+
+    def surnames(words: Iterable[str]) -> set[str]:
+        return set(words) & {"mcculloh", "milk"}  # "milk" is no surname, and an English word anyway
+
+    assert read_surnames("mcculloh nec exosome sources?", surnames, wordnet) == "Mcculloh nec exosome sources?"
+    assert read_surnames("milk from mcculloh", surnames, wordnet) == "milk from Mcculloh"
+    answer = engine.ask("mcculloh nec exosome sources?")
+    assert any(c.text.startswith("McCulloh et al. (48)") for c in answer.citations), answer.answer
