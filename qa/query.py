@@ -21,7 +21,8 @@ HISTORY_EXPANDED_CHARS = 4000  # of the conversation's end, expanded for follow-
 _TYPES: list[tuple[str, re.Pattern[str]]] = [
     ("bibliographic", re.compile(
         r"\b(which|what) (journal|periodical)\b|\bjournal\b.*\bpublish|\bwho (are|were|was) the authors?\b|"
-        r"\bauthors? of\b|\bfirst author\b|\breference (number )?\d+\b|\bref\.? ?\d+\b|"
+        r"\bauthors? of\b(?![^?]*\b(conclude|report|find|found|suggest|say|said|state|recommend|note|propose|show|"
+        r"think|believe|argue|claim)\w*\b)|\bfirst author\b|\breference (number )?\d+\b|\bref\.? ?\d+\b|"
         r"\b(what|which) (is|was) the title\b|\bpublished (in|by)\b|\bwhen was .* published\b|"
         r"\bin what year was .* published\b|\bwhat year was .* published\b|\bwhere was .* published\b|"
         r"\bwho wrote\b|\bwho (is|was) the (first |lead )?author\b", re.I)),

@@ -147,6 +147,15 @@ def test_who_asks_and_how_sure_is_no_topic_the_library_lacks(engine: AnswerEngin
     assert framed["out_of_corpus"] == plain["out_of_corpus"] > 0
 
 
+def test_what_the_authors_concluded_is_no_bibliography_question(engine: AnswerEngine) -> None:
+    """"Who are the authors of X?" asks for the bibliography; "What did the authors of X conclude?" for what
+    they wrote (it was answered with a reference entry whose title shared its words)."""
+    assert engine.analyse("Who are the authors of the Chang et al. trial?", None).answer_type == "bibliographic"
+    question = "What did the authors of the secretome review conclude about its promise?"
+    assert engine.analyse(question, None).answer_type != "bibliographic"
+    assert not any(c.kind == "reference" for c in engine.ask(question).citations)
+
+
 def test_the_source_given_for_a_statement_is_its_reference(engine: AnswerEngine) -> None:
     """"Which source is given for X?" asks for the reference the sentence saying X cites, as "cited for" does."""
     question = "Which source is given for breast milk having more than 200 known components?"
