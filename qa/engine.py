@@ -26,7 +26,7 @@ from qa.model import MAX_QUESTION_CHARS, Answer, Citation, Turn
 from qa.named_kinds import asked_named_kind, names_one
 from qa.passages import passages_for_hits
 from qa.quantities import asks_frequency, asks_multiple, states_a_count_of, states_a_multiple, states_a_number
-from qa.query import Query, StemFrequencies, analyse
+from qa.query import Query, StemFrequencies, analyse, asks_which_is_better, states_a_comparison
 from qa.rank import ScoredUnit, UnitScorer, candidate_units
 from qa.related import related_hits
 from qa.rerank import adjust as adjust_for_question
@@ -243,12 +243,15 @@ class AnswerEngine:
         answered with no number ("What dose ...?", "What share ...?"; how often is said in words: "once", "at each
         feed") or a multiple with none ("How many times more ...?"), a question for a named place, institution or
         product answered with none ("In which country ...?", `qa.named_kinds`), a question whether a study was
-        randomised, blinded or placebo-controlled answered by none that says (`qa.study_design`)."""
+        randomised, blinded or placebo-controlled answered by none that says (`qa.study_design`), a question which
+        of several is better answered by none that compares (`qa.query.asks_which_is_better`)."""
         if is_yes_no(query.resolved):
             designs = asked_design(query.resolved)
             if designs and not says_design(answer_text, designs):
                 return f"no passage found says whether the study was {designs[0]}."
             return ""
+        if asks_which_is_better(query) and not states_a_comparison(answer_text):
+            return "no passage found compares them."
         if query.answer_type == "number" and not asks_frequency(query.resolved) and not states_a_number(answer_text):
             return NO_NUMBER
         if query.counted and self.wordnet and not self._counts_them(query.counted, answer_text):

@@ -147,6 +147,16 @@ def test_who_asks_and_how_sure_is_no_topic_the_library_lacks(engine: AnswerEngin
     assert framed["out_of_corpus"] == plain["out_of_corpus"] > 0
 
 
+def test_which_of_two_is_better_is_answered_only_by_a_comparison(engine: AnswerEngine) -> None:
+    """"A vs B - which works better?" is answered by a passage that compares them, not by one on A alone."""
+    unanswered = engine.ask("cord blood cells with cooling vs cooling alone for HIE - which works better?")
+    assert not unanswered.answered and unanswered.answer.endswith("no passage found compares them.")
+    answer = engine.ask("Which route of giving the extracellular vesicles worked better in the Pisano pups?")
+    assert answer.answered and "than the enteral group" in answer.answer, answer.answer
+    # "What got better?" asks what improved, not which of two did better.
+    assert engine.ask("What got better in the rats given amniotic fluid stem cells for NEC?").answered
+
+
 def test_what_the_authors_concluded_is_no_bibliography_question(engine: AnswerEngine) -> None:
     """"Who are the authors of X?" asks for the bibliography; "What did the authors of X conclude?" for what
     they wrote (it was answered with a reference entry whose title shared its words)."""
