@@ -17,16 +17,15 @@ from index.scope import Scope
 from index.search import SearchIndex
 from qa.abstain import Abstainer, Topicality, features
 from qa.aggregate import Aggregation, DocumentTokens, aggregate
+from qa.asked_for import lacks_what_is_asked
 from qa.citations import CitationRegistry
 from qa.compose import compose_aggregation, compose_extractive, compose_own_findings
 from qa.errors import QAError
 from qa.lay_words import add_synonyms
 from qa.lookup_answers import compose_abbreviation, compose_bibliographic
 from qa.model import MAX_QUESTION_CHARS, Answer, Citation, Turn
-from qa.named_kinds import asked_named_kind, names_one
 from qa.passages import passages_for_hits
-from qa.quantities import asks_frequency, asks_multiple, states_a_count_of, states_a_multiple, states_a_number
-from qa.query import Query, StemFrequencies, analyse, asks_which_is_better, states_a_comparison
+from qa.query import Query, StemFrequencies, analyse
 from qa.rank import ScoredUnit, UnitScorer, candidate_units
 from qa.related import related_hits
 from qa.rerank import adjust as adjust_for_question
@@ -34,12 +33,10 @@ from qa.rerank import by_evidence
 from qa.short_forms import read_short_forms, read_surnames
 from qa.spelling import respell
 from qa.stance import StanceModel
-from qa.study_design import asked_design, says_design
 from qa.unmentioned import not_mentioned, unmentioned
 from qa.verdict import apply as apply_verdict
 from qa.verdict import quoted_conclusion, quotes_a_conclusion
 from qa.wordnet import default as default_wordnet
-from qa.yesno import is_yes_no
 
 NOT_IN_REVIEWS = "The reviews do not say: no passage in them answers this question."
 # A user's library (one built from a corpus folder of their own, `Manifest.corpus_dir`) is not two reviews.
@@ -47,8 +44,6 @@ NOT_IN_LIBRARY = "The documents do not say: no passage in them answers this ques
 # A question kept to some documents (`ask(documents=...)`): the rest of the library was not asked.
 NOT_IN_SELECTED = "The selected documents do not say: no passage in them answers this question."
 # Why an amount, a share or a dose is not answered when the passages found state none (after "... do not say: ").
-NO_NUMBER = "no passage found gives the number asked."
-COUNTED_KINDS = ("noun.person", "noun.animal", "noun.time")  # infants, mothers, pups; days, weeks
 RETRIEVAL_DEPTH = 15  # passages whose units are scored
 SEARCH_DEPTH = 80  # candidates per retriever before fusion
 AGGREGATE_IF_ROW_IN_TOP = 8
@@ -218,7 +213,8 @@ class AnswerEngine:
                 answer_text = "\n".join(filter(None, [answer_text, compose_own_findings(self.index, query, scored,
                                                                                          registry)]))
         answer_text, citations = registry.finalize(answer_text)
-        unanswered_reason = self._lacks_what_is_asked(query, answer_text) if answer_text else ""
+        unanswered_reason = lacks_what_is_asked(query, answer_text, self.wordnet, self.index.glossary) \
+            if answer_text else ""
         if unanswered_reason:
             answer_text, citations = "", []
         answered = bool(citations)
@@ -237,42 +233,6 @@ class AnswerEngine:
             confidence=round(confidence, 4), verdict=verdict, about_question=about, topicality=round(topical, 4),
             timings_ms={"retrieve": round((t1 - t0) * 1000, 2), "compose": round((time.perf_counter() - t1) * 1000, 2)},
         )
-
-    def _lacks_what_is_asked(self, query: Query, answer_text: str) -> str:
-        """Why `answer_text` does not answer `query` though its passages are about it, or "": an amount question
-        answered with no number ("What dose ...?", "What share ...?"; how often is said in words: "once", "at each
-        feed") or a multiple with none ("How many times more ...?"), a question for a named place, institution or
-        product answered with none ("In which country ...?", `qa.named_kinds`), a question whether a study was
-        randomised, blinded or placebo-controlled answered by none that says (`qa.study_design`), a question which
-        of several is better answered by none that compares (`qa.query.asks_which_is_better`)."""
-        if is_yes_no(query.resolved):
-            designs = asked_design(query.resolved)
-            if designs and not says_design(answer_text, designs):
-                return f"no passage found says whether the study was {designs[0]}."
-            return ""
-        if asks_which_is_better(query) and not states_a_comparison(answer_text):
-            return "no passage found compares them."
-        if query.answer_type == "number" and not asks_frequency(query.resolved) and not states_a_number(answer_text):
-            return NO_NUMBER
-        if query.counted and self.wordnet and not self._counts_them(query.counted, answer_text):
-            return NO_NUMBER  # "How many infants ... had adverse events?" answered by "aged 0-1 years"
-        if asks_multiple(query.resolved) and not states_a_multiple(answer_text):
-            return NO_NUMBER  # "How many times more ...?" answered with an amount ("thousands of cells") only
-        kind = asked_named_kind(query.resolved, self.wordnet)
-        if kind and self.wordnet and not names_one(kind, query.resolved, answer_text, self.wordnet,
-                                                    self.index.glossary):
-            return f"no passage found names the {kind} asked."
-        return ""
-
-    def _counts_them(self, counted: str, answer_text: str) -> bool:
-        """Whether `answer_text` gives a number of the people or animals "how many <counted>" asks for ("nine
-        premature infants", "four babies", "six newborns" for infants: WordNet files them all as persons); other
-        things counted are let through ("thousands of cells per milliliter")."""
-        assert self.wordnet is not None
-        kind = self.wordnet.kind(counted.split()[-1])
-        if kind not in COUNTED_KINDS:
-            return True
-        return states_a_count_of(answer_text, lambda word: self.wordnet is not None and self.wordnet.kind(word) == kind)
 
     def _not_answered(self, scope: Scope | None, unmentioned: list[str], reason: str = "") -> str:
         """What an unanswered question gets: the library (or the selected documents) do not say, and which of the
