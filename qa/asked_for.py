@@ -7,7 +7,15 @@ from __future__ import annotations
 
 from index.glossary import Glossary
 from qa.named_kinds import asked_named_kind, names_one
-from qa.quantities import asks_frequency, asks_multiple, states_a_count_of, states_a_multiple, states_a_number
+from qa.quantities import (
+    asks_dose,
+    asks_frequency,
+    asks_multiple,
+    states_a_count_of,
+    states_a_dose,
+    states_a_multiple,
+    states_a_number,
+)
 from qa.query import Query, asks_which_is_better, states_a_comparison
 from qa.study_design import asked_design, says_design
 from qa.wordnet import WordNet
@@ -20,11 +28,12 @@ COUNTED_KINDS = ("noun.person", "noun.animal", "noun.time")  # infants, mothers,
 def lacks_what_is_asked(query: Query, answer_text: str, wordnet: WordNet | None, glossary: Glossary) -> str:
     """Why `answer_text` does not answer `query` though its passages are about it, or "": an amount question
     answered with no number ("What dose ...?", "What share ...?"; how often is said in words: "once", "at each
-    feed"), a count of people, animals or days with none of them ("How many infants ...?") or a multiple with
-    none ("How many times more ...?"), a question for a named place, institution, product or substance answered
-    with none ("In which country ...?", `qa.named_kinds`), a question whether a study was randomised, blinded or
-    placebo-controlled answered by none that says (`qa.study_design`), a question which of several is better
-    answered by none that compares (`qa.query.asks_which_is_better`); `glossary` spells out short forms."""
+    feed"), a count of people, animals or days with none of them ("How many infants ...?"), a dose with no
+    amount in a unit of one ("What dose ...?"), a multiple with none ("How many times more ...?"), a question
+    for a named place, institution, product or substance answered with none ("In which country ...?",
+    `qa.named_kinds`), a question whether a study was randomised, blinded or placebo-controlled answered by none
+    that says (`qa.study_design`), a question which of several is better answered by none that compares
+    (`qa.query.asks_which_is_better`); `glossary` spells out short forms."""
     if is_yes_no(query.resolved):
         designs = asked_design(query.resolved)
         if designs and not says_design(answer_text, designs):
@@ -36,6 +45,8 @@ def lacks_what_is_asked(query: Query, answer_text: str, wordnet: WordNet | None,
         return NO_NUMBER
     if query.counted and wordnet is not None and not counts_them(query.counted, answer_text, wordnet):
         return NO_NUMBER  # "How many infants ... had adverse events?" answered by "aged 0-1 years"
+    if asks_dose(query.resolved) and not states_a_dose(answer_text):
+        return "no passage found gives the dose asked."  # "nine premature infants" is a number, not a dose
     if asks_multiple(query.resolved) and not states_a_multiple(answer_text):
         return NO_NUMBER  # "How many times more ...?" answered with an amount ("thousands of cells") only
     kind = asked_named_kind(query.resolved, wordnet)

@@ -97,3 +97,22 @@ def states_a_count_of(text: str, is_counted: Callable[[str], bool]) -> bool:
     plain = _NOT_QUANTITIES.sub(" ", text)
     return any(any(is_counted(w) for w in re.findall(r"[^\W\d_][\w'-]*", m.group(1)))
                for m in _NUMBER_THEN_WORDS.finditer(plain))
+
+
+# "What dose ...?": a number with the unit of an amount given ("1 × 10^7 cells/kg", "20 mg", "0.5 mL", "5000 IU").
+_ASKS_DOSE = re.compile(r"\b(?:what|which)\s+(?:\w+\s+){0,3}?(?:doses?|dosages?|dosing)\b", re.I)
+_DOSE_UNITS = "|".join([*(f for unit, forms in _FORMS.items() if unit not in ("percent", "mmHg") for f in forms),
+                        r"g", r"ng", r"l", r"iu", r"units?", r"cells?", r"×", r"x\s*10", r"10\^?\d*", r"10[⁰-⁹]+"])
+_DOSE = re.compile(rf"(?<![\w.-])\d+(?:[.,]\d+)?\s*(?:(?:[\w/^-]+\s+){{0,2}})?(?:{_DOSE_UNITS})(?![^\W\d_])",
+                   re.I)
+
+
+def asks_dose(question: str) -> bool:
+    """Whether `question` asks what dose was given ("What dose of hUC-MSCs did the high-dose group receive?")."""
+    return bool(_ASKS_DOSE.search(question))
+
+
+def states_a_dose(text: str) -> bool:
+    """Whether `text` gives an amount in a unit of one ("1 × 10^7 cells/kg", "20 mg/kg", "0.5 mL"); "nine
+    premature infants", "aged 0-1 year" give none."""
+    return bool(_DOSE.search(_NOT_QUANTITIES.sub(" ", text)))

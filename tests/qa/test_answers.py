@@ -17,7 +17,7 @@ from qa.engine import AnswerEngine
 from qa.errors import QAError
 from qa.model import Answer, Turn
 from qa.passages import make_passage
-from qa.quantities import states_a_count_of
+from qa.quantities import states_a_count_of, states_a_dose
 from qa.verdict import NOT_SETTLED, OFF_TOPIC_NOTE
 from qa.wordnet import default as default_wordnet
 
@@ -210,6 +210,10 @@ def test_a_quantity_no_passage_gives_is_not_answered(engine: AnswerEngine) -> No
     people = engine.ask("How many babies in the Chang et al. trial had side effects?")
     assert not people.answered and people.answer.endswith("gives the number asked."), people.answer
     assert "nine premature infants" in engine.ask("How many preterm infants did Ahn et al. treat?").answer
+    # "What dose ...?" asks for an amount in a unit of one: "nine premature infants" is none.
+    dose = engine.ask("What dose of MSCs did each infant get in the Ahn et al. IVH trial?")
+    assert not dose.answered and dose.answer.endswith("gives the dose asked."), dose.answer
+    assert states_a_dose("1 × 10^7 cells/kg") and states_a_dose("20 mg/kg") and not states_a_dose("aged 0-1 year")
     # "How many days ...?" asks for a number of days: "six newborns" counts babies.
     days = engine.ask("How many days of cooling did the newborns in the HIE pilot study get?")
     assert not days.answered and days.answer.endswith("gives the number asked."), days.answer
