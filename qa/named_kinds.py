@@ -6,7 +6,7 @@ the question asks for the name of a place, an institution or a product, and a pa
 answer it, however much else it says about the study (as an amount question's answer must state a number,
 `qa.quantities.states_a_number`).
 
-The asked kind is the noun a wh-question asks for (`qa.unmentioned.asked_kinds`: "country" in "In which country
+The asked kind is the noun a wh-question asks for (`qa.asked.asked_kinds`: "country" in "In which country
 ...?") when WordNet's most used sense of it is a kind of place or institution named by a proper name
 (`NAMED_KINDS`: a political or administrative unit, an institution, an enterprise, a building, a trade name, a
 geographical area or a district); "route", "journal", "marker" and "team" are not. A text names one when it holds

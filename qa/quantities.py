@@ -63,9 +63,9 @@ def states_a_number(text: str) -> bool:
 # "How many times more ...?", "By how many fold ...?": a multiple, given as one ("3-fold", "twice", "ten times").
 _ASKS_MULTIPLE = re.compile(r"\bhow many (times|fold)\b(?= (more|less|fewer|higher|lower|greater|larger|smaller|as|"
                             r"bigger|longer|shorter|richer)\b)|\bby how many(-| )?fold\b|\bhow many-fold\b", re.I)
-_MULTIPLE = re.compile(r"\b\d+(?:\.\d+)?\s*(?:-\s*)?(?:fold|times|x)\b|\b(?:two|three|four|five|six|seven|eight|nine|"
-                       r"ten|twenty|hundred|thousand)(?:-| )?(?:fold|times)\b|\b(?:twice|double[sd]?|tripled?|"
-                       r"quadrupled?|halved?)\b", re.I)
+_MULTIPLE = re.compile(rf"\b\d+(?:\.\d+)?\s*(?:-\s*)?(?:fold|times|x)\b|"
+                       rf"\b(?:{'|'.join(_NUMBER_WORDS)})(?:-| )?(?:fold|times)\b|"
+                       r"\b(?:twice|double[sd]?|tripled?|quadrupled?|halved?)\b", re.I)
 
 
 def asks_frequency(question: str) -> bool:
