@@ -100,7 +100,8 @@ def states_a_count_of(text: str, is_counted: Callable[[str], bool]) -> bool:
 
 
 # "What dose ...?": a number with the unit of an amount given ("1 × 10^7 cells/kg", "20 mg", "0.5 mL", "5000 IU").
-_ASKS_DOSE = re.compile(r"\b(?:what|which)\s+(?:\w+\s+){0,3}?(?:doses?|dosages?|dosing)\b", re.I)
+# "Which dose ...?" asks which of several, often named ("the lower dose", "hypofractionated").
+_ASKS_DOSE = re.compile(r"\bwhat\s+(?:\w+\s+){0,3}?(?:doses?|dosages?|dosing)\b", re.I)
 _DOSE_UNITS = "|".join([*(f for unit, forms in _FORMS.items() if unit not in ("percent", "mmHg") for f in forms),
                         r"g", r"ng", r"l", r"iu", r"units?", r"cells?", r"×", r"x\s*10", r"10\^?\d*", r"10[⁰-⁹]+"])
 _DOSE = re.compile(rf"(?<![\w.-])\d+(?:[.,]\d+)?\s*(?:(?:[\w/^-]+\s+){{0,2}})?(?:{_DOSE_UNITS})(?![^\W\d_])",
