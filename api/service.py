@@ -91,6 +91,10 @@ class Service:
         snap = self._snapshot
         assert snap is not None
         log.info("ready: %d documents, %d chunks (index %s)", snap.documents, snap.chunks, snap.version)
+        if snap.engine.wordnet is not None:
+            # Most "Which ...?" and "How many ...?" questions read WordNet (qa.asked_for): read it now, while no
+            # question waits, instead of in the first one's answer.
+            snap.engine.wordnet.load()
 
     def refresh(self) -> str | None:
         """Build the index if it is missing or stale (`ensure_index`) and serve it when it was built or nothing

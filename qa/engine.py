@@ -85,7 +85,7 @@ class AnswerEngine:
         self.abstainer = abstainer or Abstainer.default()
         self.topicality = topicality or Topicality.default()
         self.document_tokens = DocumentTokens(index.documents)
-        self.wordnet = default_wordnet()  # reads nothing until a question has a word the library lacks
+        self.wordnet = default_wordnet()  # reads nothing until a question needs it (a server reads it once ready)
         self.not_answered = NOT_IN_REVIEWS if index.manifest.corpus_dir is None else NOT_IN_LIBRARY
 
     def analyse(self, question: str, history: list[Turn] | None) -> Query:

@@ -74,6 +74,11 @@ class WordNet:
                                for fields in _records(self.folder / "index.noun")}
             return self._index
 
+    def load(self) -> None:
+        """Read the nouns now rather than at the first question that needs them (a server does it once it is
+        ready, so that its first "Which ...?" question does not wait 1-2 s)."""
+        self._loaded()
+
     def base_forms(self, word: str) -> list[str]:
         """`word`'s base forms as WordNet lists its nouns ("preemies" -> "preemie", "grown-ups" -> "grownup")."""
         index, forms = self._loaded(), []
