@@ -24,7 +24,7 @@ def compose_bibliographic(index: SearchIndex, query: Query, scored: list[ScoredU
                           registry: CitationRegistry, author_refs: set[StudyRef]) -> str:
     """The bibliography entries of the study the question names (by number, author, or best passage), looked
     for in the documents the question reached, best first."""
-    top_text = _citing_best_entry(index, scored)
+    top_text = _citing_best_entry(scored)
     order = dict.fromkeys([*(d for d, _ in sorted(author_refs)), *(s.unit.doc_id for s in scored)])
     for doc in (index.documents[d] for d in order):
         numbers: list[int] = []
@@ -49,7 +49,7 @@ def compose_bibliographic(index: SearchIndex, query: Query, scored: list[ScoredU
     return ""
 
 
-def _citing_best_entry(index: SearchIndex, scored: list[ScoredUnit]) -> ScoredUnit | None:
+def _citing_best_entry(scored: list[ScoredUnit]) -> ScoredUnit | None:
     """Of the best few passages about as good as the best one, the one whose score plus that of the best-ranked
     bibliography entry it cites is highest: "Which paper is cited for milk stem cells integrating into the
     brains of suckling pups?" matches the title "Transfer and integration of breast milk stem cells to the brain
@@ -58,18 +58,15 @@ def _citing_best_entry(index: SearchIndex, scored: list[ScoredUnit]) -> ScoredUn
     infant gastrointestinal system")."""
     texts = [s for s in scored if s.unit.kind != "reference"]
     texts = [s for s in texts[:CITING_CANDIDATES] if s.score >= texts[0].score - CITING_MARGIN]
-    entries: dict[tuple[str, int], float] = {}
+    # A bibliography entry's unit is about its own study; a passage's, about the studies it cites (index time).
+    entries: dict[StudyRef, float] = {}
     for s in scored:
         if s.unit.kind == "reference":
-            doc = index.documents[s.unit.doc_id]
-            for r in doc.references:
-                if r.start <= s.unit.start < r.end or s.unit.start <= r.start < s.unit.end:
-                    key = (doc.doc_id, r.number)
-                    entries[key] = max(entries.get(key, s.score), s.score)
+            for ref in s.refs:
+                entries[ref] = max(entries.get(ref, s.score), s.score)
 
     def weight(s: ScoredUnit) -> float:
-        cited = index.documents[s.unit.doc_id].cited_numbers(s.unit.start, s.unit.end)
-        return s.score + max((entries.get((s.unit.doc_id, n), 0.0) for n in cited), default=0.0)
+        return s.score + max((entries.get(ref, 0.0) for ref in s.refs), default=0.0)
 
     return max(texts, key=weight, default=None)
 
