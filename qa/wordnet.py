@@ -16,6 +16,7 @@ from __future__ import annotations
 import importlib.util
 import threading
 from collections.abc import Iterator
+from collections.abc import Set as AbstractSet
 from functools import cache
 from pathlib import Path
 
@@ -50,6 +51,8 @@ class WordNet:
         self._derived: dict[int, list[tuple[int, str, int, int]]] = {}
         self._other_lemmas: dict[tuple[str, int], list[str]] | None = None  # adjectives', verbs', adverbs' synsets
         self._describing_lemmas: frozenset[str] | None = None  # adjectives' and adverbs' lemmas as written
+        # (kind, within) -> the kind's senses that are within (`is_kind_of`): asked of every phrase of an answer
+        self._kind_senses: dict[tuple[str, tuple[str, ...]], frozenset[int]] = {}
 
     def _loaded(self) -> dict[str, list[int]]:
         if self._index is not None:  # read: no lock to take on each lookup
@@ -107,14 +110,18 @@ class WordNet:
         second) is a kind of "country" as a district; "Seoul", a capital and so a kind of "area", is not, as the
         sense of "country" that means "area" is no district."""
         index = self._loaded()
-        within_roots = self._first_senses(within)
-        roots = {o for base in self.base_forms(kind) for o in index[base] if self._reaches([o], within_roots)}
+        roots = self._kind_senses.get((kind, within))
+        if roots is None:
+            within_roots = self._first_senses(within)
+            roots = frozenset(o for base in self.base_forms(kind) for o in index[base]
+                              if self._reaches([o], within_roots))
+            self._kind_senses[(kind, within)] = roots  # the same value whichever thread writes it
         return bool(roots) and self._reaches([o for base in self.base_forms(word) for o in index[base]], roots)
 
     def _first_senses(self, words: tuple[str, ...]) -> set[int]:
         return {offset for offset in map(self._first_sense, words) if offset is not None}
 
-    def _reaches(self, start: list[int], roots: set[int]) -> bool:
+    def _reaches(self, start: list[int], roots: AbstractSet[int]) -> bool:
         """Whether a synset of `start` or one of their hypernyms (instances' classes too) is one of `roots`."""
         seen: set[int] = set()
         while start:
