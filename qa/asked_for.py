@@ -5,6 +5,8 @@ forms and WordNet, nothing about one library; an answer that fails one is not an
 
 from __future__ import annotations
 
+import re
+
 from index.glossary import Glossary
 from qa.named_kinds import asked_named_kind, names_one
 from qa.quantities import (
@@ -16,13 +18,20 @@ from qa.quantities import (
     states_a_multiple,
     states_a_number,
 )
-from qa.query import Query, asks_which_is_better, states_a_comparison
+from qa.query import Query
 from qa.study_design import asked_design, says_design
 from qa.wordnet import WordNet
 from qa.yesno import is_yes_no
 
 NO_NUMBER = "no passage found gives the number asked."
 COUNTED_KINDS = ("noun.person", "noun.animal", "noun.time")  # infants, mothers, pups; days, weeks
+# Which of several: "Which route worked better?", "A vs B - which is better?", "... better than ...?" ("What got
+# better in the treated animals?" asks what improved).
+_OF_SEVERAL = re.compile(r"\bwhich\b|\b(vs\.?|versus|compared (with|to)|than)\b", re.I)
+# What a passage comparing them says: "lower in the intraperitoneal group than the enteral group", "superior to".
+_COMPARATIVE = re.compile(r"\b(than|compared (with|to)|versus|vs\.?|superior|inferior|outperform\w*|differ\w*|"
+                          r"similar|equivalent|comparable|better|worse|best|worst|more|less|most|least|"
+                          r"\w+er than)\b", re.I)
 
 
 def lacks_what_is_asked(query: Query, answer_text: str, wordnet: WordNet | None, glossary: Glossary) -> str:
@@ -33,7 +42,7 @@ def lacks_what_is_asked(query: Query, answer_text: str, wordnet: WordNet | None,
     for a named place, institution, product or substance answered with none ("In which country ...?",
     `qa.named_kinds`), a question whether a study was randomised, blinded or placebo-controlled answered by none
     that says (`qa.study_design`), a question which of several is better answered by none that compares
-    (`qa.query.asks_which_is_better`); `glossary` spells out short forms."""
+    (`asks_which_is_better`); `glossary` spells out short forms."""
     if is_yes_no(query.resolved):
         designs = asked_design(query.resolved)
         if designs and not says_design(answer_text, designs):
@@ -63,3 +72,14 @@ def counts_them(counted: str, answer_text: str, wordnet: WordNet) -> bool:
     if kind not in COUNTED_KINDS:
         return True
     return states_a_count_of(answer_text, lambda word: wordnet.kind(word) == kind)
+
+
+def asks_which_is_better(query: Query) -> bool:
+    """Whether a question that is no yes/no question asks which of several does better ("Which route worked
+    better?", "A vs B - which is better?")."""
+    return query.compares and bool(_OF_SEVERAL.search(query.resolved)) and not is_yes_no(query.resolved)
+
+
+def states_a_comparison(text: str) -> bool:
+    """Whether `text` compares ("... lower in X than in Y", "superior to", "did not differ")."""
+    return bool(_COMPARATIVE.search(text))

@@ -14,7 +14,6 @@ from index.glossary import QUERY_EXPANSION_CHARS, Glossary, Match, same_sense
 from index.lexical import fold, tokenize
 from index.lookups import Lookups
 from qa.model import Turn
-from qa.yesno import is_yes_no
 
 HISTORY_EXPANDED_CHARS = 4000  # of the conversation's end, expanded for follow-up detection
 
@@ -99,13 +98,6 @@ _SINGLE_DOCUMENT = re.compile(r"\bthe (review|paper|article|document)\b", re.I)
 # "Which route worked better?", "... the most effective ...": a comparison, which a list of values cannot give.
 _COMPARISON = re.compile(r"\b(better|best|worse|worst|more effective|most effective|less effective|superior|"
                          r"inferior|outperform\w*|compared (with|to)|versus|vs\.?)\b", re.I)
-# Which of several: "Which route worked better?", "A vs B - which is better?", "... better than ...?" ("What got
-# better in the treated animals?" asks what improved).
-_OF_SEVERAL = re.compile(r"\bwhich\b|\b(vs\.?|versus|compared (with|to)|than)\b", re.I)
-# What a passage comparing them says: "lower in the intraperitoneal group than the enteral group", "superior to".
-_COMPARATIVE = re.compile(r"\b(than|compared (with|to)|versus|vs\.?|superior|inferior|outperform\w*|differ\w*|"
-                          r"similar|equivalent|comparable|better|worse|best|worst|more|less|most|least|"
-                          r"\w+er than)\b", re.I)
 _ABBREVIATION = re.compile(r"\bstand(s)? for\b|\babbreviation\b|\bacronym\b|\bshort for\b", re.I)
 
 
@@ -274,13 +266,3 @@ class StemFrequencies:
             self.asked |= new
         return {t: self.found[t] for t in tokens if t in self.found}
 
-
-def asks_which_is_better(query: Query) -> bool:
-    """Whether a question that is no yes/no question asks which of several does better ("Which route worked
-    better?", "A vs B - which is better?")."""
-    return query.compares and bool(_OF_SEVERAL.search(query.resolved)) and not is_yes_no(query.resolved)
-
-
-def states_a_comparison(text: str) -> bool:
-    """Whether `text` compares ("... lower in X than in Y", "superior to", "did not differ")."""
-    return bool(_COMPARATIVE.search(text))
