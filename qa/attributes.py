@@ -9,7 +9,8 @@ from dataclasses import dataclass
 
 from corpus.model import Document, Table
 from index.lexical import tokenize
-from qa.query import PLURAL_ASKED, TYPED_LIST, Query
+from qa.query import PLURAL_ASKED, Query
+from qa.typed_lists import TYPED_LIST
 
 
 @dataclass

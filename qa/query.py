@@ -14,6 +14,7 @@ from index.glossary import QUERY_EXPANSION_CHARS, Glossary, Match, same_sense
 from index.lexical import fold, tokenize
 from index.lookups import Lookups
 from qa.model import Turn
+from qa.typed_lists import LISTED, is_typed_list
 
 HISTORY_EXPANDED_CHARS = 4000  # of the conversation's end, expanded for follow-up detection
 
@@ -69,16 +70,10 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
 # "What is a stem cell?" shares only "stem cell" with the sentence that defines it, and with hundreds of others.
 _SEARCH_CUES = {"definition": "is defined as", "origin": "the origin of", "limitation": "is limited by challenges",
                 "cause": "is caused by factors"}
-_LISTED = (r"(routes?|markers?|types?|cells?|studies|trials|diseases?|conditions?|components?|characteristics|"
-           r"classifications?|sources?|effects?|proteins?|pathways?|factors?|lineages?|organs?|methods?|groups?)")
 _LIST_CUES = re.compile(
-    rf"\b(which|what) (\w+ ){{0,3}}{_LISTED}\b|\blist\b|\bname (the|all)\b|\bwhich .* (were|are) (used|given)\b",
+    rf"\b(which|what) (\w+ ){{0,3}}{LISTED}\b|\blist\b|\bname (the|all)\b|\bwhich .* (were|are) (used|given)\b",
     re.I,
 )
-_QUESTION_WORD = (r"(?:which|what|who|how|when|where|why|is|are|was|were|do|does|did|can|could|has|have|had|should|"
-                  r"would|will|may|might)")
-# A few words typed as into a search box ("IVH trials?", "BPD routes"): the things they name, listed (group 1).
-TYPED_LIST = re.compile(rf"^\s*(?!{_QUESTION_WORD}\b)(?:[\w-]+\s+){{1,3}}(?<!\bof\s){_LISTED}\s*\??\s*$", re.I)
 # What a question asks for by a plural noun after up to two modifiers, the fewest words that end in one
 # ("How many clinical trials ...?": "clinical trials"); "of the", "of these" before it are left out.
 PLURAL_ASKED = r"(?:of (?:the|these|those)\s+)?((?:[^\W\d_][\w-]*\s+){0,2}?[^\W\d_][\w-]*s)\b"
@@ -235,7 +230,7 @@ def analyse(question: str, history: list[Turn] | None, glossary: Glossary, looku
         terms=list(dict.fromkeys(tokenize(expanded))),
         focus_terms=list(dict.fromkeys(tokenize(glossary.expand(question, QUERY_EXPANSION_CHARS)))),
         answer_type=answer_type,
-        is_list=bool(_LIST_CUES.search(resolved) or TYPED_LIST.search(resolved))
+        is_list=bool(_LIST_CUES.search(resolved) or is_typed_list(resolved))
         and answer_type not in ("number", "year", "bibliographic"),
         entities=[m.short for m in matches],
         entity_forms={m.short: list(m.long_forms) for m in matches},

@@ -4,14 +4,15 @@ General English question forms, nothing about one corpus:
 - a clause that opens with an auxiliary or modal verb ("Does X reduce Y?", "X: is it safe?", "Have stem cells
   been tried ...?");
 - a verbless title question, a noun phrase ending in "?" ("Aripiprazole: a new risk factor for gambling?",
-  "Esophagogastric devascularization without splenectomy: safe and effective?"), which asks whether it is so.
+  "Esophagogastric devascularization without splenectomy: safe and effective?"), which asks whether it is so;
+  not a few typed words asking for a list ("mcculloh nec exosome sources?", `qa.typed_lists`).
 
 A yes/no question may still not name what it asks about: "Is it safe?", "Are they effective?" asked without a
 conversation to say what "it" is (`names_its_subject`); it gets no verdict.
 
-Not yes/no: wh-questions (what, which, who, how, ...), in any clause or part of a compound question ("What is
-X made from, and is it safe?"); alternative questions that end in two
-choices ("Are they the same or different?"); elliptical follow-ups ("And for IVH?", "What about NEC?");
+Not yes/no: wh-questions (what, which, who, how, ...), in the last clause or in any part of a compound question
+("What is X made from, and is it safe?", "X - what phase was it, and was it safe?"); alternative questions that
+end in two choices ("Are they the same or different?"); elliptical follow-ups ("And for IVH?", "What about NEC?");
 imperatives ("Tell me about ...", "List ...");
 an auxiliary and a subject with nothing asked of it ("Is BPD?", "Does MSC?").
 """
@@ -19,6 +20,8 @@ an auxiliary and a subject with nothing asked of it ("Is BPD?", "Does MSC?").
 from __future__ import annotations
 
 import re
+
+from qa.typed_lists import is_typed_list
 
 _AUX = (r"is|are|was|were|am|do|does|did|can|could|should|would|will|shall|may|might|must|has|have|had|"
         r"isn't|aren't|wasn't|weren't|don't|doesn't|didn't|can't|cannot|couldn't|shouldn't|won't|wouldn't|"
@@ -39,7 +42,7 @@ _IMPERATIVE = re.compile(rf"^(?:(?:please\s+)?(?:{_REQUEST_VERBS})|please|(?:can
 # parallel choices end the question (one word each, or each after the same article).
 _ALTERNATIVE = re.compile(r"(?:\b(?!not\b)[\w-]+\s+or\s+(?!not\b)[\w-]+|"
                           r"\b(the|an?)\s+[\w-]+(?:\s+[\w-]+)?\s+or\s+\1\s+[\w-]+(?:\s+[\w-]+)?)\s*\?*$", re.I)
-_CLAUSE_SPLIT = re.compile(r"\s*(?:[:;]|--|—|–|\.\s+|,\s+(?=(?:(?:and|but|so)\s+)?(?:" + _AUX + r")\b))\s*", re.I)
+_CLAUSE_SPLIT = re.compile(r"\s*(?:[:;]|--|—|–|\s-\s|\.\s+|,\s+(?=(?:(?:and|but|so)\s+)?(?:" + _AUX + r")\b))\s*", re.I)
 # "Is it safe?", "Do they reduce mortality?": the subject is a bare pronoun; "Is it safe to give X?", "Is it true
 # that X ...?", "Is it worth screening for X?" name it after all.
 _PRONOUN_SUBJECT = re.compile(rf"^(?:{_AUX})\s+(?:it|they|this|that|these|those|he|she)\b"
@@ -68,12 +71,15 @@ def is_yes_no(question: str) -> bool:
     text = " ".join(question.split())
     if not text or _ELLIPTICAL.match(text) or _IMPERATIVE.match(text):
         return False
-    if any(_WH_START.match(p) for p in question_parts(text)[:-1]):
-        return False  # "What is X made from, and is it safe?": a yes or a no would answer only the last part
-    parts = [_CONJUNCTION.sub("", c) for c in clauses(text)]
-    if not parts:
+    parts = question_parts(text)
+    if len(parts) > 1 and any(_WH_START.match((clauses(p) or [p])[-1]) for p in parts):
+        # "What is X made from, and is it safe?", "Were the pups allocated at random, and how often were they
+        # fed?", "wu et al bpd trial - what phase was it, and was it safe?": a yes or a no answers one part only.
         return False
-    asked = parts[-1]  # the main question comes last: "When ... was given, did fewer need surgery?"
+    said = [_CONJUNCTION.sub("", c) for c in clauses(text)]
+    if not said:
+        return False
+    asked = said[-1]  # the main question comes last: "When ... was given, did fewer need surgery?"
     if _WH_START.match(asked):
         return False
     if _AUX_START.match(asked):
@@ -82,8 +88,9 @@ def is_yes_no(question: str) -> bool:
         return len(asked.split()) >= MIN_WORDS and not _ALTERNATIVE.search(asked)
     # No auxiliary opens the question: a verbless title question ("X: a new risk factor?") asks whether it is
     # so, unless a wh-word asks something else ("secretions from which source look potent?").
+    # A few typed words asking for a list ("mcculloh nec exosome sources?") ask for the things, not whether.
     return (text.endswith("?") and len(text.split()) >= MIN_WORDS and not _WH_ANYWHERE.search(text)
-            and not _ALTERNATIVE.search(asked))
+            and not _ALTERNATIVE.search(asked) and not is_typed_list(text))
 
 
 def names_its_subject(question: str) -> bool:

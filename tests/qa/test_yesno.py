@@ -20,6 +20,8 @@ from qa.yesno import clauses, is_yes_no, names_its_subject
     "Are WHO-recommended replacement milks appropriate in this setting?",
     "Does surgery or radiation therapy impact survival?",
     "Isn't delayed cord clamping safe?",
+    "MSCs for BPD - safe?",
+    "When the cells were given early, did fewer infants die, and was it safe?",
 ])
 def test_yes_no_questions(question: str) -> None:
     assert is_yes_no(question)
@@ -38,6 +40,10 @@ def test_yes_no_questions(question: str) -> None:
     "What about NEC?",
     "Tell me about the Pisano study.",
     "Could you list the routes?",
+    "ahn ivh cell sources?",
+    "nec trials listed in the table?",
+    "chang bpd trial - what route was used, and was it safe?",
+    "In the Zani study, were the pups randomised, and how often were the cells given?",
     "Surfactant therapy",
     "Is BPD?",
     "Does MSC?",
