@@ -26,6 +26,7 @@ COVERAGE_POOL = 10  # units considered for covering the question words the best 
 MIN_COVERAGE_GAIN = 0.15  # IDF-weighted share of the question a completing unit must add
 NON_NEIGHBOUR_DISCOUNT = 0.6
 CROSS_DOCUMENT_RATIO = 0.6  # the other review's best unit joins a cross-document answer above this share
+OTHER_DOCUMENT_QUOTES = 2  # units of each other document a cross-document answer quotes, at most
 
 
 def _list_span(doc: Document, unit: Unit) -> tuple[int, int, list[int]] | None:
@@ -71,7 +72,7 @@ def choose_units(query: Query, scored: list[ScoredUnit], scorer: UnitScorer,
     """The best unit; up to two more that score close to it, add new words and (for a question about one
     study) speak of that study; then units that cover question words still uncovered, preferring the
     sentences next to a chosen one ("... conducted by Pisano et al. (45) ..." + "The results showed ...").
-    A cross-document question gets the best unit of each document."""
+    A cross-document question gets the best units of each other document (`_add_other_documents`)."""
     top = scored[0]
     chosen = [top]
     study_refs = (author_refs or set()) & top.refs
@@ -88,12 +89,23 @@ def choose_units(query: Query, scored: list[ScoredUnit], scorer: UnitScorer,
     if is_yes_no(query.resolved):
         _add_conclusion(scorer.index, scored, chosen)
     if query.cross_document:
-        docs = {c.unit.doc_id for c in chosen}
-        for s in scored:
-            if s.unit.doc_id not in docs and s.score >= CROSS_DOCUMENT_RATIO * top.score:
-                chosen.append(s)
-                docs.add(s.unit.doc_id)
+        _add_other_documents(scored, chosen, CROSS_DOCUMENT_RATIO * top.score)
     return chosen
+
+
+def _add_other_documents(scored: list[ScoredUnit], chosen: list[ScoredUnit], floor: float) -> None:
+    """For a cross-document question, the best units of each document no chosen unit is from, up to
+    `OTHER_DOCUMENT_QUOTES` each, scoring at least `floor`: one sentence seldom says all another review says
+    ("in animal models, these secretions ..." and the animal study of the other review's table)."""
+    answered = {c.unit.doc_id for c in chosen}
+    taken: dict[str, int] = {}
+    for s in scored:
+        doc_id = s.unit.doc_id
+        if s.score < floor or doc_id in answered or taken.get(doc_id, 0) >= OTHER_DOCUMENT_QUOTES:
+            continue
+        if not any(c.unit.overlaps(s.unit) for c in chosen):
+            chosen.append(s)
+            taken[doc_id] = taken.get(doc_id, 0) + 1
 
 
 def _add_conclusion(index: SearchIndex, scored: list[ScoredUnit], chosen: list[ScoredUnit]) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -125,6 +126,19 @@ def test_origin_questions_find_what_the_reviews_say_of_the_origin(engine: Answer
         answer = engine.ask(question)
         assert answer.answered and "the origin of" in engine.analyse(question, None).search_text
         assert any("exact origin of breast milk stem cells" in c.text for c in answer.citations), answer.answer
+
+
+def test_a_question_on_both_reviews_quotes_more_than_one_sentence_of_the_other(engine: AnswerEngine) -> None:
+    """One sentence of the review the answer does not open with seldom says all it says (before, each of these
+    quoted the other review once)."""
+    for question in ("Do either of the reviews report animal evidence that cell-free products such as exosomes "
+                     "protect the gut?", "In animal models, do the two reviews say that cell-free products like "
+                     "secretions or exosomes protect the intestine?"):
+        answer = engine.ask(question)
+        per_document = Counter(c.doc_id for c in answer.citations)
+        first = answer.citations[0].doc_id
+        assert len(per_document) == 2, answer.answer
+        assert all(n >= 2 for d, n in per_document.items() if d != first), answer.answer
 
 
 def test_limitation_questions_find_what_holds_the_therapy_back(engine: AnswerEngine) -> None:
