@@ -25,9 +25,9 @@ from qa.yesno import is_yes_no
 
 NO_NUMBER = "no passage found gives the number asked."
 COUNTED_KINDS = ("noun.person", "noun.animal", "noun.time")  # infants, mothers, pups; days, weeks
-# Which of several: "Which route worked better?", "A vs B - which is better?", "... better than ...?" ("What got
-# better in the treated animals?" asks what improved).
-_OF_SEVERAL = re.compile(r"\bwhich\b|\b(vs\.?|versus|compared (with|to)|than)\b", re.I)
+# Which of several: "Which route worked better?", "A vs B - which is better?", "Is A or B more effective?",
+# "... better than ...?" ("What got better in the treated animals?" asks what improved).
+_OF_SEVERAL = re.compile(r"\bwhich\b|\b(vs\.?|versus|compared (with|to)|than|or)\b", re.I)
 # What a passage comparing them says: "lower in the intraperitoneal group than the enteral group", "superior to".
 _COMPARATIVE = re.compile(r"\b(than|compared (with|to)|versus|vs\.?|superior|inferior|outperform\w*|differ\w*|"
                           r"similar|equivalent|comparable|better|worse|best|worst|more|less|most|least|"

@@ -12,8 +12,8 @@ conversation to say what "it" is (`names_its_subject`); it gets no verdict.
 
 Not yes/no: wh-questions (what, which, who, how, ...), in the last clause or in any part of a compound question
 ("What is X made from, and is it safe?", "X - what phase was it, and was it safe?"); alternative questions that
-end in two choices ("Are they the same or different?"); elliptical follow-ups ("And for IVH?", "What about NEC?");
-imperatives ("Tell me about ...", "List ...");
+end in two choices ("Are they the same or different?") or compare two ("Is A or B more effective?"); elliptical
+follow-ups ("And for IVH?", "What about NEC?"); imperatives ("Tell me about ...", "List ...");
 an auxiliary and a subject with nothing asked of it ("Is BPD?", "Does MSC?").
 """
 
@@ -42,6 +42,10 @@ _IMPERATIVE = re.compile(rf"^(?:(?:please\s+)?(?:{_REQUEST_VERBS})|please|(?:can
 # parallel choices end the question (one word each, or each after the same article).
 _ALTERNATIVE = re.compile(r"(?:\b(?!not\b)[\w-]+\s+or\s+(?!not\b)[\w-]+|"
                           r"\b(the|an?)\s+[\w-]+(?:\s+[\w-]+)?\s+or\s+\1\s+[\w-]+(?:\s+[\w-]+)?)\s*\?*$", re.I)
+# "Is A or B more effective for X?", "Is it A or B that matters more?": which of the two, not whether ("Is A or B
+# better than C?" asks whether either is).
+_WHICH_OF_TWO = re.compile(r"\b(?!not\b)[\w-]+\s+or\s+(?!not\b)[\w-]+\b.*\b(?:more|less|better|worse|safer|"
+                           r"superior|inferior)\b(?!.*\bthan\b)", re.I)
 _CLAUSE_SPLIT = re.compile(r"\s*(?:[:;]|--|—|–|\s-\s|\.\s+|,\s+(?=(?:(?:and|but|so)\s+)?(?:" + _AUX + r")\b))\s*", re.I)
 # "Is it safe?", "Do they reduce mortality?": the subject is a bare pronoun; "Is it safe to give X?", "Is it true
 # that X ...?", "Is it worth screening for X?" name it after all.
@@ -85,7 +89,8 @@ def is_yes_no(question: str) -> bool:
     if _AUX_START.match(asked):
         # "Is BPD?", "Does MSC?": an auxiliary and a subject ask nothing of it (a typo or a half-typed question):
         # a verdict on it would answer a question nobody asked.
-        return len(asked.split()) >= MIN_WORDS and not _ALTERNATIVE.search(asked)
+        return (len(asked.split()) >= MIN_WORDS and not _ALTERNATIVE.search(asked)
+                and not _WHICH_OF_TWO.search(asked))
     # No auxiliary opens the question: a verbless title question ("X: a new risk factor?") asks whether it is
     # so, unless a wh-word asks something else ("secretions from which source look potent?").
     # A few typed words asking for a list ("mcculloh nec exosome sources?") ask for the things, not whether.

@@ -21,6 +21,7 @@ from qa.yesno import clauses, is_yes_no, names_its_subject
     "Does surgery or radiation therapy impact survival?",
     "Isn't delayed cord clamping safe?",
     "MSCs for BPD - safe?",
+    "Is caffeine or doxapram better than placebo for apnoea?",
     "When the cells were given early, did fewer infants die, and was it safe?",
 ])
 def test_yes_no_questions(question: str) -> None:
@@ -42,6 +43,8 @@ def test_yes_no_questions(question: str) -> None:
     "Could you list the routes?",
     "ahn ivh cell sources?",
     "nec trials listed in the table?",
+    "Is it the intravenous or the intratracheal route that works better for BPD?",
+    "Is intranasal or intraventricular delivery of stem cells safer for IVH?",
     "chang bpd trial - what route was used, and was it safe?",
     "In the Zani study, were the pups randomised, and how often were the cells given?",
     "Surfactant therapy",
