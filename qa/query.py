@@ -32,8 +32,9 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
         r"quoted|referenced)\b|"
         r"\b(which|what) (source|paper|reference|article|work|publication)s? by\b|"
         r"\bcited (for|as|in support)\b|\bwhich reference\b|\bwhat reference\b", re.I)),
+    # "Have X been tried?"; not "Were the cells given into a vein or into the airway?", which asks which of two.
     ("existence", re.compile(
-        r"^(have|has|had|were|was|is|are|did|does|do)\b.*\b(been|ever|any|tried|tested|studied|used|done|"
+        r"^(?!.*\bor\b)(have|has|had|were|was|is|are|did|does|do)\b.*\b(been|ever|any|tried|tested|studied|used|done|"
         r"conducted|performed|given|reported|investigated|shown)\b|\bis there (any )?(evidence|study|trial)\b|"
         r"\bare there (any )?(studies|trials|data)\b", re.I)),
     ("year", re.compile(r"\b(what|which) ((is|was) the )?year\b|\bwhen (was|were|did)\b|\bin what year\b", re.I)),

@@ -39,9 +39,12 @@ _REQUEST_VERBS = r"tell|list|name|describe|explain|give|show|summari[sz]e|define
 _IMPERATIVE = re.compile(rf"^(?:(?:please\s+)?(?:{_REQUEST_VERBS})|please|(?:can|could|would|will) you (?:please )?"
                          rf"(?:{_REQUEST_VERBS}))\b", re.I)
 # "Are they the same or different?", "Is it A or B?", "Is it the intratracheal or the intravenous route?": two
-# parallel choices end the question (one word each, or each after the same article).
+# parallel choices end the question (one word each, or each after the same article or preposition).
 _ALTERNATIVE = re.compile(r"(?:\b(?!not\b)[\w-]+\s+or\s+(?!not\b)[\w-]+|"
-                          r"\b(the|an?)\s+[\w-]+(?:\s+[\w-]+)?\s+or\s+\1\s+[\w-]+(?:\s+[\w-]+)?)\s*\?*$", re.I)
+                          r"\b(the|an?)\s+[\w-]+(?:\s+[\w-]+)?\s+or\s+\1\s+[\w-]+(?:\s+[\w-]+)?|"
+                          # "... into a vein or into the airway?", "by mouth or by injection?"
+                          r"\b(into|by|through|via|in|on|from|with|at|to)\s+(?:(?:the|an?)\s+)?[\w-]+(?:\s+[\w-]+)?"
+                          r"\s+or\s+\2\s+(?:(?:the|an?)\s+)?[\w-]+(?:\s+[\w-]+)?)\s*\?*$", re.I)
 # "Is A or B more effective for X?", "Is it A or B that matters more?": which of the two, not whether ("Is A or B
 # better than C?" asks whether either is).
 _WHICH_OF_TWO = re.compile(r"\b(?!not\b)[\w-]+\s+or\s+(?!not\b)[\w-]+\b.*\b(?:more|less|better|worse|safer|"

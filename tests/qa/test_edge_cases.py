@@ -59,6 +59,8 @@ def test_a_question_asking_for_an_authors_papers_lists_all_of_them(engine: Answe
     ("What limits the clinical use of stem cell secretions?", "limitation"),
     ("What are the main limitations of cell therapy in preterm infants?", "limitation"),
     ("Do functional limitations predict falls in older adults?", "generic"),  # yes/no: a limitation is its topic
+    ("Have breast milk stem cells been tried in infants with IVH?", "existence"),
+    ("Were the vesicles given by mouth or into the belly?", "generic"),  # which of two, not whether at all
 ])
 def test_question_types(engine: AnswerEngine, question: str, answer_type: str) -> None:
     assert engine.analyse(question, None).answer_type == answer_type

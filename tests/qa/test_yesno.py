@@ -43,6 +43,8 @@ def test_yes_no_questions(question: str) -> None:
     "Could you list the routes?",
     "ahn ivh cell sources?",
     "nec trials listed in the table?",
+    "Was the milk given by mouth or by a feeding tube?",
+    "Were the vesicles injected into the belly or into a vein?",
     "Is it the intravenous or the intratracheal route that works better for BPD?",
     "Is intranasal or intraventricular delivery of stem cells safer for IVH?",
     "chang bpd trial - what route was used, and was it safe?",
