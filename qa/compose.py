@@ -16,7 +16,7 @@ from qa.query import Query
 from qa.rank import ScoredUnit, UnitScorer
 from qa.render import render_row, render_unit, with_marker
 from qa.rerank import NON_FINDING_PENALTY
-from qa.stance import is_conclusion_label
+from qa.stance import is_concluding, is_conclusion_label
 from qa.verdict import reports_a_study
 from qa.yesno import is_yes_no
 
@@ -84,6 +84,8 @@ def choose_units(query: Query, scored: list[ScoredUnit], scorer: UnitScorer,
         if not _novel(set().union(*(c.tokens for c in chosen)), s.tokens):
             continue
         chosen.append(s)
+    if query.answer_type == "conclusion" and is_concluding(top.unit.section, top.plain):
+        _add_rest_of_paragraph(scorer, query, chosen, MAX_QUOTES + 1)
     _complete_coverage(query, scored, scorer, chosen, study_refs)
     cover_parts(query, scored, scorer, chosen, MAX_QUOTES + 1)
     if is_yes_no(query.resolved):
@@ -91,6 +93,17 @@ def choose_units(query: Query, scored: list[ScoredUnit], scorer: UnitScorer,
     if query.cross_document:
         _add_other_documents(scored, chosen, CROSS_DOCUMENT_RATIO * top.score)
     return chosen
+
+
+def _add_rest_of_paragraph(scorer: UnitScorer, query: Query, chosen: list[ScoredUnit], limit: int) -> None:
+    """The sentences around the chosen one in its paragraph, in text order, up to `limit` units in all: what
+    the authors concluded is their conclusion's paragraph, not its sentence nearest the question's words."""
+    while len(chosen) < limit:
+        around = {j: r for j, r in _neighbours(scorer, chosen).items() if all(c.index != j for c in chosen)}
+        if not around:
+            return
+        j = min(around)  # the earlier first: a conclusion's sentences build on each other
+        chosen.append(scorer.score(query, {j: 0.0}, {j: around[j]})[0])
 
 
 def _add_other_documents(scored: list[ScoredUnit], chosen: list[ScoredUnit], floor: float) -> None:

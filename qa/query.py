@@ -32,6 +32,9 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
         r"quoted|referenced)\b|"
         r"\b(which|what) (source|paper|reference|article|work|publication)s? by\b|"
         r"\bcited (for|as|in support)\b|\bwhich reference\b|\bwhat reference\b", re.I)),
+    # "What did the authors conclude about X?", "What is the review's conclusion on X?": answered by what a
+    # conclusion says (its section, or "In conclusion, ..."), which may share only X with the question.
+    ("conclusion", re.compile(r"^(what|which)\b.*\bconclu(de|ded|des|sion|sions)\b", re.I)),
     # "Have X been tried?"; not "Were the cells given into a vein or into the airway?", which asks which of two.
     ("existence", re.compile(
         r"^(?!.*\bor\b)(have|has|had|were|was|is|are|did|does|do)\b.*\b(been|ever|any|tried|tested|studied|used|done|"
@@ -70,7 +73,7 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
 # What the passages answering a type of question say, added to the search text (not to the question's terms):
 # "What is a stem cell?" shares only "stem cell" with the sentence that defines it, and with hundreds of others.
 _SEARCH_CUES = {"definition": "is defined as", "origin": "the origin of", "limitation": "is limited by challenges",
-                "cause": "is caused by factors"}
+                "cause": "is caused by factors", "conclusion": "in conclusion"}
 _LIST_CUES = re.compile(
     rf"\b(which|what) (\w+ ){{0,3}}{LISTED}\b|\blist\b|\bname (the|all)\b|\bwhich .* (were|are) (used|given)\b",
     re.I,

@@ -20,6 +20,7 @@ from index.roles import Role
 from index.search import SearchIndex, UnitRecord
 from qa.quantities import states_a_number
 from qa.query import Query
+from qa.stance import is_concluding
 
 # A sentence of the paper that is about the question outranks an equally close sentence of a paper about something
 # else: its document's standing is the similarity of its best retrieved passage plus the IDF-weighted share of the
@@ -118,6 +119,8 @@ class UnitScorer:
             return 1.0 if _LIMITATION.search(text) else 0.0
         if kind == "cause":
             return 1.0 if _CAUSE.search(text) else 0.0
+        if kind == "conclusion":
+            return 1.0 if is_concluding(record.unit.section, text) else 0.0
         if kind == "bibliographic":
             return 1.0 if record.unit.kind == "reference" else 0.0
         return 0.0

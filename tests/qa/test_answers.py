@@ -183,6 +183,23 @@ def test_what_the_authors_concluded_is_no_bibliography_question(engine: AnswerEn
     assert not any(c.kind == "reference" for c in engine.ask(question).citations)
 
 
+def test_what_was_concluded_is_answered_by_the_conclusion_paragraph(engine: AnswerEngine) -> None:
+    """"What is the conclusion of X?" is answered by the paragraph under a conclusion label, in its order (before,
+    by sentences elsewhere that shared the question's words, and "What did the review conclude?" went unanswered:
+    "conclude" is in no sentence of the library)."""
+    for question in ("What is the conclusion of the review on breast milk stem cells?",
+                     "What did the breast milk review conclude?"):
+        query = engine.analyse(question, None)
+        assert query.answer_type == "conclusion" and "in conclusion" in query.search_text
+        answer = engine.ask(question)
+        assert answer.answered and {c.section for c in answer.citations} == {"Conclusion"}, answer.answer
+        assert "used in the treatment of IVH, NEC, and HIE" in answer.answer, answer.answer
+        assert [c.start for c in answer.citations] == sorted(c.start for c in answer.citations)
+    # What a named study concluded is what the review says of it, not the review's own conclusion.
+    chang = engine.ask("What did Chang et al. conclude about their BPD trial?")
+    assert "BPD severity was markedly decreased" in chang.answer, chang.answer
+
+
 def test_the_source_given_for_a_statement_is_its_reference(engine: AnswerEngine) -> None:
     """"Which source is given for X?" asks for the reference the sentence saying X cites, as "cited for" does."""
     question = "Which source is given for breast milk having more than 200 known components?"
