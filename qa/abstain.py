@@ -12,7 +12,8 @@ Features (all in [0, 1]):
   its unit counts ("1.5T", "31A1-3" hold 1.5 and 31; "370" does not hold 37); so does a unit of measure the
   question names that none of those passages says ("what dose in cells per kilogram", `qa.quantities`);
 - study_match: the question names a study's author and the best unit is about that study;
-- type_match: the best unit holds the kind of answer asked (a number, a year, a negative finding, ...);
+- type_match: the best unit holds the kind of answer asked (a number, a year, a negative finding, ...; not a
+  conclusion, which nearly every paper has);
 - document_terms: IDF-weighted share of the question's terms that the best unit's whole document holds (title,
   text, tables; not its bibliography): a question about a study the library lacks finds a sentence that shares
   a few words with it, in a paper about something else.
@@ -82,7 +83,9 @@ def features(query: Query, scored: list[ScoredUnit], scorer: UnitScorer) -> dict
     study = float(bool(query.study_refs) and bool(top.refs & query.study_refs))
     document = top.unit.doc_id
     held = scorer.index.document_terms([document], list(dict.fromkeys(query.terms + query.focus_terms)))[document]
-    return dict(zip(FEATURES, [max(0.0, top.dense), top.lexical, outside, mismatch, study, top.type_match,
+    # Nearly every paper has a conclusion: a concluding sentence found says nothing of whether it answers.
+    type_match = 0.0 if query.answer_type == "conclusion" else top.type_match
+    return dict(zip(FEATURES, [max(0.0, top.dense), top.lexical, outside, mismatch, study, type_match,
                                scorer.term_share(query, frozenset(held.held))], strict=True))
 
 

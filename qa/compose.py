@@ -75,6 +75,8 @@ def choose_units(query: Query, scored: list[ScoredUnit], scorer: UnitScorer,
     A cross-document question gets the best units of each other document (`_add_other_documents`)."""
     top = scored[0]
     chosen = [top]
+    if query.answer_type == "conclusion" and is_concluding(top.unit.section, top.plain):
+        _add_rest_of_paragraph(scorer, query, chosen, MAX_QUOTES + 1)
     study_refs = (author_refs or set()) & top.refs
     for s in scored[1:]:
         if len(chosen) >= MAX_QUOTES or s.score < SECOND_UNIT_RATIO * top.score:
@@ -84,8 +86,6 @@ def choose_units(query: Query, scored: list[ScoredUnit], scorer: UnitScorer,
         if not _novel(set().union(*(c.tokens for c in chosen)), s.tokens):
             continue
         chosen.append(s)
-    if query.answer_type == "conclusion" and is_concluding(top.unit.section, top.plain):
-        _add_rest_of_paragraph(scorer, query, chosen, MAX_QUOTES + 1)
     _complete_coverage(query, scored, scorer, chosen, study_refs)
     cover_parts(query, scored, scorer, chosen, MAX_QUOTES + 1)
     if is_yes_no(query.resolved):
@@ -96,10 +96,13 @@ def choose_units(query: Query, scored: list[ScoredUnit], scorer: UnitScorer,
 
 
 def _add_rest_of_paragraph(scorer: UnitScorer, query: Query, chosen: list[ScoredUnit], limit: int) -> None:
-    """The sentences around the chosen one in its paragraph, in text order, up to `limit` units in all: what
-    the authors concluded is their conclusion's paragraph, not its sentence nearest the question's words."""
+    """The sentences around the best one (`chosen[0]`) in its paragraph, in text order, up to `limit` units in
+    all: what the authors concluded is their conclusion's paragraph, not its sentence nearest the question's
+    words."""
+    top = chosen[0]
     while len(chosen) < limit:
-        around = {j: r for j, r in _neighbours(scorer, chosen).items() if all(c.index != j for c in chosen)}
+        paragraph = [c for c in chosen if c.unit.doc_id == top.unit.doc_id and c.unit.block == top.unit.block]
+        around = {j: r for j, r in _neighbours(scorer, paragraph).items() if all(c.index != j for c in chosen)}
         if not around:
             return
         j = min(around)  # the earlier first: a conclusion's sentences build on each other

@@ -124,8 +124,19 @@ def is_conclusion_label(section: str) -> bool:
     return bool(_CONCLUDING_LABEL.search(section))
 
 
+# The declarations journals print after the last section ("Conflict of Interest: ...", "Peer-review: ...",
+# "Financial Disclosure: ..."): under the conclusion's heading when the paper gives them none of their own.
+_DECLARATION = re.compile(r"^\s*(?:conflicts? of interests?|competing interests?|peer[- ]?review|"
+                          r"financial disclosures?|funding|ethic(?:s|al)[\w ]{0,30}approval|informed consent|"
+                          r"authors?'? contributions?|"
+                          r"acknowledge?ments?|data availability|disclosures?)\s*:", re.I)
+
+
 def is_concluding(section: str, text: str) -> bool:
-    """Whether a finding is the study's conclusion (by its section label, or its wording under another label)."""
+    """Whether a finding is the study's conclusion (by its section label, or its wording under another label);
+    a journal's declaration under that label ("Conflict of Interest: ...") is none."""
+    if _DECLARATION.match(text):
+        return False
     return is_conclusion_label(section) or bool(_CONCLUDING_CUE.search(text))
 
 
