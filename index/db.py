@@ -35,6 +35,7 @@ CREATE TABLE glossary (doc INTEGER, short TEXT, folded TEXT, long TEXT, long_key
     def_end INTEGER);
 CREATE TABLE glossary_forms (short TEXT, folded TEXT, long TEXT, long_key TEXT, docs INTEGER);
 CREATE TABLE authors (doc INTEGER, number INTEGER, surname TEXT);
+CREATE TABLE doc_authors (doc INTEGER, word TEXT);
 CREATE TABLE doc_entity_kinds (doc INTEGER, short TEXT, kind TEXT);
 CREATE TABLE entity_kinds (short TEXT PRIMARY KEY, kind TEXT) WITHOUT ROWID;
 CREATE TABLE study_units (doc INTEGER, number INTEGER, unit INTEGER);
@@ -53,6 +54,7 @@ CREATE INDEX glossary_forms_short ON glossary_forms (short);
 CREATE INDEX glossary_forms_folded ON glossary_forms (folded);
 CREATE INDEX glossary_forms_key ON glossary_forms (long_key);
 CREATE INDEX authors_surname ON authors (surname);
+CREATE INDEX doc_authors_word ON doc_authors (word);
 CREATE INDEX study_units_ref ON study_units (doc, number);
 CREATE INDEX documents_year ON documents (year);
 CREATE INDEX titles_key ON titles (key);

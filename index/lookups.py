@@ -74,6 +74,16 @@ class Lookups:
         rows = self.store.query_in("SELECT DISTINCT surname FROM authors WHERE surname IN ({})", sorted(set(words)))
         return {r[0] for r in rows}
 
+    def documents_by(self, words: Iterable[str], limit: int) -> dict[str, set[str]]:
+        """The documents whose own authors' names hold one of these folded words, by word (at most `limit`)."""
+        rows = self.store.query_in(
+            "SELECT a.word, d.doc_id FROM doc_authors a JOIN documents d ON d.id = a.doc WHERE a.word IN ({}) "
+            f"ORDER BY a.doc LIMIT {int(limit)}", sorted(set(words)))
+        out: dict[str, set[str]] = {}
+        for word, doc_id in rows:
+            out.setdefault(word, set()).add(doc_id)
+        return out
+
     def studies_by(self, surnames: Iterable[str], limit: int) -> set[StudyRef]:
         """References (document, number) whose first author has one of these surnames, at most `limit`."""
         names = sorted(set(surnames))

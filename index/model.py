@@ -14,7 +14,8 @@ SearchMode = Literal["hybrid", "dense", "bm25"]
 # 4: units carry their role and legend flag (index/roles.py); an index of format 3 lacks those columns.
 # 5: a table of document titles as bibliography entries name them (`titles`): cited studies in the library.
 # 6: and the titles each bibliography entry may name (`cites`), for both directions of that link.
-FORMAT_VERSION = 6
+# 7: the words of each document's own authors' names (`doc_authors`): a question names a paper by them.
+FORMAT_VERSION = 7
 
 
 class Chunk(BaseModel):

@@ -12,6 +12,7 @@ import bisect
 import hashlib
 import os
 import random
+import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -21,7 +22,7 @@ import numpy as np
 
 from index.db import StoreReader, StoreWriter, chunked, dumps
 from index.glossary import folded_short
-from index.lexical import TokenIds, entry_title_keys, write_bm25
+from index.lexical import TokenIds, entry_title_keys, fold, write_bm25
 from index.prepare import PreparedDocument
 from index.vectors import VectorKind, VectorParams, build_vectors, choose_kind, save_vectors
 
@@ -36,6 +37,14 @@ CALIBRATION_SAMPLE = 1000  # unit vectors kept (reservoir) to calibrate the appr
 def text_hash(text: str) -> bytes:
     """What a vector is reused by: the same model on the same text gives the same vector."""
     return hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
+
+
+def author_words(authors: list[str]) -> list[str]:
+    """The folded words of authors' names a question may name a paper by: each word of two letters or more that
+    is not initials ("Sinem Gülcan Kersin" -> sinem, gulcan, kersin; "Kersin SG" -> kersin; "van Haften T" ->
+    van, haften)."""
+    words = (w for name in authors for w in re.findall(r"[^\W\d_][^\W\d_'’-]*", name))
+    return list(dict.fromkeys(fold(w) for w in words if len(w) >= 2 and not w.isupper()))
 
 
 class IndexWriter:
@@ -95,6 +104,9 @@ class IndexWriter:
         self.db.insert("glossary", [(d, g.short, folded_short(g.short), g.long, g.long_key, g.def_start, g.def_end)
                                     for g in prep.glossary])
         self.db.insert("authors", [(d, n, s) for s, n in prep.authors])
+        # The document's own authors, each word of their names (a question names a paper by them: "the Kersin
+        # review"; names come as "Sinem Gülcan Kersin" or "Kersin SG").
+        self.db.insert("doc_authors", [(d, w) for w in author_words(m.authors)])
         self.db.insert("doc_entity_kinds", [(d, s, k) for s, k in prep.entity_kinds])
         # The titles each bibliography entry may name: which cited studies the library holds (`Lookups`).
         self.db.insert("cites", [(d, r.number, key) for r in doc.references for key in entry_title_keys(r.text)])
@@ -119,7 +131,8 @@ class IndexWriter:
         self.db.insert("units", [(r[0] + du, d, *r[2:]) for r in units])
         for table, cols in (("study_units", "number, unit"),
                             ("glossary", "short, folded, long, long_key, def_start, def_end"),
-                            ("authors", "number, surname"), ("doc_entity_kinds", "short, kind"),
+                            ("authors", "number, surname"), ("doc_authors", "word"),
+                            ("doc_entity_kinds", "short, kind"),
                             ("cites", "number, key")):
             rows = old.query(f"SELECT {cols} FROM {table} WHERE doc = ?", (old_doc,))
             if table == "study_units":

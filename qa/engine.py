@@ -24,6 +24,7 @@ from qa.errors import QAError
 from qa.lay_words import add_synonyms
 from qa.lookup_answers import compose_abbreviation, compose_bibliographic
 from qa.model import MAX_QUESTION_CHARS, Answer, Citation, Turn
+from qa.named_documents import name_documents
 from qa.passages import passages_for_hits
 from qa.query import Query, StemFrequencies, analyse
 from qa.rank import ScoredUnit, UnitScorer, candidate_units
@@ -111,6 +112,7 @@ class AnswerEngine:
         query.unmentioned = unmentioned(query.resolved, known, self.wordnet)
         query.study_refs = self.index.lookups.studies_by({fold(a) for a in query.authors}, MAX_NAMED_STUDIES)
         query.study_documents = self._study_documents(query.study_refs)
+        name_documents(query, self.index.lookups, self.wordnet)
         n = max(1, self.index.manifest.units)
         df = known(query.terms + query.focus_terms)
         query.idf = {t: math.log(1 + n / c) for t, c in df.items()}
@@ -133,6 +135,15 @@ class AnswerEngine:
         return self.index.search(query.search_text, STUDY_DOCUMENT_HITS, depth=SEARCH_DEPTH, expand=False,
                                  scope=self.index.scope(docs))
 
+    def _named_document_hits(self, query: Query, scope: Scope | None = None) -> list[SearchHit]:
+        """The passages of the documents the question names by their authors (those in `scope`) that match it
+        best: in a large library, another paper's may fill the search's first places."""
+        docs = sorted(d for d in query.named_documents if scope is None or d in scope.doc_ids)
+        if not docs:
+            return []
+        return self.index.search(query.search_text, RETRIEVAL_DEPTH, depth=SEARCH_DEPTH, expand=False,
+                                 scope=self.index.scope(docs))
+
     def rank(self, query: Query, history: list[Turn] | None = None, hits: list[SearchHit] | None = None
              ) -> list[ScoredUnit]:
         """Candidate units scored best first; when the question names a study, the units about it lead; what
@@ -142,6 +153,7 @@ class AnswerEngine:
         if hits is None:
             hits = self.index.search(query.search_text, RETRIEVAL_DEPTH, depth=SEARCH_DEPTH, expand=False)
             hits += self._study_hits(query)
+            hits += self._named_document_hits(query)
         candidates, records = candidate_units(self.index, query, hits, refs)
         # A question about several documents at once ("do both reviews ...") ranks no document before another.
         standing = None if query.cross_document else self.scorer.standing(query, hits)
@@ -155,9 +167,10 @@ class AnswerEngine:
                 if toks and len(toks & said) >= ALREADY_SAID_SHARE * len(toks):
                     s.score *= ALREADY_SAID_PENALTY
             scored.sort(key=lambda x: (-x.score, x.unit.doc_id, x.unit.start))
-        if refs and scored:
+        named = query.named_documents
+        if (refs or named) and scored:
             floor = 0.5 * scored[0].score
-            about = {s.index for s in scored if s.refs & refs and s.score >= floor}
+            about = {s.index for s in scored if (s.refs & refs or s.unit.doc_id in named) and s.score >= floor}
             scored = [s for s in scored if s.index in about] + [s for s in scored if s.index not in about]
         return scored
 
@@ -181,10 +194,13 @@ class AnswerEngine:
         # One search serves both the answer and `related`; its depth is fixed so that k changes only `related`.
         hits = self.index.search(query.search_text, max(k, RETRIEVAL_DEPTH), depth=SEARCH_DEPTH, expand=False,
                                  scope=scope)
-        scored = self.rank(query, history, hits[:RETRIEVAL_DEPTH] + self._study_hits(query, scope))
+        scored = self.rank(query, history, hits[:RETRIEVAL_DEPTH] + self._study_hits(query, scope)
+                           + self._named_document_hits(query, scope))
         t1 = time.perf_counter()
         confidence, topical = self._judge(query, scored)
-        about = topical >= self.topicality.threshold
+        # A paper the question names by its authors is what it is about, however little else it names of it.
+        named = bool(scored) and scored[0].unit.doc_id in query.named_documents
+        about = topical >= self.topicality.threshold or named
         grouped = self._grouped(query, scored) if scored and confidence >= self.abstainer.threshold else None
         if grouped is not None and grouped[1].constrained:
             # Table rows that hold the question's words ("Which studies were found feasible and safe?") are
@@ -298,6 +314,8 @@ class AnswerEngine:
         order = list(dict.fromkeys(s.unit.doc_id for s in scored))[:AGGREGATION_DOCUMENTS]
         top_units = scored[:AGGREGATE_IF_ROW_IN_TOP]
         for doc_id in self.index.lookups.with_tables(order):
+            if query.named_documents and doc_id not in query.named_documents:
+                continue  # "the Lindqvist review" is answered from its own tables only
             doc = self.index.documents[doc_id]
             in_focus = any(s.unit.kind == "table_row" and s.unit.doc_id == doc_id for s in top_units)
             if doc_id != order[0] and not in_focus and not query.study_refs:

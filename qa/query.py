@@ -120,6 +120,7 @@ class Query:
     counted: str | None = None  # what "how many ...?" counts ("studies"), as the question says it
     study_refs: set[tuple[str, int]] = field(default_factory=set)  # (doc_id, number) of the studies named
     study_documents: set[str] = field(default_factory=set)  # those studies' own documents, where the library has them
+    named_documents: set[str] = field(default_factory=set)  # documents named by their own authors ("the Kersin review")
     entity_forms: dict[str, list[str]] = field(default_factory=dict)  # long forms of each entity, most used first
     idf: dict[str, float] = field(default_factory=dict)  # of the terms the corpus has (others: the maximum)
     unmentioned: list[str] = field(default_factory=list)  # substances, conditions the library never names

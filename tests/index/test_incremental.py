@@ -62,6 +62,10 @@ def test_add_change_and_delete_touch_only_those_documents(corpus: Path, tmp_path
     assert all(h.chunk.doc_id != "msc-secretome-preterm-infants-summary" for h in hits)
     assert "nine days" in index.documents["caffeine"].text
     assert np.array_equal(_unit_vectors(index_dir, embedder, "kersin-2021-breast-milk-stem-cells"), review_before)
+    # The copied review keeps its own authors' names, each word folded, as the first build wrote them.
+    assert index.lookups.documents_by(["kersin", "ozek", "sinem", "caffeine"], 10) == {
+        "kersin": {"kersin-2021-breast-milk-stem-cells"}, "ozek": {"kersin-2021-breast-milk-stem-cells"},
+        "sinem": {"kersin-2021-breast-milk-stem-cells"}}
 
     third = build_index(corpus, index_dir, embedder)  # nothing changed: nothing parsed, nothing embedded
     assert (third.parsed, third.copied, third.manifest.embedded_texts) == (0, 3, 0)

@@ -17,7 +17,7 @@ from index.errors import IndexIncompatible, IndexNotFound
 from index.model import FORMAT_VERSION, ChunkingConfig
 from index.search import SearchIndex
 from index.store import is_stale, load_index, read_manifest
-from index.writer import CHUNK_VECTORS, open_vectors
+from index.writer import CHUNK_VECTORS, author_words, open_vectors
 from qa.engine import AnswerEngine
 
 
@@ -148,3 +148,12 @@ def test_changed_corpus_is_detected_and_a_touch_is_not(index_dir: Path, tmp_path
     (corpus / "new.md").write_text("# New\n\nA new review about caffeine.\n")
     assert "corpus changed" in (is_stale(folder, corpus, model, ChunkingConfig()) or "")
     assert "chunking" in (is_stale(folder, BUILTIN_CORPUS, model, ChunkingConfig(chunk_chars=300)) or "")
+
+
+@pytest.mark.parametrize(("authors", "words"), [
+    (["Sinem Gülcan Kersin", "Eren Özek"], ["sinem", "gulcan", "kersin", "eren", "ozek"]),
+    (["Kersin SG", "van Haften T"], ["kersin", "van", "haften"]),  # initials are no name a question says
+    ([], []),
+])
+def test_a_documents_authors_are_stored_by_each_word_of_their_names(authors: list[str], words: list[str]) -> None:
+    assert author_words(authors) == words

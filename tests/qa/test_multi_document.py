@@ -15,13 +15,18 @@ from index.store import load_index
 from qa.engine import AnswerEngine
 from qa.errors import QAError
 
-SECOND_REVIEW = """# Surfactant Lavage in Meconium Aspiration
+SECOND_REVIEW = """---
+title: Surfactant Lavage in Meconium Aspiration
+author: [Lindqvist AM, Okonjo B]
+---
+# Surfactant Lavage in Meconium Aspiration
 
 ## Introduction
 
 Meconium aspiration syndrome (MAS) remains a cause of respiratory failure in term newborns. In a randomised
 trial conducted by Dargaville et al. (39), lung lavage with dilute surfactant shortened ventilation. Bolus
-surfactant was studied by Smith et al. (2) in a smaller cohort.
+surfactant was studied by Smith et al. (2) in a smaller cohort. In both trials surfactant was given by the
+intratracheal route.
 
 ## References
 
@@ -111,3 +116,15 @@ def test_unknown_or_no_documents_are_refused(engine: AnswerEngine) -> None:
     assert caught.value.doc_ids == ["lavage-reviews"]
     with pytest.raises(QAError, match="documents is empty"):
         engine.ask(LAVAGE, documents=[])
+
+
+def test_a_review_named_by_its_authors_answers(engine: AnswerEngine) -> None:
+    """"The Lindqvist review" names the lavage review by its first author (its front matter): the answer comes
+    from it, though Kersin's review says more of intratracheal routes; over the library it comes from Kersin's."""
+    named = engine.ask("Which route does the Lindqvist review describe?")
+    assert named.answered and named.citations[0].doc_id == "lavage-review", named.answer
+    assert "lindqvist" not in engine.analyse("Which route does the Lindqvist review describe?", None).terms
+    assert engine.ask("Which routes are described for giving stem cells?").citations[0].doc_id == KERSIN
+    # Kept to other documents, the name does not bring the lavage review back.
+    kept = engine.ask("Which route does the Lindqvist review describe?", documents=[KERSIN, SUMMARY])
+    assert _documents(kept) <= {KERSIN, SUMMARY}

@@ -1,0 +1,36 @@
+"""The papers of the library a question names by their own authors: "What did Kersin and Özek conclude?", "the
+Kersin review". A bibliography names the studies a paper cites (`Lookups.studies_by`); the library's documents
+name their own authors in their metadata (`doc_authors`, each word of each name, folded).
+
+A capitalised word counts when some document's authors hold it and WordNet knows no lower-case word of that
+spelling: "Long", "Young" or "Black" open questions as often as they sign papers. Such names are no topic of the
+question: they are left out of its terms (a name is in no sentence of the paper, and counted as a word the
+library lacks it made the engine refuse), and the units of the papers named lead the answer (`AnswerEngine.rank`).
+"""
+
+from __future__ import annotations
+
+import re
+
+from index.lexical import fold, tokenize
+from index.lookups import Lookups
+from qa.query import Query
+from qa.wordnet import WordNet
+
+MAX_NAMED_DOCUMENTS = 20  # documents one author's name is looked up in, at most (a common name, a large library)
+
+
+def name_documents(query: Query, lookups: Lookups, wordnet: WordNet | None) -> None:
+    """Set `query.named_documents` to the documents whose authors the question names, and leave those names out
+    of the question's terms (see the module doc)."""
+    capitalised = dict.fromkeys(w for w in re.findall(r"\b[^\W\d_][\w'’-]+", query.resolved) if w[0].isupper())
+    names = {fold(w): w for w in capitalised if wordnet is None or not wordnet.is_word(w.lower())}
+    if not names:
+        return
+    found = lookups.documents_by(names, MAX_NAMED_DOCUMENTS)
+    if not found:
+        return
+    query.named_documents = set().union(*found.values())
+    stems = {s for word in found for s in tokenize(names[word])}
+    query.terms = [t for t in query.terms if t not in stems]
+    query.focus_terms = [t for t in query.focus_terms if t not in stems]
