@@ -58,8 +58,8 @@ TOPIC_FEATURES = ("dense", "document_terms")
 # Words that name the documents' structure or frame the question ("the evidence for") rather than a topic: absent
 # from the text without being a gap.
 META_TERMS = {"tabl", "list", "paper", "articl", "mention", "cite", "describ", "report", "tell", "say", "give",
-              "record", "discuss", "refer", "both", "either", "abbrevi", "stand", "defin", "mean", "evid", "conclud",
-              "conclus",
+              "record", "discuss", "refer", "both", "either", "abbrevi", "stand", "defin", "mean", "meant", "evid",
+              "conclud", "conclus",
               # who asks and how sure they want to be: "Do we actually know where ...?", "my preemie", "his"
               "we", "us", "our", "i", "my", "you", "your", "his", "her", "know", "actual", "realli"}
 _QUESTION_NUMBER = re.compile(r"\b\d+(?:\.\d+)?\b")

@@ -117,6 +117,12 @@ def test_definition_questions_find_the_defining_sentences(engine: AnswerEngine) 
             assert any(evidence in text for text in shown), (g["id"], evidence)
 
 
+def test_what_is_meant_by_a_term_is_answered(engine: AnswerEngine) -> None:
+    """"meant" frames a definition question as "mean" does: no topic the library lacks (it was refused)."""
+    answer = engine.ask("What is meant by microchimerism in the setting of breastfeeding?")
+    assert answer.answered and "Microchimerism is the presence of a small number of cells" in answer.answer
+
+
 def test_origin_questions_find_what_the_reviews_say_of_the_origin(engine: AnswerEngine) -> None:
     """"Where do X come from?" shares only X with the sentences that say where X originates, or that nobody
     knows: it is searched with the wording of an origin and such sentences rank first (before, the answer quoted
