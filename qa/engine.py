@@ -112,7 +112,7 @@ class AnswerEngine:
         query.unmentioned = unmentioned(query.resolved, known, self.wordnet)
         query.study_refs = self.index.lookups.studies_by({fold(a) for a in query.authors}, MAX_NAMED_STUDIES)
         query.study_documents = self._study_documents(query.study_refs)
-        name_documents(query, self.index.lookups, self.wordnet)
+        name_documents(query, self.index.lookups, self.wordnet, known)
         n = max(1, self.index.manifest.units)
         df = known(query.terms + query.focus_terms)
         query.idf = {t: math.log(1 + n / c) for t, c in df.items()}
@@ -126,23 +126,17 @@ class AnswerEngine:
         return {cited for doc_id, numbers in sorted(by_doc.items())
                 for _, cited, _ in self.index.lookups.cited_documents(doc_id, numbers)}
 
-    def _study_hits(self, query: Query, scope: Scope | None = None) -> list[SearchHit]:
-        """The passages of the named studies' own documents (those in `scope`) that match the question best,
-        for `compose_own_findings`."""
-        docs = sorted(d for d in query.study_documents if scope is None or d in scope.doc_ids)
-        if not docs:
-            return []
-        return self.index.search(query.search_text, STUDY_DOCUMENT_HITS, depth=SEARCH_DEPTH, expand=False,
-                                 scope=self.index.scope(docs))
-
-    def _named_document_hits(self, query: Query, scope: Scope | None = None) -> list[SearchHit]:
-        """The passages of the documents the question names by their authors (those in `scope`) that match it
-        best: in a large library, another paper's may fill the search's first places."""
-        docs = sorted(d for d in query.named_documents if scope is None or d in scope.doc_ids)
-        if not docs:
-            return []
-        return self.index.search(query.search_text, RETRIEVAL_DEPTH, depth=SEARCH_DEPTH, expand=False,
-                                 scope=self.index.scope(docs))
+    def _own_hits(self, query: Query, scope: Scope | None = None) -> list[SearchHit]:
+        """The passages that match the question best in the named studies' own documents (for
+        `compose_own_findings`) and in the documents it names by their authors (in a large library, another
+        paper's may fill the search's first places), those in `scope` only."""
+        hits = []
+        for named, n in ((query.study_documents, STUDY_DOCUMENT_HITS), (query.named_documents, RETRIEVAL_DEPTH)):
+            docs = sorted(d for d in named if scope is None or d in scope.doc_ids)
+            if docs:
+                hits += self.index.search(query.search_text, n, depth=SEARCH_DEPTH, expand=False,
+                                          scope=self.index.scope(docs))
+        return hits
 
     def rank(self, query: Query, history: list[Turn] | None = None, hits: list[SearchHit] | None = None
              ) -> list[ScoredUnit]:
@@ -152,8 +146,7 @@ class AnswerEngine:
         refs = query.study_refs
         if hits is None:
             hits = self.index.search(query.search_text, RETRIEVAL_DEPTH, depth=SEARCH_DEPTH, expand=False)
-            hits += self._study_hits(query)
-            hits += self._named_document_hits(query)
+            hits += self._own_hits(query)
         candidates, records = candidate_units(self.index, query, hits, refs)
         # A question about several documents at once ("do both reviews ...") ranks no document before another.
         standing = None if query.cross_document else self.scorer.standing(query, hits)
@@ -194,8 +187,7 @@ class AnswerEngine:
         # One search serves both the answer and `related`; its depth is fixed so that k changes only `related`.
         hits = self.index.search(query.search_text, max(k, RETRIEVAL_DEPTH), depth=SEARCH_DEPTH, expand=False,
                                  scope=scope)
-        scored = self.rank(query, history, hits[:RETRIEVAL_DEPTH] + self._study_hits(query, scope)
-                           + self._named_document_hits(query, scope))
+        scored = self.rank(query, history, hits[:RETRIEVAL_DEPTH] + self._own_hits(query, scope))
         t1 = time.perf_counter()
         confidence, topical = self._judge(query, scored)
         # A paper the question names by its authors is what it is about, however little else it names of it.

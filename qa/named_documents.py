@@ -4,13 +4,15 @@ name their own authors in their metadata (`doc_authors`, each word of each name,
 
 A capitalised word counts when some document's authors hold it and WordNet knows no lower-case word of that
 spelling: "Long", "Young" or "Black" open questions as often as they sign papers. Such names are no topic of the
-question: they are left out of its terms (a name is in no sentence of the paper, and counted as a word the
-library lacks it made the engine refuse), and the units of the papers named lead the answer (`AnswerEngine.rank`).
+question: those no sentence holds are left out of its terms (counted as words the library lacks, they made the
+engine refuse "What did Kersin and Özek conclude?"; a name the text says, "a trial by Okafor et al.", stays),
+and the units of the papers named lead the answer (`AnswerEngine.rank`).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 
 from index.lexical import fold, tokenize
 from index.lookups import Lookups
@@ -20,9 +22,11 @@ from qa.wordnet import WordNet
 MAX_NAMED_DOCUMENTS = 20  # documents one author's name is looked up in, at most (a common name, a large library)
 
 
-def name_documents(query: Query, lookups: Lookups, wordnet: WordNet | None) -> None:
-    """Set `query.named_documents` to the documents whose authors the question names, and leave those names out
-    of the question's terms (see the module doc)."""
+def name_documents(query: Query, lookups: Lookups, wordnet: WordNet | None,
+                   frequencies: Callable[[Iterable[str]], dict[str, int]]) -> None:
+    """Set `query.named_documents` to the documents whose authors the question names, and leave those names that
+    no answer unit holds (`frequencies`: stem -> units holding it, unknown stems left out) out of the question's
+    terms (see the module doc); a name the text says ("a trial by Okafor et al.") stays one."""
     capitalised = dict.fromkeys(w for w in re.findall(r"\b[^\W\d_][\w'’-]+", query.resolved) if w[0].isupper())
     names = {fold(w): w for w in capitalised if wordnet is None or not wordnet.is_word(w.lower())}
     if not names:
@@ -32,5 +36,6 @@ def name_documents(query: Query, lookups: Lookups, wordnet: WordNet | None) -> N
         return
     query.named_documents = set().union(*found.values())
     stems = {s for word in found for s in tokenize(names[word])}
+    stems -= frequencies(stems).keys()
     query.terms = [t for t in query.terms if t not in stems]
     query.focus_terms = [t for t in query.focus_terms if t not in stems]
