@@ -11,15 +11,14 @@ and the units of the papers named lead the answer (`AnswerEngine.rank`).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 
 from index.lexical import fold, tokenize
 from index.lookups import Lookups
-from qa.query import Query
+from qa.query import Query, capitalised_words
 from qa.wordnet import WordNet
 
-MAX_NAMED_DOCUMENTS = 20  # documents one author's name is looked up in, at most (a common name, a large library)
+MAX_NAMED_DOCUMENTS = 20  # documents a question's names are looked up in, at most (common names, a large library)
 
 
 def name_documents(query: Query, lookups: Lookups, wordnet: WordNet | None,
@@ -27,11 +26,10 @@ def name_documents(query: Query, lookups: Lookups, wordnet: WordNet | None,
     """Set `query.named_documents` to the documents whose authors the question names, and leave those names that
     no answer unit holds (`frequencies`: stem -> units holding it, unknown stems left out) out of the question's
     terms (see the module doc); a name the text says ("a trial by Okafor et al.") stays one."""
-    capitalised = dict.fromkeys(w for w in re.findall(r"\b[^\W\d_][\w'’-]+", query.resolved) if w[0].isupper())
-    names = {fold(w): w for w in capitalised if wordnet is None or not wordnet.is_word(w.lower())}
-    if not names:
-        return
-    found = lookups.documents_by(names, MAX_NAMED_DOCUMENTS)
+    names = {fold(w): w for w in capitalised_words(query.resolved)}
+    # Looked up first: most questions name no author, and need no WordNet for it.
+    found = {word: docs for word, docs in lookups.documents_by(names, MAX_NAMED_DOCUMENTS).items()
+             if wordnet is None or not wordnet.is_word(names[word].lower())}
     if not found:
         return
     query.named_documents = set().union(*found.values())

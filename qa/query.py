@@ -219,13 +219,18 @@ def resolve_follow_up(question: str, history: list[Turn], glossary: Glossary,
     return f"{question.rstrip(' ?')} ({previous.strip().rstrip('?')})?"
 
 
+def capitalised_words(text: str) -> list[str]:
+    """The words of `text` that start with a capital, as authors' names do ("Chang", "Özek", "Borhani-Haghighi")."""
+    return [w for w in re.findall(r"\b([^\W\d_][\w-]+)", text) if w[0].isupper()]
+
+
 def analyse(question: str, history: list[Turn] | None, glossary: Glossary, lookups: Lookups) -> Query:
     """Resolve, expand and classify a question, looking its abbreviations and authors up in the index."""
     resolved = resolve_follow_up(question, history or [], glossary, lookups.entity_kinds) if history else question
     answer_type = next((name for name, pattern in _TYPES if pattern.search(resolved)), "generic")
     matches = glossary.find(resolved)
     expanded = glossary.expand(resolved, QUERY_EXPANSION_CHARS)
-    capitalised = [w for w in re.findall(r"\b([^\W\d_][\w-]+)", resolved) if w[0].isupper()]
+    capitalised = capitalised_words(resolved)
     surnames = lookups.surnames(fold(w) for w in capitalised)
     ref = re.search(r"\breference (?:number )?(\d+)\b|\bref\.? ?(\d+)\b", resolved, re.I)
     return Query(
