@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from corpus.model import Document
 from index.lexical import fold, tokenize
@@ -101,7 +101,7 @@ class AnswerEngine:
 
         def spelt(text: str) -> str:  # in the library's spelling, its short forms in their case ("nec": "NEC")
             respelled = read_short_forms(respell(text, known), self.index.glossary, self.wordnet)
-            return read_surnames(respelled, self.index.lookups.surnames, self.wordnet)
+            return read_surnames(respelled, self._author_names, self.wordnet)
 
         # The earlier questions are read the same way: a follow-up carries their reading along.
         history = [t.model_copy(update={"content": with_synonyms(spelt(t.content))}) if t.role == "user"
@@ -117,6 +117,12 @@ class AnswerEngine:
         df = known(query.terms + query.focus_terms)
         query.idf = {t: math.log(1 + n / c) for t, c in df.items()}
         return query
+
+    def _author_names(self, words: Iterable[str]) -> set[str]:
+        """Which of these folded words name an author: the first author of a cited study or an author of a
+        document of the library."""
+        words = set(words)
+        return self.index.lookups.surnames(words) | set(self.index.lookups.documents_by(words, MAX_NAMED_STUDIES))
 
     def _study_documents(self, refs: set[tuple[str, int]]) -> set[str]:
         """The library's own documents of the studies `refs` names (a review's entry [39] -> the trial itself)."""

@@ -47,9 +47,10 @@ _LOWER_NAME = re.compile(r"(?<![\w-])[a-z][a-z'-]{2,}(?![\w-])")
 
 
 def read_surnames(text: str, surnames: Callable[[Iterable[str]], set[str]], wordnet: WordNet | None) -> str:
-    """`text` with each lower-case word that is a first author's surname in some bibliography (`surnames` tells
-    which of the folded words are) and no word of WordNet written capitalised, as the engine reads authors:
-    "mcculloh nec exosome sources?" names McCulloh et al.; "cells", "milk", "review" are never names."""
+    """`text` with each lower-case word that is an author's name (a cited study's first author, a document's own
+    author: `surnames` tells which of the folded words are) and no word of WordNet written capitalised, as the
+    engine reads authors: "mcculloh nec exosome sources?" names McCulloh et al., "what did kersin conclude?" the
+    review by Kersin and Özek; "cells", "milk", "review" are never names."""
     if wordnet is None:
         return text
     words = {m.group(0) for m in _LOWER_NAME.finditer(text) if tokenize(m.group(0))}
