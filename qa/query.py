@@ -15,6 +15,7 @@ from index.lexical import fold, tokenize
 from index.lookups import Lookups
 from qa.model import Turn
 from qa.typed_lists import LISTED, is_typed_list
+from qa.yesno import asks_which_of_two
 
 HISTORY_EXPANDED_CHARS = 4000  # of the conversation's end, expanded for follow-up detection
 
@@ -249,7 +250,7 @@ def analyse(question: str, history: list[Turn] | None, glossary: Glossary, looku
         reference_number=int(next(g for g in ref.groups() if g)) if ref else None,
         cross_document=bool(_CROSS_DOCUMENT.search(resolved)) and not _SINGLE_DOCUMENT.search(resolved),
         asks_abbreviation=bool(_ABBREVIATION.search(resolved)),
-        compares=bool(_COMPARISON.search(question)),
+        compares=bool(_COMPARISON.search(question)) or asks_which_of_two(question),
         # The question's own words: a follow-up after "How many infants?" does not count infants.
         counted=counted.group(1).lower() if (counted := _COUNTED.search(question)) else None,
     )

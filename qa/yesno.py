@@ -45,10 +45,12 @@ _ALTERNATIVE = re.compile(r"(?:\b(?!not\b)[\w-]+\s+or\s+(?!not\b)[\w-]+|"
                           # "... into a vein or into the airway?", "by mouth or by injection?"
                           r"\b(into|by|through|via|in|on|from|with|at|to)\s+(?:(?:the|an?)\s+)?[\w-]+(?:\s+[\w-]+)?"
                           r"\s+or\s+\2\s+(?:(?:the|an?)\s+)?[\w-]+(?:\s+[\w-]+)?)\s*\?*$", re.I)
-# "Is A or B more effective for X?", "Is it A or B that matters more?": which of the two, not whether ("Is A or B
-# better than C?" asks whether either is).
-_WHICH_OF_TWO = re.compile(r"\b(?!not\b)[\w-]+\s+or\s+(?!not\b)[\w-]+\b.*\b(?:more|less|better|worse|safer|"
-                           r"superior|inferior)\b(?!.*\bthan\b)", re.I)
+# "Is A or B more effective for X?", "Is it A or B that matters more?", "Is A or B the richer source?": which of
+# the two, not whether ("Is A or B better than C?" asks whether either is).
+_WHICH_OF_TWO = re.compile(r"\b(?!not\b)[\w-]+\s+or\s+(?!not\b)[\w-]+\b.*(?:\b(?:more|less|better|worse|safer|"
+                           r"superior|inferior)\b|"
+                           # "Is A or B the richer source of X?", "... the best choice?": the one of the two that is
+                           r"\bthe\s+(?:most|least|best|worst|[a-z]{2,}(?:er|est))\s+[a-z]+\b)(?!.*\bthan\b)", re.I)
 _CLAUSE_SPLIT = re.compile(r"\s*(?:[:;]|--|—|–|\s-\s|\.\s+|,\s+(?=(?:(?:and|but|so)\s+)?(?:" + _AUX + r")\b))\s*", re.I)
 # "Is it safe?", "Do they reduce mortality?": the subject is a bare pronoun; "Is it safe to give X?", "Is it true
 # that X ...?", "Is it worth screening for X?" name it after all.
@@ -93,12 +95,18 @@ def is_yes_no(question: str) -> bool:
         # "Is BPD?", "Does MSC?": an auxiliary and a subject ask nothing of it (a typo or a half-typed question):
         # a verdict on it would answer a question nobody asked.
         return (len(asked.split()) >= MIN_WORDS and not _ALTERNATIVE.search(asked)
-                and not _WHICH_OF_TWO.search(asked))
+                and not asks_which_of_two(asked))
     # No auxiliary opens the question: a verbless title question ("X: a new risk factor?") asks whether it is
     # so, unless a wh-word asks something else ("secretions from which source look potent?").
     # A few typed words asking for a list ("mcculloh nec exosome sources?") ask for the things, not whether.
     return (text.endswith("?") and len(text.split()) >= MIN_WORDS and not _WH_ANYWHERE.search(text)
             and not _ALTERNATIVE.search(asked) and not is_typed_list(text))
+
+
+def asks_which_of_two(question: str) -> bool:
+    """Whether `question` asks which of two alternatives does better ("Is A or B more effective?", "Is A or B the
+    richer source?")."""
+    return bool(_WHICH_OF_TWO.search(question))
 
 
 def names_its_subject(question: str) -> bool:

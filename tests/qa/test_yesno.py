@@ -47,6 +47,8 @@ def test_yes_no_questions(question: str) -> None:
     "Were the vesicles injected into the belly or into a vein?",
     "Is it the intravenous or the intratracheal route that works better for BPD?",
     "Is intranasal or intraventricular delivery of stem cells safer for IVH?",
+    "Is cord blood or bone marrow the richer source of stem cells?",
+    "Is surgery or radiotherapy the best choice for early prostate cancer?",
     "chang bpd trial - what route was used, and was it safe?",
     "In the Zani study, were the pups randomised, and how often were the cells given?",
     "Surfactant therapy",
