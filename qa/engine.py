@@ -24,7 +24,7 @@ from qa.errors import QAError
 from qa.lay_words import add_synonyms
 from qa.lookup_answers import compose_abbreviation, compose_bibliographic
 from qa.model import MAX_QUESTION_CHARS, Answer, Citation, Turn
-from qa.named_documents import name_documents
+from qa.named_documents import MAX_NAMED_DOCUMENTS, name_documents
 from qa.passages import passages_for_hits
 from qa.query import Query, StemFrequencies, analyse
 from qa.rank import ScoredUnit, UnitScorer, candidate_units
@@ -122,7 +122,7 @@ class AnswerEngine:
         """Which of these folded words name an author: the first author of a cited study or an author of a
         document of the library."""
         words = set(words)
-        return self.index.lookups.surnames(words) | set(self.index.lookups.documents_by(words, MAX_NAMED_STUDIES))
+        return self.index.lookups.surnames(words) | set(self.index.lookups.documents_by(words, MAX_NAMED_DOCUMENTS))
 
     def _study_documents(self, refs: set[tuple[str, int]]) -> set[str]:
         """The library's own documents of the studies `refs` names (a review's entry [39] -> the trial itself)."""
